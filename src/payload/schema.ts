@@ -1,0 +1,119 @@
+import { z } from 'zod';
+
+/**
+ * The wire contract of `POST /save_metrics`.
+ *
+ * The seed fields (pipeline_id … has_restarts) are exactly what the original Python client sent
+ * and what the original Flask service accepts; the seed's example body parses unchanged.
+ * Everything else travels in optional fields (`pipeline`, `attempts`, `collector`), so an old
+ * server still accepts our payload and our server accepts an old client's.
+ *
+ * Units: seed durations are whole seconds (truncated); extension durations keep GitLab's
+ * precision (float seconds). Timestamps are RFC 3339, `Z` or an offset, fractional seconds optional.
+ */
+export const TimestampSchema = z.iso.datetime({ offset: true, local: false });
+
+const seconds = z.number().finite().nonnegative();
+const id = z.number().int().positive();
+
+/** Step timings of a job, e.g. `{ up: 7, e2e: 5 }`; keys are step names, values seconds. */
+export const StepTimingsSchema = z.record(z.string().min(1).max(255), seconds);
+export type StepTimings = z.infer<typeof StepTimingsSchema>;
+
+/** A seed `jobs[]` entry: one e2e job (its latest attempt) with its step timings as extra keys. */
+export const SeedJobSchema = z
+  .object({
+    name: z.string().min(1).max(255),
+    started_at: TimestampSchema,
+    finished_at: TimestampSchema,
+    duration: seconds,
+  })
+  .catchall(seconds);
+export type SeedJob = z.infer<typeof SeedJobSchema>;
+
+/** A seed `jobs_failed[]` entry. The original client sent `{ name, duration }`; a bare name is accepted too. */
+export const FailedJobSchema = z.union([
+  z.object({ name: z.string().min(1).max(255), duration: seconds.nullable().optional() }),
+  z.string().min(1).max(255),
+]);
+export type FailedJob = z.infer<typeof FailedJobSchema>;
+
+export const RunnerSchema = z.object({
+  id: id.nullable().optional(),
+  description: z.string().max(1024).nullable().optional(),
+  runner_type: z.string().max(64).nullable().optional(),
+  tags: z.array(z.string().max(255)).max(256).optional(),
+});
+export type Runner = z.infer<typeof RunnerSchema>;
+
+/** Every attempt of every job in the pipeline (extension). Durations in float seconds. */
+export const AttemptSchema = z.object({
+  id,
+  name: z.string().min(1).max(255),
+  stage: z.string().max(255),
+  status: z.string().min(1).max(64),
+  allow_failure: z.boolean().default(false),
+  failure_reason: z.string().max(255).nullable().optional(),
+  created_at: TimestampSchema,
+  /** when the job entered the queue: GitLab's started_at minus queued_duration */
+  queued_at: TimestampSchema.nullable().optional(),
+  started_at: TimestampSchema.nullable().optional(),
+  finished_at: TimestampSchema.nullable().optional(),
+  duration: seconds.nullable().optional(),
+  queued_duration: seconds.nullable().optional(),
+  /** true when a later attempt of the same job replaced this one */
+  retried: z.boolean().default(false),
+  runner: RunnerSchema.nullable().optional(),
+  /** bash `time` step timings matched to step names, seconds */
+  steps: StepTimingsSchema.optional(),
+  /** GitLab log sections (`section_start`/`section_end`), seconds */
+  sections: StepTimingsSchema.optional(),
+  web_url: z.string().max(2048).optional(),
+});
+export type Attempt = z.infer<typeof AttemptSchema>;
+
+/** The pipeline itself (extension). */
+export const PipelineInfoSchema = z.object({
+  id,
+  iid: id.optional(),
+  project_id: id.optional(),
+  status: z.string().min(1).max(64),
+  source: z.string().max(64).nullable().optional(),
+  ref: z.string().max(1024),
+  sha: z.string().max(64).optional(),
+  tag: z.boolean().optional(),
+  default_branch: z.string().max(1024).nullable().optional(),
+  created_at: TimestampSchema,
+  updated_at: TimestampSchema.nullable().optional(),
+  started_at: TimestampSchema.nullable().optional(),
+  finished_at: TimestampSchema.nullable().optional(),
+  duration: seconds.nullable().optional(),
+  queued_duration: seconds.nullable().optional(),
+  web_url: z.string().max(2048).optional(),
+});
+export type PipelineInfo = z.infer<typeof PipelineInfoSchema>;
+
+export const PayloadSchema = z.object({
+  pipeline_id: id,
+  project: z.string().min(1).max(1024),
+  project_id: id.optional(),
+  created_at: TimestampSchema,
+  ref: z.string().max(1024),
+  duration: seconds,
+  duration_e2e: seconds,
+  jobs: z.array(SeedJobSchema).max(10_000),
+  /** single-key objects `{ "<build job name>": seconds }` */
+  builds: z
+    .array(StepTimingsSchema.refine((o) => Object.keys(o).length === 1, 'must have exactly one key: { "<job name>": seconds }'))
+    .max(10_000),
+  build: seconds,
+  jobs_failed: z.array(FailedJobSchema).max(10_000),
+  has_restarts: z.boolean(),
+  // ---- extensions (optional; ignored by the original server) ----
+  pipeline: PipelineInfoSchema.optional(),
+  attempts: z.array(AttemptSchema).max(50_000).optional(),
+  collector: z.object({ name: z.string().max(64), version: z.string().max(64) }).optional(),
+});
+export type Payload = z.infer<typeof PayloadSchema>;
+/** What a payload looks like before defaults are applied (what a client may send). */
+export type PayloadInput = z.input<typeof PayloadSchema>;
