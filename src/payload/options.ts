@@ -2,6 +2,9 @@
  * How `collect` classifies jobs, with the original client's defaults.
  * Job and stage names are matched exactly (case-sensitive), as GitLab names them.
  */
+export const LOG_SCOPES = ['e2e', 'all', 'none'] as const;
+export type LogScope = (typeof LOG_SCOPES)[number];
+
 export interface ClassifyOptions {
   /** stage whose jobs are the e2e jobs */
   e2eStage: string;
@@ -15,6 +18,8 @@ export interface ClassifyOptions {
   steps: string[];
   /** when false, a step-count mismatch is an error naming the job */
   optimistic: boolean;
+  /** which job logs are fetched: latest attempts of e2e jobs (default), every attempt, or none */
+  logScope: LogScope;
   /** id of the job running the collector (CI_JOB_ID): never counted */
   selfJobId?: number;
 }
@@ -26,4 +31,5 @@ export const DEFAULT_CLASSIFY: ClassifyOptions = {
   buildJobs: ['build-e2e'],
   steps: ['up', 'e2e'],
   optimistic: false,
+  logScope: 'e2e',
 };
