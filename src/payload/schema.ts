@@ -117,3 +117,23 @@ export const PayloadSchema = z.object({
 export type Payload = z.infer<typeof PayloadSchema>;
 /** What a payload looks like before defaults are applied (what a client may send). */
 export type PayloadInput = z.input<typeof PayloadSchema>;
+
+/**
+ * PayloadSchema plus one storage rule: no string (value or key) may contain U+0000, which
+ * Postgres `text` cannot hold. `serve` and `push` validate with this, so such a payload is
+ * rejected at the boundary (400 / exit 3) instead of failing inside the database.
+ */
+export const StorablePayloadSchema = PayloadSchema.superRefine((payload, ctx) => {
+  for (const path of findNulPaths(payload, [])) {
+    ctx.addIssue({ code: 'custom', path, message: 'must not contain the NUL character (\\u0000)' });
+  }
+});
+
+function findNulPaths(value: unknown, path: (string | number)[]): (string | number)[][] {
+  if (typeof value === 'string') return value.includes('\u0000') ? [path] : [];
+  if (Array.isArray(value)) return value.flatMap((item, i) => findNulPaths(item, [...path, i]));
+  if (value === null || typeof value !== 'object') return [];
+  return Object.entries(value).flatMap(([key, item]) =>
+    key.includes('\u0000') ? [[...path, key]] : findNulPaths(item, [...path, key]),
+  );
+}
