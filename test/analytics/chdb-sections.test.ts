@@ -1,0 +1,138 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type ClickHouseClient, createClient } from '@clickhouse/client';
+import { createChdbConnection } from 'chdb/connection';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { compileQuery } from '../../src/analytics/compile.js';
+
+/**
+ * Runs `table: "sections"` queries on chDB, on the tables of the ClickHouse migration itself:
+ * FINAL deduplicates sections pushed twice, and the pipeline context (range, ref, project) scopes
+ * them as it scopes builds.
+ */
+
+type ClientConnection = NonNullable<NonNullable<Parameters<typeof createClient>[0]>['connection']>;
+
+const MIGRATION = join(import.meta.dirname, '../../migrations/clickhouse/0001_ci_finished_tables.sql');
+const dir = mkdtempSync(join(tmpdir(), 'pm-analytics-sections-'));
+let client: ClickHouseClient;
+
+/** The migration's statements: full-line `--` comments dropped (they may hold `;`), split on `;`. */
+function statements(sql: string): string[] {
+  const code = sql
+    .split('\n')
+    .filter((line) => !line.trimStart().startsWith('--'))
+    .join('\n');
+  return code.split(';').map((s) => s.trim()).filter(Boolean);
+}
+
+async function rows(query: string, params: Record<string, unknown> = {}): Promise<unknown[][]> {
+  const result = await client.query({ query, query_params: params, format: 'JSONCompactEachRow' });
+  return result.json<unknown[]>();
+}
+
+const context = { fromTime: new Date('2024-05-01T00:00:00Z'), toTime: new Date('2024-05-08T00:00:00Z') };
+const text = (ms: number) => new Date(ms).toISOString().replace('T', ' ').replace('Z', '');
+
+const pipelines = [
+  { id: 1, started_at: '2024-05-02 10:00:00', ref: 'main', source: 'push' },
+  { id: 2, started_at: '2024-05-03 10:00:00', ref: 'feature', source: 'merge_request_event' },
+  { id: 3, started_at: '2024-04-20 10:00:00', ref: 'main', source: 'push' },
+];
+
+function section(build: number, pipeline: number, kind: string, name: string, ms: number, job: string, extra: { project?: number; status?: string; ref?: string } = {}) {
+  const start = Date.parse('2024-05-02T10:00:00Z') + build * 60_000;
+  return {
+    build_id: build, pipeline_id: pipeline, project_id: extra.project ?? 7, kind, name, duration: ms,
+    build_name: job, stage_name: job, status: extra.status ?? 'success', ref: extra.ref ?? 'main',
+    started_at: text(start), finished_at: text(start + ms),
+  };
+}
+
+const sections = [
+  section(11, 1, 'section', 'npm_install', 20_000, 'test'),
+  section(11, 1, 'section', 'step_script', 60_000, 'test'),
+  section(11, 1, 'step', 'npm_install', 99_999, 'test'),
+  section(12, 2, 'section', 'npm_install', 40_000, 'test', { status: 'failed', ref: 'feature' }),
+  section(12, 2, 'section', 'step_script', 30_000, 'test', { status: 'failed', ref: 'feature' }),
+  section(13, 1, 'section', 'npm_install', 5_000, 'lint'),
+  // pipeline 3 started before the range
+  section(14, 3, 'section', 'npm_install', 500_000, 'test'),
+  section(15, 2, 'section', 'get_sources', 7_000, 'deploy', { project: 8, ref: 'feature' }),
+];
+
+const slowestSections = {
+  table: 'sections',
+  dimensions: [{ column: 'name' }, { column: 'build_name' }],
+  metrics: [
+    { function: 'avg', column: 'duration', as: 'avgMs' },
+    { function: 'quantile(0.95)', column: 'duration', as: 'p95Ms' },
+    { function: 'count', as: 'runs' },
+  ],
+  filter: [{ column: 'kind', operator: '=', value: 'section' }],
+  orderBy: [{ column: 'p95Ms', desc: true }],
+  limit: 10,
+};
+
+beforeAll(async () => {
+  client = createClient({
+    // chdb's connection implements the client's interface; the package types differ in generics
+    connection: createChdbConnection({ path: dir }) as unknown as ClientConnection,
+    clickhouse_settings: { output_format_json_quote_64bit_integers: 1 },
+  });
+  for (const statement of statements(readFileSync(MIGRATION, 'utf8'))) await client.command({ query: statement });
+  // every row pushed twice, in separate parts: FINAL must count each once
+  for (let i = 0; i < 2; i += 1) {
+    await client.insert({ table: 'ci_finished_pipelines', values: pipelines, format: 'JSONEachRow' });
+    await client.insert({ table: 'ci_finished_build_sections', values: sections, format: 'JSONEachRow' });
+  }
+});
+
+afterAll(async () => {
+  await client?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('table "sections" on chDB', () => {
+  it('returns the slowest log sections, deduplicated and in range, as the hand-written SQL does', async () => {
+    const expected = [
+      ['step_script', 'test', 45000, 58500, '2'],
+      ['npm_install', 'test', 30000, 39000, '2'],
+      ['get_sources', 'deploy', 7000, 7000, '1'],
+      ['npm_install', 'lint', 5000, 5000, '1'],
+    ];
+    const handWritten = `
+      SELECT name, build_name, avg(duration), quantile(0.95)(duration), count()
+      FROM ci_finished_build_sections FINAL
+      WHERE kind = 'section' AND pipeline_id IN (SELECT id FROM ci_finished_pipelines FINAL
+        WHERE started_at >= '2024-05-01 00:00:00' AND started_at < '2024-05-08 00:00:00')
+      GROUP BY name, build_name ORDER BY 4 DESC LIMIT 10`;
+    expect(await rows(handWritten)).toEqual(expected);
+    const compiled = compileQuery(slowestSections, context);
+    expect(await rows(compiled.sql, compiled.params)).toEqual(expected);
+    expect(await rows('SELECT count() FROM ci_finished_build_sections')).toEqual([['16']]);
+    expect(await rows('SELECT count() FROM ci_finished_build_sections FINAL')).toEqual([['8']]);
+  });
+
+  it('applies project and pipeline ref from the context', async () => {
+    const compiled = compileQuery(slowestSections, { ...context, projectId: 7, ref: 'feature' });
+    expect(await rows(compiled.sql, compiled.params)).toEqual([
+      ['npm_install', 'test', 40000, 40000, '1'],
+      ['step_script', 'test', 30000, 30000, '1'],
+    ]);
+  });
+
+  it('groups by kind with HAVING on a metric and an IN filter', async () => {
+    const compiled = compileQuery(
+      {
+        table: 'sections',
+        dimensions: [{ column: 'kind' }],
+        metrics: [{ function: 'count', as: 'rows' }, { function: 'sum', column: 'duration', as: 'totalMs' }, { function: 'countIf', condition: { column: 'status', operator: '=', value: 'failed' }, as: 'failed' }],
+        filter: [{ column: 'rows', operator: '>=', value: 2 }, { column: 'build_name', operator: 'IN', value: ['test', 'lint', 'deploy'] }],
+      },
+      context,
+    );
+    expect(await rows(compiled.sql, compiled.params)).toEqual([['section', '6', '162000', '2']]);
+  });
+});

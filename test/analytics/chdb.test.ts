@@ -1,0 +1,160 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type ClickHouseClient, createClient } from '@clickhouse/client';
+import { createChdbConnection } from 'chdb/connection';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CI_FINISHED_BUILDS_COLUMNS, CI_FINISHED_PIPELINES_COLUMNS, type TableColumn } from '../../src/analytics/catalog.js';
+import { compileQuery } from '../../src/analytics/compile.js';
+import { HOSTILE_STRINGS } from './hostile-strings.js';
+
+/**
+ * Runs compiled queries on a real ClickHouse engine (chDB), on tables created from the catalog
+ * with GitLab's engines and keys: the SQL parses, parameters bind, FINAL deduplicates, and the
+ * seed's input returns what the seed's hand-written SQL returns.
+ */
+
+type ClientConnection = NonNullable<NonNullable<Parameters<typeof createClient>[0]>['connection']>;
+
+const dir = mkdtempSync(join(tmpdir(), 'pm-analytics-chdb-'));
+let client: ClickHouseClient;
+
+function ddl(table: string, columns: Record<string, TableColumn>, tail: string): string {
+  const defs = Object.entries(columns).map(([name, c]) => `\`${name}\` ${c.type}${c.materialized ? ` MATERIALIZED ${c.materialized}` : ''}`);
+  return `CREATE TABLE ${table} (${defs.join(', ')}) ${tail}`;
+}
+
+async function rows(query: string, params: Record<string, unknown> = {}): Promise<unknown[][]> {
+  const result = await client.query({ query, query_params: params, format: 'JSONCompactEachRow' });
+  return result.json<unknown[]>();
+}
+
+const context = { fromTime: new Date('2024-05-01T00:00:00Z'), toTime: new Date('2024-05-08T00:00:00Z') };
+const t = (iso: string) => iso.replace('T', ' ').replace('Z', '');
+
+const pipelines = [
+  { id: 1, started_at: t('2024-05-02T10:00:00Z'), ref: 'main', source: 'push', status: 'success' },
+  { id: 2, started_at: t('2024-05-03T10:00:00Z'), ref: 'feature', source: 'merge_request_event', status: 'failed' },
+  { id: 3, started_at: t('2024-04-20T10:00:00Z'), ref: 'main', source: 'push', status: 'success' },
+  { id: 4, started_at: t('2024-05-08T00:00:00Z'), ref: 'main', source: 'schedule', status: 'success' },
+  { id: 5, started_at: t('2024-06-02T00:00:00Z'), ref: 'hostile', source: 'push', status: 'success' },
+];
+function build(id: number, pipeline: number, name: string, stage: string, status: string, seconds: number, project = 7) {
+  const start = Date.parse('2024-05-02T10:00:00Z') + id * 60_000;
+  return {
+    id, project_id: project, pipeline_id: pipeline, name, stage_name: stage, status,
+    queued_at: t(new Date(start - 5_000).toISOString()), started_at: t(new Date(start).toISOString()),
+    finished_at: t(new Date(start + seconds * 1000).toISOString()), allow_failure: id === 5,
+  };
+}
+const builds = [
+  build(1, 1, 'job-a', 'test', 'success', 10),
+  build(2, 1, 'job-b', 'test', 'failed', 20),
+  build(3, 1, 'lint', 'build', 'success', 5),
+  build(4, 2, 'job-a', 'test', 'failed', 30),
+  build(5, 2, 'job-b', 'test', 'success', 40, 8),
+  build(6, 3, 'job-a', 'test', 'success', 99),
+  build(7, 4, 'job-a', 'test', 'success', 99),
+  ...HOSTILE_STRINGS.map((name, i) => build(100 + i, 5, name, 'hostile', 'success', 1)),
+];
+
+beforeAll(async () => {
+  client = createClient({
+    // chdb's connection implements the client's interface; the package types differ in generics
+    connection: createChdbConnection({ path: dir }) as unknown as ClientConnection,
+    clickhouse_settings: { output_format_json_quote_64bit_integers: 1 },
+  });
+  await client.command({
+    query: ddl('ci_finished_builds', CI_FINISHED_BUILDS_COLUMNS, 'ENGINE = ReplacingMergeTree(version, deleted) PARTITION BY toYear(finished_at) ORDER BY (status, runner_type, project_id, finished_at, id)'),
+  });
+  await client.command({ query: ddl('ci_finished_pipelines', CI_FINISHED_PIPELINES_COLUMNS, 'ENGINE = ReplacingMergeTree PARTITION BY toYear(finished_at) ORDER BY id') });
+  // every row pushed twice, in separate parts: FINAL must count each once
+  for (let i = 0; i < 2; i += 1) {
+    await client.insert({ table: 'ci_finished_pipelines', values: pipelines, format: 'JSONEachRow' });
+    await client.insert({ table: 'ci_finished_builds', values: builds, format: 'JSONEachRow' });
+  }
+});
+
+afterAll(async () => {
+  await client?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const seedInput = {
+  dimensions: [{ column: 'name', as: 'jobName' }, { column: 'stage' }],
+  metrics: [
+    { function: 'count' },
+    { function: 'avg', column: 'duration', as: 'medianDuration' },
+    { function: 'quantile(0.95)', column: 'duration', as: 'p95Duration' },
+    { function: 'countIf', condition: [{ column: 'status', operator: '=', value: 'failed' }], as: 'failedCount' },
+    { function: 'countIf', condition: [{ column: 'status', operator: '=', value: 'success' }], as: 'successCount' },
+  ],
+  filter: [{ column: 'jobName', operator: 'LIKE', value: 'job%' }],
+  orderBy: [[{ column: 'medianDuration', desc: true }, { column: 'jobName', desc: true }]],
+  limit: 10,
+  offset: 0,
+};
+
+describe('compiled queries on chDB', () => {
+  it('the seed input returns the rows of the seed hand-written SQL (deduplicated, in range)', async () => {
+    const compiled = compileQuery(seedInput, context);
+    const handWritten = `
+      SELECT name AS jobName, stage_name AS stage, count(*) AS count, avg(duration) AS medianDuration,
+        quantile(0.95)(duration) AS p95Duration, countIf(status = 'failed') AS failedCount, countIf(status = 'success') AS successCount
+      FROM ci_finished_builds FINAL
+      WHERE name LIKE 'job%' AND pipeline_id IN (SELECT id FROM ci_finished_pipelines FINAL
+        WHERE started_at >= '2024-05-01 00:00:00' AND started_at < '2024-05-08 00:00:00')
+      GROUP BY name, stage
+      ORDER BY medianDuration DESC, jobName DESC
+      LIMIT 10`;
+    const expected = [
+      ['job-b', 'test', '2', 30000, 39000, '1', '1'],
+      ['job-a', 'test', '2', 20000, 29000, '1', '1'],
+    ];
+    expect(await rows(handWritten)).toEqual(expected);
+    expect(await rows(compiled.sql, compiled.params)).toEqual(expected);
+  });
+
+  it('applies project, source and ref from the context', async () => {
+    const query = { dimensions: [{ column: 'name' }], metrics: [{ function: 'count' }], filter: [{ column: 'stage', operator: '!=', value: 'hostile' }] };
+    const run = async (extra: object) => {
+      const compiled = compileQuery(query, { ...context, ...extra });
+      return rows(compiled.sql, compiled.params);
+    };
+    expect(await run({})).toEqual([['job-a', '2'], ['job-b', '2'], ['lint', '1']]);
+    expect(await run({ projectId: 8 })).toEqual([['job-b', '1']]);
+    expect(await run({ ref: 'feature' })).toEqual([['job-a', '1'], ['job-b', '1']]);
+    expect(await run({ source: 'push', ref: 'main' })).toEqual([['job-a', '1'], ['job-b', '1'], ['lint', '1']]);
+  });
+
+  it('joins the pipeline ref, buckets time, filters on HAVING, binds Bool and Array parameters', async () => {
+    const compiled = compileQuery(
+      {
+        dimensions: [{ column: 'ref' }, { column: 'finished_at', granularity: 'day', as: 'day' }, { column: 'finished_at', granularity: 'week', as: 'week' }],
+        metrics: [
+          { function: 'count', as: 'jobs' },
+          { function: 'countIf', condition: [{ column: 'allow_failure', operator: '=', value: false }, { column: 'status', operator: 'IN', value: ['failed', 'canceled'] }], as: 'hardFailures' },
+          { function: 'max', column: 'finished_at', as: 'last' },
+        ],
+        filter: [{ column: 'jobs', operator: '>=', value: 2 }, { column: 'day', operator: '>=', value: '2024-05-02T00:00:00Z' }],
+        orderBy: [{ column: 'jobs', desc: true }],
+      },
+      context,
+    );
+    expect(await rows(compiled.sql, compiled.params)).toEqual([
+      ['main', '2024-05-02 00:00:00', '2024-04-29', '3', '1', '2024-05-02 10:03:05.000000'],
+      ['feature', '2024-05-02 00:00:00', '2024-04-29', '2', '1', '2024-05-02 10:05:40.000000'],
+    ]);
+  });
+
+  it('binds every hostile string as data: equality finds exactly its row, the tables stay intact', async () => {
+    for (const hostile of HOSTILE_STRINGS) {
+      const compiled = compileQuery(
+        { dimensions: [{ column: 'name' }], metrics: [{ function: 'count' }], filter: [{ column: 'name', operator: 'IN', value: [hostile] }] },
+        { fromTime: new Date('2024-06-01T00:00:00Z'), toTime: new Date('2024-06-08T00:00:00Z'), ref: 'hostile' },
+      );
+      expect(await rows(compiled.sql, compiled.params)).toEqual([[hostile, '1']]);
+    }
+    expect(await rows('SELECT count() FROM ci_finished_builds FINAL')).toEqual([[String(7 + HOSTILE_STRINGS.length)]]);
+  });
+});
