@@ -1,0 +1,54 @@
+import { PipelineMetricsError, UsageError } from '../errors.js';
+import { firstEnv, type Env } from './env.js';
+import { resolvePostgresSpec, type PostgresSpec } from './postgres.js';
+
+export const DEFAULT_EMBEDDED_CLICKHOUSE_DIR = '.pipeline-metrics/clickhouse';
+
+/** Flags as commander gives them: `--db` / `--clickhouse` without a value are `true`. */
+export interface MigrateFlags {
+  db?: string | boolean;
+  clickhouse?: string | boolean;
+  status?: boolean;
+  json?: boolean;
+}
+
+export interface MigrateConfig {
+  postgres?: PostgresSpec;
+  /** ClickHouse spec (`http(s)://…` URL or a chDB directory), parsed by the ClickHouse target */
+  clickhouse?: string;
+  /** list applied and pending files, apply nothing */
+  status: boolean;
+  json: boolean;
+}
+
+/**
+ * Which databases to migrate. Target flags choose (a flag without a value takes DATABASE_URL /
+ * CLICKHOUSE_URL, then the embedded default). Without target flags, the set env variables choose;
+ * with neither, the embedded Postgres default. Every problem is listed at once.
+ */
+export function resolveMigrateConfig(flags: MigrateFlags, env: Env, cwd: string = process.cwd()): MigrateConfig {
+  const anyFlag = isSet(flags.db) || isSet(flags.clickhouse);
+  const wantDb = anyFlag ? isSet(flags.db) : firstEnv(env, 'DATABASE_URL') !== undefined;
+  const wantCh = anyFlag ? isSet(flags.clickhouse) : firstEnv(env, 'CLICKHOUSE_URL') !== undefined;
+  const problems: string[] = [];
+  let postgres: PostgresSpec | undefined;
+  if (wantDb || !wantCh) {
+    try {
+      postgres = resolvePostgresSpec(flags.db, env, cwd);
+    } catch (error) {
+      if (!(error instanceof PipelineMetricsError)) throw error;
+      problems.push(error.message);
+    }
+  }
+  const chFlag = typeof flags.clickhouse === 'string' ? flags.clickhouse.trim() : '';
+  if (flags.clickhouse !== undefined && typeof flags.clickhouse === 'string' && chFlag === '') {
+    problems.push('--clickhouse: must be an http(s):// URL or a directory, got an empty value');
+  }
+  const clickhouse = wantCh ? chFlag || firstEnv(env, 'CLICKHOUSE_URL') || DEFAULT_EMBEDDED_CLICKHOUSE_DIR : undefined;
+  if (problems.length > 0) throw new UsageError(`migrate options are invalid:\n  ${problems.join('\n  ')}`);
+  return { postgres, clickhouse, status: flags.status ?? false, json: flags.json ?? false };
+}
+
+function isSet(flag: string | boolean | undefined): boolean {
+  return flag !== undefined && flag !== false;
+}
