@@ -5,12 +5,15 @@ export interface CliIO {
   out(text: string): void;
   err(text: string): void;
   isTTY: boolean;
+  /** stdout is a terminal (e.g. `query` prints a table by default); absent = not a terminal */
+  outIsTTY?: boolean;
 }
 
 export const processIO: CliIO = {
   out: (text) => void process.stdout.write(text.endsWith('\n') ? text : `${text}\n`),
   err: (text) => void process.stderr.write(text.endsWith('\n') ? text : `${text}\n`),
   isTTY: Boolean(process.stderr.isTTY),
+  outIsTTY: Boolean(process.stdout.isTTY),
 };
 
 /** Writes data to a file when given, else to stdout. */

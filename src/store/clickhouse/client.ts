@@ -1,0 +1,58 @@
+import { mkdir } from 'node:fs/promises';
+import type { ClickHouseClient, ClickHouseSettings } from '@clickhouse/client';
+import { MissingDependencyError } from '../../errors.js';
+import { parseClickhouseSpec, type ClickhouseSpec, type EmbeddedSpec } from './spec.js';
+
+/**
+ * The one place that loads @clickhouse/client and chDB, both lazily, so `--help`, `collect`
+ * and `query --sql` never pay for them.
+ */
+export interface ClickhouseHandle {
+  readonly client: ClickHouseClient;
+  readonly spec: ClickhouseSpec;
+  /** for messages, without secrets */
+  readonly description: string;
+  close(): Promise<void>;
+}
+
+/**
+ * Settings on every request. 64-bit integers arrive as JSON strings so ids and counts above
+ * 2^53 are never rounded; results are converted back to numbers where that is exact.
+ */
+export const CLICKHOUSE_SETTINGS: ClickHouseSettings = {
+  output_format_json_quote_64bit_integers: 1,
+};
+
+/**
+ * Opens a client for a spec (see parseClickhouseSpec): HTTP(S) → @clickhouse/client over HTTP
+ * with the URL's user/password/database; a directory → chDB in this process through
+ * @clickhouse/client's `connection` option. chDB binds one data directory per process.
+ */
+export async function openClickhouseClient(spec: string | ClickhouseSpec | undefined): Promise<ClickhouseHandle> {
+  const parsed = typeof spec === 'object' ? spec : parseClickhouseSpec(spec);
+  const { createClient } = await import('@clickhouse/client');
+  const client =
+    parsed.kind === 'server'
+      ? createClient({
+          url: parsed.url,
+          ...(parsed.username !== undefined && { username: parsed.username }),
+          ...(parsed.password !== undefined && { password: parsed.password }),
+          ...(parsed.database !== undefined && { database: parsed.database }),
+          clickhouse_settings: CLICKHOUSE_SETTINGS,
+        })
+      : createClient({ connection: await openChdbConnection(parsed), clickhouse_settings: CLICKHOUSE_SETTINGS });
+  return { client, spec: parsed, description: parsed.description, close: () => client.close() };
+}
+
+type ChdbConnection = NonNullable<Parameters<typeof import('@clickhouse/client').createClient>[0]>['connection'];
+
+async function openChdbConnection(spec: EmbeddedSpec): Promise<ChdbConnection> {
+  let module: typeof import('chdb/connection');
+  try {
+    module = await import('chdb/connection');
+  } catch (cause) {
+    throw new MissingDependencyError('chdb', `The embedded ClickHouse engine (${spec.path})`, { cause });
+  }
+  await mkdir(spec.path, { recursive: true });
+  return module.createChdbConnection({ path: spec.path }) as unknown as ChdbConnection;
+}

@@ -1,0 +1,136 @@
+import type { Attempt, Payload } from '../../payload/schema.js';
+import { secondsToMs, toClickhouseDateTime } from './values.js';
+
+/**
+ * Pure mapping of a Payload to the rows of ci_finished_builds, ci_finished_pipelines and
+ * ci_finished_build_sections (JSONEachRow objects; times as UTC DateTime64 text).
+ * Absent values are left out so the column DEFAULT (GitLab's: 0, '', epoch) applies.
+ */
+
+/** Statuses GitLab syncs into ci_finished_builds (a build's transition to a finished state). */
+export const FINISHED_BUILD_STATUSES = ['success', 'failed', 'canceled'] as const;
+
+/** GitLab's Ci::Runner.runner_types, as stored in ci_finished_builds.runner_type (UInt8). */
+export const RUNNER_TYPES: Readonly<Record<string, number>> = { instance_type: 1, group_type: 2, project_type: 3 };
+
+export type Row = Record<string, string | number | boolean>;
+
+export interface PayloadRows {
+  pipeline: Row;
+  builds: Row[];
+  sections: Row[];
+}
+
+/**
+ * One build row per finished attempt in `payload.attempts` (retried ones included, flagged).
+ * A payload without `attempts` (from the original client) yields no build rows: its `jobs`
+ * carry neither job ids, stages nor statuses, and inventing ids would collide with GitLab's.
+ */
+export function payloadRows(payload: Payload): PayloadRows {
+  const context = buildContext(payload);
+  const finished = (payload.attempts ?? []).filter((a) =>
+    (FINISHED_BUILD_STATUSES as readonly string[]).includes(a.status),
+  );
+  return {
+    pipeline: pipelineRow(payload, context),
+    builds: finished.map((attempt) => buildRow(attempt, context)),
+    sections: finished.flatMap((attempt) => sectionRows(attempt, context)),
+  };
+}
+
+interface BuildContext {
+  pipeline_id: number;
+  project_id: number;
+  ref: string;
+  commit_sha: string;
+}
+
+function buildContext(payload: Payload): BuildContext {
+  return {
+    pipeline_id: payload.pipeline?.id ?? payload.pipeline_id,
+    project_id: payload.project_id ?? payload.pipeline?.project_id ?? 0,
+    ref: payload.pipeline?.ref ?? payload.ref,
+    commit_sha: payload.pipeline?.sha ?? '',
+  };
+}
+
+function pipelineRow(payload: Payload, context: BuildContext): Row {
+  const info = payload.pipeline;
+  const createdAt = info?.created_at ?? payload.created_at;
+  return compact({
+    id: context.pipeline_id,
+    project_id: context.project_id,
+    project_path: payload.project,
+    status: info?.status,
+    source: info?.source ?? undefined,
+    ref: context.ref,
+    commit_sha: context.commit_sha,
+    created_at: toClickhouseDateTime(createdAt),
+    // the time filters apply to started_at; a payload without it (the original client's) counts from creation
+    started_at: toClickhouseDateTime(info?.started_at ?? createdAt),
+    finished_at: info?.finished_at ? toClickhouseDateTime(info.finished_at) : undefined,
+    duration: Math.round(info?.duration ?? payload.duration),
+    duration_e2e: Math.round(payload.duration_e2e),
+  });
+}
+
+function buildRow(attempt: Attempt, context: BuildContext): Row {
+  return compact({
+    id: attempt.id,
+    project_id: context.project_id,
+    pipeline_id: context.pipeline_id,
+    status: attempt.status,
+    created_at: toClickhouseDateTime(attempt.created_at),
+    queued_at: time(queuedAt(attempt)),
+    started_at: time(attempt.started_at),
+    finished_at: time(attempt.finished_at),
+    runner_id: attempt.runner?.id ?? undefined,
+    runner_type: RUNNER_TYPES[attempt.runner?.runner_type ?? ''],
+    name: attempt.name,
+    stage_name: attempt.stage,
+    failure_reason: attempt.failure_reason ?? undefined,
+    allow_failure: attempt.allow_failure,
+    retried: attempt.retried,
+    commit_sha: context.commit_sha,
+  });
+}
+
+/** GitLab's queued_at; derived from started_at − queued_duration (seconds) when not sent. */
+function queuedAt(attempt: Attempt): string | undefined {
+  if (attempt.queued_at) return attempt.queued_at;
+  if (!attempt.started_at || attempt.queued_duration == null) return undefined;
+  return new Date(Date.parse(attempt.started_at) - secondsToMs(attempt.queued_duration)).toISOString();
+}
+
+function sectionRows(attempt: Attempt, context: BuildContext): Row[] {
+  const kinds = [
+    ['section', attempt.sections ?? {}],
+    ['step', attempt.steps ?? {}],
+  ] as const;
+  return kinds.flatMap(([kind, timings]) =>
+    Object.entries(timings).map(([name, seconds]) =>
+      compact({
+        build_id: attempt.id,
+        pipeline_id: context.pipeline_id,
+        project_id: context.project_id,
+        kind,
+        name,
+        duration: secondsToMs(seconds),
+        build_name: attempt.name,
+        stage_name: attempt.stage,
+        status: attempt.status,
+        ref: context.ref,
+        started_at: time(attempt.started_at),
+        finished_at: time(attempt.finished_at),
+      }),
+    ),
+  );
+}
+
+function time(value: string | null | undefined): string | undefined {
+  return value ? toClickhouseDateTime(value) : undefined;
+}
+
+function compact(row: Record<string, string | number | boolean | undefined>): Row {
+  return Object.fromEntries(Object.entries(row).filter(([, v]) => v !== undefined)) as Row;
+}

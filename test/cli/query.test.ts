@@ -1,0 +1,167 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Command } from 'commander';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { registerQuery } from '../../src/cli/query.js';
+import type { CliIO } from '../../src/cli/output.js';
+import { UsageError, ValidationError } from '../../src/errors.js';
+import { openClickhouseStore } from '../../src/store/clickhouse/index.js';
+import { DATASET } from '../store/clickhouse/dataset.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'pm-cli-query-'));
+const dataDir = join(dir, 'clickhouse');
+const queryFile = join(dir, 'jobs.yaml');
+const NOW = new Date('2024-05-04T00:00:00Z');
+
+const QUERY = `dimensions:
+  - { column: ref }
+  - { column: name, as: job }
+metrics:
+  - { function: count, as: runs }
+  - { function: avg, column: duration, as: avgMs }
+filter:
+  - { column: job, operator: LIKE, value: "job-%" }
+orderBy:
+  - { column: ref }
+  - { column: job }
+`;
+
+interface Run {
+  out: string;
+  err: string;
+  error?: unknown;
+}
+
+async function run(args: string[], opts: { outIsTTY?: boolean; stdin?: string; env?: Record<string, string> } = {}): Promise<Run> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const io: CliIO = { out: (t) => void out.push(t), err: (t) => void err.push(t), isTTY: false, outIsTTY: opts.outIsTTY ?? false };
+  const program = new Command('pipeline-metrics').exitOverride().configureOutput({ writeOut: (t) => void out.push(t), writeErr: (t) => void err.push(t) });
+  registerQuery(program, io, { env: () => opts.env ?? { CLICKHOUSE_URL: dataDir }, now: () => NOW, readStdin: async () => opts.stdin ?? '' });
+  let error: unknown;
+  try {
+    await program.parseAsync(['node', 'pipeline-metrics', 'query', ...args]);
+  } catch (e) {
+    error = e;
+  }
+  return { out: out.join('\n'), err: err.join('\n'), error };
+}
+
+beforeAll(async () => {
+  writeFileSync(queryFile, QUERY);
+  const store = await openClickhouseStore(dataDir, { autoMigrate: true });
+  try {
+    for (const payload of DATASET) await store.save(payload);
+  } finally {
+    await store.close();
+  }
+});
+
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const TABLE = `┌───────────┬───────────┬──────┬───────────┐
+│ ref       │ job       │ runs │     avgMs │
+├───────────┼───────────┼──────┼───────────┤
+│ feature/x │ job-build │    1 │    100000 │
+│ feature/x │ job-e2e   │    1 │    200000 │
+│ feature/x │ job-test  │    1 │      5000 │
+│ main      │ job-build │    3 │ 53333.333 │
+│ main      │ job-e2e   │    1 │    300000 │
+│ main      │ job-test  │    3 │     40000 │
+└───────────┴───────────┴──────┴───────────┘
+6 rows`;
+
+const ROWS = [
+  ['feature/x', 'job-build', 1, 100000],
+  ['feature/x', 'job-e2e', 1, 200000],
+  ['feature/x', 'job-test', 1, 5000],
+  ['main', 'job-build', 3, 53333.333333333336],
+  ['main', 'job-e2e', 1, 300000],
+  ['main', 'job-test', 3, 40000],
+];
+
+describe('pipeline-metrics query', () => {
+  it('prints a table by default on a terminal (last 3 days before now, --to exclusive)', async () => {
+    const { out, error } = await run([queryFile, '--from', '3d'], { outIsTTY: true });
+    expect(error).toBeUndefined();
+    expect(out).toBe(TABLE);
+  });
+
+  it('prints { columns, rows, errors } JSON by default when stdout is not a terminal', async () => {
+    const { out, err } = await run([queryFile, '--from', '3d']);
+    expect(JSON.parse(out)).toEqual({ columns: ['ref', 'job', 'runs', 'avgMs'], rows: ROWS, errors: [] });
+    expect(out).toBe(JSON.stringify({ columns: ['ref', 'job', 'runs', 'avgMs'], rows: ROWS, errors: [] }));
+    expect(err).toBe('');
+  });
+
+  it('prints RFC 4180 CSV', async () => {
+    const { out } = await run([queryFile, '--from', '3d', '--format', 'csv']);
+    expect(out).toBe(
+      'ref,job,runs,avgMs\r\nfeature/x,job-build,1,100000\r\nfeature/x,job-e2e,1,200000\r\nfeature/x,job-test,1,5000\r\n' +
+        'main,job-build,3,53333.333333333336\r\nmain,job-e2e,1,300000\r\nmain,job-test,3,40000\r\n',
+    );
+  });
+
+  it('prints a markdown table', async () => {
+    const { out } = await run([queryFile, '--from', '3d', '--format', 'markdown']);
+    expect(out).toBe(
+      [
+        '| ref | job | runs | avgMs |',
+        '| --- | --- | ---: | ---: |',
+        '| feature/x | job-build | 1 | 100000 |',
+        '| feature/x | job-e2e | 1 | 200000 |',
+        '| feature/x | job-test | 1 | 5000 |',
+        '| main | job-build | 3 | 53333.333 |',
+        '| main | job-e2e | 1 | 300000 |',
+        '| main | job-test | 3 | 40000 |',
+      ].join('\n'),
+    );
+  });
+
+  it('reads the query from stdin with "-", and applies --ref, --source and --project', async () => {
+    const { out } = await run(['-', '--from', '2024-05-01', '--to', '2024-05-04T00:00:00Z', '--ref', 'main', '--source', 'push', '--project', '42'], { stdin: QUERY });
+    expect(JSON.parse(out).rows).toEqual([['main', 'job-build', 1, 60000], ['main', 'job-test', 2, 35000]]);
+  });
+
+  it('--sql prints SQL and parameters without an engine', async () => {
+    const { out, error } = await run([queryFile, '--sql', '--format', 'table', '--from', '2024-05-01', '--to', '2024-05-02', '--limit', '2'], {
+      env: { CLICKHOUSE_URL: 'http://127.0.0.1:1' },
+    });
+    expect(error).toBeUndefined();
+    expect(out).toBe(
+      'SELECT `p`.`ref` AS `ref`, `b`.`name` AS `job`, count() AS `runs`, avg(`b`.`duration`) AS `avgMs`\n' +
+        'FROM `ci_finished_builds` AS `b` FINAL\n' +
+        "INNER JOIN (SELECT `fp`.`id` AS `id`, `fp`.`ref` AS `ref`, `fp`.`source` AS `source` FROM `ci_finished_pipelines` AS `fp` FINAL WHERE `fp`.`started_at` >= {from_time:DateTime64(6, 'UTC')} AND `fp`.`started_at` < {to_time:DateTime64(6, 'UTC')}) AS `p` ON `p`.`id` = `b`.`pipeline_id`\n" +
+        'WHERE `b`.`name` LIKE {p0:String}\n' +
+        'GROUP BY `p`.`ref`, `b`.`name`\n' +
+        'ORDER BY `ref` ASC, `job` ASC\n' +
+        'LIMIT 2 OFFSET 0\n' +
+        '-- params: {"from_time":"2024-05-01 00:00:00.000","to_time":"2024-05-02 00:00:00.000","p0":"job-%"}',
+    );
+  });
+
+  it('lists every invalid option at once (exit 2)', async () => {
+    const { error } = await run([queryFile, '--format', 'xml', '--limit', '0', '--from', 'yesterday', '--project', 'abc']);
+    expect(error).toBeInstanceOf(UsageError);
+    expect((error as UsageError).exitCode).toBe(2);
+    const lines = (error as Error).message.split('\n').slice(1).map((l) => l.trim().split(':')[0]);
+    expect(lines).toEqual(['--format', '--from', '--project', '--limit']);
+  });
+
+  it('lists every error of the query file at once (exit 3)', async () => {
+    const bad = join(dir, 'bad.json');
+    writeFileSync(bad, JSON.stringify({ dimensions: [{ column: 'stage', granularity: 'day' }], metrics: [{ function: 'quantile(2)', column: 'duration' }, { function: 'count', column: 'name' }], limit: -1 }));
+    const { error, out } = await run([bad]);
+    expect(error).toBeInstanceOf(ValidationError);
+    expect((error as ValidationError).exitCode).toBe(3);
+    expect((error as ValidationError).issues.length).toBeGreaterThanOrEqual(4);
+    expect(out).toBe('');
+  });
+
+  it('names a missing file (exit 2)', async () => {
+    const { error } = await run([join(dir, 'missing.yaml')]);
+    expect(error).toBeInstanceOf(UsageError);
+    expect((error as Error).message).toMatch(/^cannot read query file .*missing\.yaml: ENOENT/);
+  });
+});
