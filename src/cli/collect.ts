@@ -1,0 +1,63 @@
+import type { Command } from 'commander';
+import { runCollect, type CollectResult } from '../commands/collect.js';
+import { COLLECT_ENV, DEFAULT_COLLECT_CONCURRENCY, DEFAULT_COLLECT_TIMEOUT_S, loadCollectConfig, type CollectConfig, type CollectFlags } from '../config/collect.js';
+import { readEnv } from '../config/env.js';
+import { DEFAULT_CLASSIFY, LOG_SCOPES } from '../payload/options.js';
+import { emit, envHint, type CliIO } from './output.js';
+
+/** `collect`: one pipeline → payload JSON on stdout (or --output); diagnostics on stderr. */
+export function registerCollect(program: Command, io: CliIO): Command {
+  const d = DEFAULT_CLASSIFY;
+  return program
+    .command('collect')
+    .description('Read a GitLab pipeline (every job attempt, e2e job logs) and print its metrics payload as JSON.')
+    .option('--gitlab-url <url>', `GitLab URL or API root (/api/v4 is appended when missing)${envHint('CI_API_V4_URL', 'CI_SERVER_URL')}`)
+    .option('--token <token>', `GitLab token with read_api; CI_JOB_TOKEN is tried last${envHint('GITLAB_TOKEN', 'PRIVATE_TOKEN', 'CI_JOB_TOKEN')}`)
+    .option('--project <id|path>', `project id or group/sub/project path${envHint('CI_PROJECT_ID', 'CI_PROJECT_PATH')}`)
+    .option('--pipeline <id>', `pipeline id${envHint('CI_PIPELINE_ID')}`)
+    .option('--default-branch <name>', `the project's default branch; asked from GitLab when unknown${envHint('CI_DEFAULT_BRANCH')}`)
+    .option('--job-id <id>', `the collector's own job, never counted${envHint('CI_JOB_ID')}`)
+    .option('--e2e-stage <stage>', `stage of the e2e jobs (default: ${d.e2eStage})${envHint(COLLECT_ENV.e2eStage)}`)
+    .option('--e2e-exclude <names>', `e2e-stage jobs left out, space/comma separated (default: "${d.e2eExclude.join(' ')}")${envHint(COLLECT_ENV.e2eExclude)}`)
+    .option('--build-stage <stage>', `stage of the build jobs (default: ${d.buildStage})${envHint(COLLECT_ENV.buildStage)}`)
+    .option('--build-jobs <names>', `build jobs reported in builds/build (default: "${d.buildJobs.join(' ')}")${envHint(COLLECT_ENV.buildJobs)}`)
+    .option('--steps <names>', `names of the bash \`time\` lines of e2e logs, in order: "up e2e" or "pull up e2e" (default: "${d.steps.join(' ')}")${envHint(COLLECT_ENV.steps)}`)
+    .option('--optimistic', `tolerate a step-count mismatch instead of failing${envHint(COLLECT_ENV.optimistic)}`)
+    .option('--logs <scope>', `job logs read: ${LOG_SCOPES.join(' | ')} (default: ${d.logScope})${envHint(COLLECT_ENV.logs)}`)
+    .option('--timeout <seconds>', `budget of each GitLab request, retries and waits included (default: ${DEFAULT_COLLECT_TIMEOUT_S})${envHint(COLLECT_ENV.timeout)}`)
+    .option('--concurrency <n>', `max GitLab requests in flight for job pages and logs, 1-32 (default: ${DEFAULT_COLLECT_CONCURRENCY})${envHint(COLLECT_ENV.concurrency)}`)
+    .option('--output <file>', 'write the payload to FILE instead of stdout')
+    .option('--config <file>', `JSON or YAML file with the same settings in camelCase; flags and env win${envHint(COLLECT_ENV.config)}`)
+    .action(async (flags: CollectFlags) => {
+      const config = await loadCollectConfig(flags, readEnv());
+      const result = await collectWithSpinner(config, io);
+      await emit(io, `${JSON.stringify(result.payload, null, 2)}\n`, config.output);
+      io.err(summary(config, result));
+      // Delivery (`--push`) plugs in here: it receives `result.payload`, already validated.
+    });
+}
+
+async function collectWithSpinner(config: CollectConfig, io: CliIO): Promise<CollectResult> {
+  // a pseudo-terminal reporting 0 columns makes ora redraw forever: no spinner there either
+  if (!io.isTTY || !((process.stderr.columns ?? 0) > 0)) return runCollect(config);
+  const { default: ora } = await import('ora');
+  const spinner = ora({ text: `collecting pipeline ${config.pipelineId} of ${config.project}`, stream: process.stderr }).start();
+  try {
+    const result = await runCollect(config);
+    spinner.stop();
+    return result;
+  } catch (error) {
+    spinner.fail(`could not collect pipeline ${config.pipelineId}`);
+    throw error;
+  }
+}
+
+/** e.g. `collected pipeline 123: 1003 attempts, 42 logs, 14 requests in 0.8 s` */
+export function summary(config: CollectConfig, { stats, payload }: CollectResult): string {
+  const retries = stats.retries ? ` (${stats.retries} retried)` : '';
+  return (
+    `collected pipeline ${config.pipelineId} of ${payload.project}: ${stats.attempts} attempts, ${stats.logs} logs, ` +
+    `${stats.requests} requests${retries} in ${(stats.elapsedMs / 1000).toFixed(1)} s` +
+    (config.output ? ` → ${config.output}` : '')
+  );
+}

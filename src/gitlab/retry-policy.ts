@@ -1,0 +1,61 @@
+/**
+ * When and how long to wait before retrying a GitLab request. Pure: the clock and the
+ * random source are passed in. All durations are milliseconds.
+ */
+export interface BackoffOptions {
+  /** first backoff step, ms (doubled per attempt) */
+  baseDelayMs: number;
+  /** cap of one backoff step, ms */
+  maxDelayMs: number;
+}
+
+/** Statuses worth retrying: rate limiting and server-side failures. */
+export function isRetryableStatus(status: number): boolean {
+  return status === 429 || status >= 500;
+}
+
+/**
+ * `Retry-After` as delta-seconds ("2", "0.5") or an HTTP date; null when absent or unparsable.
+ * A date in the past means "now" (0 ms).
+ */
+export function parseRetryAfter(value: string | null, nowMs: number): number | null {
+  if (value === null || value.trim() === '') return null;
+  const text = value.trim();
+  if (/^\d+(\.\d+)?$/.test(text)) return Math.round(Number(text) * 1000);
+  const date = Date.parse(text);
+  return Number.isNaN(date) ? null : Math.max(0, date - nowMs);
+}
+
+/**
+ * GitLab's `RateLimit-Reset` is a Unix time in seconds; the IETF draft uses delta-seconds.
+ * Values above 10^9 are read as Unix time, smaller ones as a delta. Null when absent.
+ */
+export function parseRateLimitReset(value: string | null, nowMs: number): number | null {
+  if (value === null || !/^\d+(\.\d+)?$/.test(value.trim())) return null;
+  const n = Number(value.trim());
+  return n > 1e9 ? Math.max(0, Math.round(n * 1000 - nowMs)) : Math.round(n * 1000);
+}
+
+/** Exponential backoff with "equal jitter": half fixed, half random, so retries spread out. */
+export function backoffDelay(attempt: number, options: BackoffOptions, random: () => number): number {
+  const step = Math.min(options.maxDelayMs, options.baseDelayMs * 2 ** attempt);
+  return Math.round(step / 2 + random() * (step / 2));
+}
+
+/**
+ * The wait the server asked for, if any: `Retry-After` first, then `RateLimit-Reset` (429 only).
+ * A little jitter (up to `jitterMs`) is added on top, never subtracted, so concurrent requests
+ * that were all told "retry in 1 s" do not return in lockstep and none returns early.
+ */
+export function serverRequestedDelay(
+  status: number,
+  headers: Headers,
+  nowMs: number,
+  random: () => number,
+  jitterMs = 100,
+): number | null {
+  const retryAfter = parseRetryAfter(headers.get('retry-after'), nowMs);
+  const reset = status === 429 ? parseRateLimitReset(headers.get('ratelimit-reset'), nowMs) : null;
+  const asked = retryAfter ?? reset;
+  return asked === null ? null : asked + Math.round(random() * jitterMs);
+}

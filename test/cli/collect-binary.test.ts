@@ -1,0 +1,157 @@
+import { execFile, execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PayloadSchema } from '../../src/payload/schema.js';
+import { expectedRequests, expectedSeed } from '../fixtures/gitlab/expected.js';
+import { generatePipeline, type PipelineFixture } from '../fixtures/gitlab/generate.js';
+import { FIXTURE_TOKEN, startGitlabServer, type FixtureServer } from '../fixtures/gitlab/server.js';
+
+/**
+ * Runs the built binary (`npm run build` → dist/) as a GitLab CI job would: only CI_*
+ * variables and a token in the environment, against the loopback GitLab.
+ */
+const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
+const BIN = join(root, 'bin/pipeline-metrics.js');
+const DRIVERS = ['pg', '@electric-sql/pglite', 'chdb', '@clickhouse/client'];
+
+let fixture: PipelineFixture;
+let server: FixtureServer;
+let guard: string[];
+
+/** Node flags that make the process fail (exit 97) if any database driver or engine is loaded. */
+async function writeDriverGuard(dir: string): Promise<string[]> {
+  const hooks = join(dir, 'hooks.mjs');
+  const register = join(dir, 'register.mjs');
+  const onExit = join(dir, 'on-exit.cjs');
+  const banned = `/^(${DRIVERS.map((d) => d.replace('/', '\\/')).join('|')})(\\/|$)/`;
+  await writeFile(hooks, `export async function resolve(s, c, next) { if (${banned}.test(s)) throw new Error('DRIVER_LOADED ' + s); return next(s, c); }\n`);
+  await writeFile(register, `import { register } from 'node:module';\nregister(${JSON.stringify(`file://${hooks}`)});\n`);
+  // CommonJS drivers land in require.cache even when imported from ESM
+  await writeFile(onExit, `process.on('exit', () => { const hit = Object.keys(require.cache).find((k) => /node_modules\\/(pg|chdb|@clickhouse|@electric-sql)\\//.test(k)); if (hit) { process.stderr.write('DRIVER_LOADED ' + hit + '\\n'); process.exitCode = 97; } });\n`);
+  return ['--require', onExit, '--import', register];
+}
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+function run(args: string[], env: Record<string, string>, nodeFlags = guard): Promise<Run> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [...nodeFlags, ...args], { env, cwd: root, timeout: 30_000 }, (error, stdout, stderr) => {
+      resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
+    });
+  });
+}
+
+function ciEnv(): Record<string, string> {
+  return {
+    CI: 'true',
+    GITLAB_CI: 'true',
+    CI_API_V4_URL: server.apiUrl,
+    CI_SERVER_URL: server.origin,
+    CI_PROJECT_ID: String(fixture.projectId),
+    CI_PROJECT_PATH: fixture.projectPath,
+    CI_PIPELINE_ID: String(fixture.pipelineId),
+    CI_DEFAULT_BRANCH: fixture.defaultBranch,
+    CI_JOB_ID: String(fixture.selfJobId),
+    CI_JOB_TOKEN: 'ci-job-token-not-accepted-here',
+    GITLAB_TOKEN: FIXTURE_TOKEN,
+  };
+}
+
+beforeAll(async () => {
+  if (!existsSync(join(root, 'dist/cli.js'))) execFileSync('npx', ['tsup'], { cwd: root, stdio: 'ignore' });
+  guard = await writeDriverGuard(await mkdtemp(join(tmpdir(), 'pm-driver-guard-')));
+  fixture = generatePipeline({ jobs: 250 });
+  server = await startGitlabServer({ fixture, latencyMs: 2 });
+});
+afterAll(async () => {
+  await server?.close();
+});
+
+describe('pipeline-metrics collect (built binary, CI environment)', () => {
+  it('prints the payload of the pipeline on stdout and a summary on stderr', async () => {
+    const result = await run([BIN, 'collect'], ciEnv());
+    expect(result.stderr).toMatch(/^collected pipeline 987654 of qa-group\/platform\/web-app: 259 attempts, 10 logs, 14 requests in \d+\.\d s\n$/);
+    expect(result.code).toBe(0);
+    const payload = PayloadSchema.parse(JSON.parse(result.stdout));
+    const { pipeline, attempts, collector, ...seed } = payload;
+    expect(seed).toEqual(expectedSeed(fixture));
+    expect(attempts).toHaveLength(fixture.attempts.length - 1); // every attempt but the collector's own
+    expect(pipeline).toMatchObject({ id: fixture.pipelineId, status: 'running', source: 'push', default_branch: 'main' });
+    expect(collector?.name).toBe('pipeline-metrics');
+    expect(server.requests.length).toBe(expectedRequests(fixture).total);
+  });
+
+  it('writes --output FILE and keeps stdout empty', async () => {
+    const file = join(await mkdtemp(join(tmpdir(), 'pm-collect-out-')), 'payload.json');
+    const result = await run([BIN, 'collect', '--output', file, '--logs', 'none'], ciEnv());
+    expect(result.code).toBe(0);
+    expect(result.stdout).toBe('');
+    const payload = PayloadSchema.parse(JSON.parse(await readFile(file, 'utf8')));
+    expect(payload.jobs.map((j) => Object.keys(j))).toEqual(expectedSeed(fixture).jobs.map(() => ['name', 'started_at', 'finished_at', 'duration']));
+  });
+
+  it('exits non-zero with a clear message when GitLab refuses the token', async () => {
+    const result = await run([BIN, 'collect'], { ...ciEnv(), GITLAB_TOKEN: 'revoked' });
+    expect(result.code).toBe(3);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toMatch(/^error: GitLab rejected the token from GITLAB_TOKEN \(401 Unauthorized\).*read_api/);
+  });
+
+  it('exits 2 listing every missing input', async () => {
+    const result = await run([BIN, 'collect'], {});
+    expect(result.code).toBe(2);
+    expect(result.stderr.match(/^  \w+ \(--/gm)).toEqual(['  gitlabUrl (--', '  token (--', '  project (--', '  pipeline (--']);
+  });
+});
+
+describe('pipeline-metrics --help', () => {
+  it('lists every collect option with its environment fallback', async () => {
+    const result = await run([BIN, 'collect', '--help'], {});
+    expect(result.code).toBe(0);
+    const pairs: Array<[string, string[]]> = [
+      ['--gitlab-url', ['CI_API_V4_URL', 'CI_SERVER_URL']],
+      ['--token', ['GITLAB_TOKEN', 'PRIVATE_TOKEN', 'CI_JOB_TOKEN']],
+      ['--project', ['CI_PROJECT_ID', 'CI_PROJECT_PATH']],
+      ['--pipeline', ['CI_PIPELINE_ID']],
+      ['--default-branch', ['CI_DEFAULT_BRANCH']],
+      ['--job-id', ['CI_JOB_ID']],
+      ['--e2e-stage', ['PIPELINE_METRICS_E2E_STAGE']],
+      ['--e2e-exclude', ['PIPELINE_METRICS_E2E_EXCLUDE']],
+      ['--build-stage', ['PIPELINE_METRICS_BUILD_STAGE']],
+      ['--build-jobs', ['PIPELINE_METRICS_BUILD_JOBS']],
+      ['--steps', ['PIPELINE_METRICS_STEPS']],
+      ['--optimistic', ['PIPELINE_METRICS_OPTIMISTIC']],
+      ['--logs', ['PIPELINE_METRICS_LOGS']],
+      ['--timeout', ['PIPELINE_METRICS_TIMEOUT']],
+      ['--concurrency', ['PIPELINE_METRICS_CONCURRENCY']],
+      ['--config', ['PIPELINE_METRICS_CONFIG']],
+    ];
+    const help = result.stdout.replace(/\n\s+/g, ' ');
+    for (const [flag, envs] of pairs) {
+      expect(help).toMatch(new RegExp(`${flag}\\b[^]*?\\(env: ${envs.join(', ')}\\)`));
+    }
+    expect(help).toContain('--output <file>');
+  });
+
+  it('loads no database driver or embedded engine (and the guard does catch one)', async () => {
+    for (const args of [['--help'], ['collect', '--help']]) {
+      const result = await run([BIN, ...args], {});
+      expect(result.stderr).not.toContain('DRIVER_LOADED');
+      expect(result.code).toBe(0);
+    }
+    const loadsPg = await run(['--input-type=module', '-e', "await import('pg')"], {});
+    expect(loadsPg.code).not.toBe(0);
+    expect(loadsPg.stderr).toContain('DRIVER_LOADED pg');
+    const requiresPg = await run(['-e', "require('pg')"], {});
+    expect(requiresPg.stderr).toMatch(/DRIVER_LOADED .*node_modules\/pg\//);
+    expect(requiresPg.code).toBe(97);
+  });
+});
