@@ -3,6 +3,10 @@ import { PipelineMetricsError, EXIT } from '../errors.js';
 import { processIO } from './output.js';
 import { VERSION } from '../version.js';
 import { registerCollect } from './collect.js';
+import { registerMigrate } from './migrate.js';
+import { registerPush } from './push.js';
+import { registerQuery } from './query.js';
+import { registerServe } from './serve.js';
 
 /** Builds the program. Each command lives in its own file and registers itself here. */
 export function buildProgram(): Command {
@@ -12,6 +16,10 @@ export function buildProgram(): Command {
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
   registerCollect(program, processIO);
+  registerMigrate(program, processIO);
+  registerPush(program, processIO);
+  registerQuery(program, processIO);
+  registerServe(program, processIO);
   return program;
 }
 

@@ -1,0 +1,114 @@
+import { UsageError } from '../errors.js';
+import { resolveClickhouseSpec } from './clickhouse.js';
+import { firstEnv, type Env } from './env.js';
+import { resolvePostgresSpec } from './postgres.js';
+
+/** Raw delivery flags as commander gives them (`--db` / `--clickhouse` without a value = `true`). */
+export interface DeliveryFlags {
+  url?: string;
+  db?: string | boolean;
+  clickhouse?: string | boolean;
+  token?: string;
+  /** total delivery budget, seconds */
+  timeout?: string;
+  saveOnFailure?: string;
+}
+
+/** Where a payload goes. At least one target is always set. */
+export interface DeliveryTargets {
+  /** full `/save_metrics` endpoint */
+  url?: string;
+  /** bearer token for `url` */
+  token?: string;
+  /** Postgres spec: `postgres://…` URL or an embedded data directory */
+  postgres?: string;
+  /** ClickHouse spec: `http(s)://…` URL or an embedded chDB directory */
+  clickhouse?: string;
+  /** total budget per target for retries, milliseconds */
+  totalMs: number;
+  /** where the payload is written when a target fails; undefined = default name in cwd */
+  saveOnFailure?: string;
+  /** true when no target was configured and the embedded Postgres default is used */
+  defaulted: boolean;
+}
+
+export const DEFAULT_DELIVERY_TIMEOUT_S = 30;
+
+/**
+ * Flags + env → targets. Target flags choose the targets (`--db`/`--clickhouse` without a value
+ * take DATABASE_URL / CLICKHOUSE_URL or the embedded default). With no target flag, the env
+ * variables PIPELINE_METRICS_URL, DATABASE_URL, CLICKHOUSE_URL choose; with neither, the
+ * embedded Postgres default (`.pipeline-metrics/postgres`). All problems are listed at once.
+ */
+export function resolveDeliveryTargets(flags: DeliveryFlags, env: Env): DeliveryTargets {
+  const problems: string[] = [];
+  const anyFlag = flags.url !== undefined || isSet(flags.db) || isSet(flags.clickhouse);
+  const rawUrl = anyFlag ? flags.url : firstEnv(env, 'PIPELINE_METRICS_URL');
+  const wantDb = anyFlag ? isSet(flags.db) : firstEnv(env, 'DATABASE_URL') !== undefined;
+  const wantCh = anyFlag ? isSet(flags.clickhouse) : firstEnv(env, 'CLICKHOUSE_URL') !== undefined;
+  const defaulted = !rawUrl && !wantDb && !wantCh;
+
+  const url = rawUrl === undefined ? undefined : normalizeEndpoint(rawUrl, problems);
+  const postgres = wantDb || defaulted ? resolvePostgresDb(flagString(flags.db), env, problems) : undefined;
+  const clickhouse = wantCh ? resolveClickhouseDb(flagString(flags.clickhouse), env) : undefined;
+  const totalMs = parseTimeout(flags.timeout, problems);
+  const token = flags.token?.trim() || firstEnv(env, 'PIPELINE_METRICS_TOKEN');
+  if (problems.length) throw new UsageError(`delivery options are invalid:\n  ${problems.join('\n  ')}`);
+  return { url, token, postgres, clickhouse, totalMs, saveOnFailure: flags.saveOnFailure, defaulted };
+}
+
+/** Accepts a base URL (`https://metrics.example`) or one already ending in `/save_metrics`. */
+export function normalizeEndpoint(raw: string, problems: string[]): string | undefined {
+  let parsed: URL;
+  try {
+    parsed = new URL(raw.trim());
+  } catch {
+    problems.push(`--url / PIPELINE_METRICS_URL: "${raw}" is not a URL (expected http(s)://host[:port][/path])`);
+    return undefined;
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
+    problems.push(`--url / PIPELINE_METRICS_URL: protocol must be http or https, got "${parsed.protocol}"`);
+    return undefined;
+  }
+  const path = parsed.pathname.replace(/\/+$/, '');
+  parsed.pathname = path.endsWith('/save_metrics') ? path : `${path}/save_metrics`;
+  return parsed.toString();
+}
+
+function parseTimeout(raw: string | undefined, problems: string[]): number {
+  if (raw === undefined) return DEFAULT_DELIVERY_TIMEOUT_S * 1000;
+  const seconds = Number(raw);
+  if (!Number.isFinite(seconds) || seconds <= 0 || raw.trim() === '') {
+    problems.push(`--timeout: must be a positive number of seconds, got "${raw}"`);
+    return 0;
+  }
+  return Math.round(seconds * 1000);
+}
+
+function isSet(value: string | boolean | undefined): boolean {
+  return value !== undefined && value !== false;
+}
+
+function flagString(value: string | boolean | undefined): string | undefined {
+  return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
+}
+
+/**
+ * `--db` value, else DATABASE_URL, else the embedded default directory (see config/postgres),
+ * as the spec string the store opens: the URL, or an absolute directory.
+ */
+export function resolvePostgresDb(flag: string | undefined, env: Env, problems?: string[]): string {
+  try {
+    const spec = resolvePostgresSpec(flag, env);
+    return spec.kind === 'server' ? spec.url : spec.dir;
+  } catch (error) {
+    if (!problems || !(error instanceof UsageError)) throw error;
+    problems.push(error.message);
+    return '';
+  }
+}
+
+/** `--clickhouse` value, else CLICKHOUSE_URL, else the embedded default directory (see config/clickhouse). */
+export function resolveClickhouseDb(flag: string | undefined, env: Env): string {
+  return resolveClickhouseSpec(flag, env);
+}

@@ -1,0 +1,118 @@
+import { UsageError } from '../errors.js';
+import { firstEnv, type Env } from './env.js';
+import { resolveClickhouseDb, resolvePostgresDb } from './push.js';
+
+/** Raw `serve` flags as commander gives them. */
+export interface ServeFlags {
+  port?: string;
+  host?: string;
+  db?: string | boolean;
+  clickhouse?: string | boolean;
+  /** repeatable `--token` */
+  token?: string[];
+  bodyLimit?: string;
+  /** per-request database budget, seconds */
+  storeTimeout?: string;
+  dbPoolSize?: string;
+}
+
+export interface ServeConfig {
+  port: number;
+  host: string;
+  /** Postgres spec: `postgres://…` or an embedded data directory (always set) */
+  postgres: string;
+  /** ClickHouse spec when a second store is wanted */
+  clickhouse?: string;
+  /** accepted bearer tokens; empty = no authentication */
+  tokens: string[];
+  /** bytes */
+  bodyLimit: number;
+  /** milliseconds */
+  storeTimeoutMs: number;
+  /** connections to a Postgres server (more concurrent commits share each WAL flush) */
+  dbPoolSize: number;
+}
+
+export const SERVE_DEFAULTS = {
+  port: 8080,
+  /** all interfaces, so the service is reachable inside a container */
+  host: '0.0.0.0',
+  /** 4 MiB: thousands of job attempts fit; a runaway 10 MB body does not */
+  bodyLimit: 4 * 1024 * 1024,
+  storeTimeoutS: 10,
+  /** measured on 2 cores: 10 ≈ 20 > 30 req/s with prepared statements; raise it for a remote server with slow commits */
+  dbPoolSize: 10,
+} as const;
+
+/**
+ * Flags + env → validated config, every problem listed at once. Env fallbacks: PORT, HOST,
+ * DATABASE_URL, CLICKHOUSE_URL (adds ClickHouse as a second store), PIPELINE_METRICS_TOKENS
+ * (comma-separated), PIPELINE_METRICS_BODY_LIMIT, PIPELINE_METRICS_DB_POOL_SIZE.
+ */
+export function resolveServeConfig(flags: ServeFlags, env: Env): ServeConfig {
+  const problems: string[] = [];
+  const port = parsePort(flags.port ?? firstEnv(env, 'PORT'), problems);
+  const host = flags.host?.trim() || firstEnv(env, 'HOST') || SERVE_DEFAULTS.host;
+  const rawLimit = flags.bodyLimit ?? firstEnv(env, 'PIPELINE_METRICS_BODY_LIMIT');
+  const bodyLimit = rawLimit === undefined ? SERVE_DEFAULTS.bodyLimit : parseByteSize(rawLimit, problems);
+  const storeTimeoutMs = parseSeconds(flags.storeTimeout, SERVE_DEFAULTS.storeTimeoutS, problems);
+  const dbPoolSize = parsePoolSize(flags.dbPoolSize ?? firstEnv(env, 'PIPELINE_METRICS_DB_POOL_SIZE'), problems);
+  const tokens = (flags.token?.length ? flags.token : (firstEnv(env, 'PIPELINE_METRICS_TOKENS') ?? '').split(','))
+    .map((t) => t.trim())
+    .filter(Boolean);
+  if (tokens.some((t) => /\s/.test(t))) problems.push('--token / PIPELINE_METRICS_TOKENS: a token must not contain spaces');
+  const wantCh = flags.clickhouse !== undefined && flags.clickhouse !== false ? true : firstEnv(env, 'CLICKHOUSE_URL') !== undefined;
+  const postgres = resolvePostgresDb(typeof flags.db === 'string' ? flags.db : undefined, env, problems);
+  if (problems.length) throw new UsageError(`serve options are invalid:\n  ${problems.join('\n  ')}`);
+  return {
+    port,
+    host,
+    postgres,
+    clickhouse: wantCh ? resolveClickhouseDb(typeof flags.clickhouse === 'string' ? flags.clickhouse : undefined, env) : undefined,
+    tokens,
+    bodyLimit,
+    storeTimeoutMs,
+    dbPoolSize,
+  };
+}
+
+function parsePort(raw: string | undefined, problems: string[]): number {
+  if (raw === undefined) return SERVE_DEFAULTS.port;
+  const port = Number(raw);
+  if (!Number.isInteger(port) || port < 0 || port > 65_535) {
+    problems.push(`--port / PORT: must be an integer 0-65535 (0 = any free port), got "${raw}"`);
+  }
+  return port;
+}
+
+const UNITS: Record<string, number> = { '': 1, b: 1, k: 1024, kb: 1024, kib: 1024, m: 1024 ** 2, mb: 1024 ** 2, mib: 1024 ** 2 };
+
+/** `1048576`, `512KiB`, `4MiB`, `4mb` (k/m units are powers of 1024) → bytes. */
+export function parseByteSize(raw: string, problems: string[]): number {
+  const match = /^\s*(\d+(?:\.\d+)?)\s*([a-z]*)\s*$/i.exec(raw);
+  const unit = match ? UNITS[match[2]!.toLowerCase()] : undefined;
+  const bytes = match && unit ? Math.floor(Number(match[1]) * unit) : NaN;
+  if (!Number.isFinite(bytes) || bytes < 1) {
+    problems.push(`--body-limit / PIPELINE_METRICS_BODY_LIMIT: expected bytes like 1048576, 512KiB or 4MiB, got "${raw}"`);
+    return 0;
+  }
+  return bytes;
+}
+
+function parseSeconds(raw: string | undefined, fallback: number, problems: string[]): number {
+  if (raw === undefined) return fallback * 1000;
+  const seconds = Number(raw);
+  if (raw.trim() === '' || !Number.isFinite(seconds) || seconds <= 0) {
+    problems.push(`--store-timeout: must be a positive number of seconds, got "${raw}"`);
+  }
+  return Math.round(seconds * 1000);
+}
+
+function parsePoolSize(raw: string | undefined, problems: string[]): number {
+  if (raw === undefined) return SERVE_DEFAULTS.dbPoolSize;
+  const size = Number(raw);
+  if (!Number.isInteger(size) || size < 1 || size > 1_000) {
+    problems.push(`--db-pool-size / PIPELINE_METRICS_DB_POOL_SIZE: must be an integer 1-1000, got "${raw}"`);
+  }
+  return size;
+}

@@ -1,0 +1,111 @@
+import { retryWithBackoff, systemClock, DEFAULT_BACKOFF, type AttemptResult, type Clock } from './backoff.js';
+import type { TargetOutcome } from './outcome.js';
+
+export interface HttpDeliveryOptions {
+  /** full endpoint, already ending in `/save_metrics` */
+  url: string;
+  token?: string;
+  /** total budget for all attempts and waits, milliseconds */
+  totalMs: number;
+  /** cap of one attempt, milliseconds */
+  attemptTimeoutMs?: number;
+  fetch?: typeof fetch;
+  clock?: Clock;
+}
+
+const MAX_DETAIL_CHARS = 4_000;
+
+/**
+ * POSTs one JSON body to a `/save_metrics` endpoint. 200 = created, 208 = duplicate,
+ * other 4xx (but 408/429) = rejected with the server's message; network errors, timeouts,
+ * 5xx, 408 and 429 are retried (429/503 honour Retry-After) until the budget is spent.
+ */
+export async function postPayload(body: unknown, options: HttpDeliveryOptions): Promise<TargetOutcome> {
+  const doFetch = options.fetch ?? fetch;
+  const clock = options.clock ?? systemClock;
+  const json = JSON.stringify(body);
+  const headers: Record<string, string> = { 'content-type': 'application/json' };
+  if (options.token) headers.authorization = `Bearer ${options.token}`;
+  const base = { kind: 'http' as const, target: redactUrl(options.url) };
+
+  const attempt = async (remainingMs: number): Promise<AttemptResult<TargetOutcome>> => {
+    const timeoutMs = Math.max(1, Math.floor(Math.min(options.attemptTimeoutMs ?? 10_000, remainingMs)));
+    let response: Response;
+    try {
+      response = await doFetch(options.url, {
+        method: 'POST',
+        headers,
+        body: json,
+        signal: AbortSignal.timeout(timeoutMs),
+      });
+    } catch (error) {
+      const reason = describeNetworkError(error, timeoutMs);
+      return { done: false, reason, last: { ...base, status: 'unreachable', detail: reason, attempts: 0 } };
+    }
+    return classifyResponse(response, base);
+  };
+
+  const policy = { ...DEFAULT_BACKOFF, totalMs: options.totalMs };
+  const { value, attempts, exhausted } = await retryWithBackoff(attempt, policy, clock);
+  const detail = exhausted ? `${value.detail} (gave up after ${attempts} attempt${attempts === 1 ? '' : 's'})` : value.detail;
+  return { ...value, detail, attempts };
+}
+
+async function classifyResponse(
+  response: Response,
+  base: Pick<TargetOutcome, 'kind' | 'target'>,
+): Promise<AttemptResult<TargetOutcome>> {
+  const status = response.status;
+  const text = await response.text().catch(() => '');
+  const common = { ...base, httpStatus: status, attempts: 0 };
+  if (status === 200) return { done: true, value: { ...common, status: 'created', detail: 'HTTP 200 created' } };
+  if (status === 208) return { done: true, value: { ...common, status: 'duplicate', detail: 'HTTP 208 already stored' } };
+  const message = `HTTP ${status}${serverMessage(text) ? `: ${serverMessage(text)}` : ''}`;
+  if (status >= 500 || status === 408 || status === 429) {
+    const last: TargetOutcome = { ...common, status: 'unreachable', detail: message };
+    return { done: false, reason: message, retryAfterMs: parseRetryAfter(response.headers.get('retry-after')), last };
+  }
+  return { done: true, value: { ...common, status: 'rejected', detail: message } };
+}
+
+/** The server's explanation: our `{ errors: [...] }` list, a `{ message }`, or the raw text. */
+export function serverMessage(text: string): string {
+  try {
+    const body = JSON.parse(text) as { errors?: unknown; message?: unknown; error?: unknown };
+    if (Array.isArray(body.errors) && body.errors.length) return `\n  ${body.errors.map(String).join('\n  ')}`;
+    if (typeof body.message === 'string') return body.message;
+    if (typeof body.error === 'string') return body.error;
+  } catch {
+    // not JSON: fall through to the raw text
+  }
+  return text.trim().slice(0, MAX_DETAIL_CHARS);
+}
+
+/** Retry-After as delay-seconds or an HTTP date; milliseconds, or undefined when absent/invalid. */
+export function parseRetryAfter(value: string | null, nowMs: number = Date.now()): number | undefined {
+  if (!value) return undefined;
+  if (/^\d+$/.test(value.trim())) return Number(value.trim()) * 1000;
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - nowMs);
+}
+
+function describeNetworkError(error: unknown, timeoutMs: number): string {
+  if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')) {
+    return `no answer within ${(timeoutMs / 1000).toFixed(1)} s`;
+  }
+  const cause = error instanceof Error ? (error.cause as { code?: string; message?: string } | undefined) : undefined;
+  const why = cause?.code ?? cause?.message ?? (error instanceof Error ? error.message : String(error));
+  return `network error: ${why}`;
+}
+
+/** Drops user:password from a URL for messages. */
+export function redactUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    parsed.username = '';
+    parsed.password = '';
+    return parsed.toString();
+  } catch {
+    return url;
+  }
+}

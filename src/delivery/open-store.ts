@@ -1,0 +1,32 @@
+import type { PayloadSink } from '../store/types.js';
+import { redactUrl } from './http.js';
+
+/**
+ * `autoMigrate`: apply pending migrations on open. Only embedded stores honour it; a server
+ * database is migrated with `pipeline-metrics migrate`, and a store on an unmigrated one says so.
+ */
+export interface OpenOptions {
+  autoMigrate: boolean;
+  /** Postgres server only: connection pool size */
+  poolSize?: number;
+}
+
+/**
+ * Opens stores lazily: the store modules (and with them pg, PGlite, chDB, @clickhouse/client)
+ * are imported only when a database target is actually used, so `push --url` loads none of them.
+ */
+export async function openPostgresSink(spec: string, options: OpenOptions = { autoMigrate: true }): Promise<PayloadSink> {
+  const { openPostgresStore } = await import('../store/postgres/index.js');
+  return openPostgresStore(spec, options);
+}
+
+export async function openClickhouseSink(spec: string, options: OpenOptions = { autoMigrate: true }): Promise<PayloadSink> {
+  const { openClickhouseStore } = await import('../store/clickhouse/index.js');
+  // like Postgres: only the embedded engine migrates itself; a server is migrated with `migrate`
+  return openClickhouseStore(spec, { autoMigrate: options.autoMigrate && !/^https?:\/\//i.test(spec.trim()) });
+}
+
+/** `postgres://host/db` without credentials, or `embedded at DIR`. */
+export function describeStoreSpec(spec: string): string {
+  return /^[a-z][a-z0-9+.-]*:\/\//i.test(spec) ? redactUrl(spec) : `embedded at ${spec}`;
+}

@@ -1,0 +1,21 @@
+/** What happened when one payload was delivered to one target. */
+export const DELIVERY_STATUSES = ['created', 'duplicate', 'rejected', 'unreachable'] as const;
+export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
+
+export type TargetKind = 'http' | 'postgres' | 'clickhouse';
+
+export interface TargetOutcome {
+  kind: TargetKind;
+  /** where it went, without secrets, e.g. `http://host/save_metrics` or `postgres://host/db` */
+  target: string;
+  status: DeliveryStatus;
+  /** one line for humans; for `rejected`, the server's problem list joined by newlines */
+  detail: string;
+  attempts: number;
+  httpStatus?: number;
+}
+
+/** `created` and `duplicate` both mean the pipeline is stored. */
+export function isDelivered(outcome: TargetOutcome): boolean {
+  return outcome.status === 'created' || outcome.status === 'duplicate';
+}
