@@ -3,12 +3,15 @@ import { runCollect, type CollectResult } from '../commands/collect.js';
 import { COLLECT_ENV, DEFAULT_COLLECT_CONCURRENCY, DEFAULT_COLLECT_TIMEOUT_S, loadCollectConfig, type CollectConfig, type CollectFlags } from '../config/collect.js';
 import { readEnv } from '../config/env.js';
 import { DEFAULT_CLASSIFY, LOG_SCOPES } from '../payload/options.js';
+import { resolveDeliveryTargets } from '../config/push.js';
+import { deliverPayload } from '../commands/push.js';
 import { emit, envHint, type CliIO } from './output.js';
+import { addDeliveryOptions, deliveryFlags, embeddedDefaultNote, reportDelivery } from './push.js';
 
 /** `collect`: one pipeline → payload JSON on stdout (or --output); diagnostics on stderr. */
 export function registerCollect(program: Command, io: CliIO): Command {
   const d = DEFAULT_CLASSIFY;
-  return program
+  const command = program
     .command('collect')
     .description('Read a GitLab pipeline (every job attempt, e2e job logs) and print its metrics payload as JSON.')
     .option('--gitlab-url <url>', `GitLab URL or API root (/api/v4 is appended when missing)${envHint('CI_API_V4_URL', 'CI_SERVER_URL')}`)
@@ -28,13 +31,21 @@ export function registerCollect(program: Command, io: CliIO): Command {
     .option('--concurrency <n>', `max GitLab requests in flight for job pages and logs, 1-32 (default: ${DEFAULT_COLLECT_CONCURRENCY})${envHint(COLLECT_ENV.concurrency)}`)
     .option('--output <file>', 'write the payload to FILE instead of stdout')
     .option('--config <file>', `JSON or YAML file with the same settings in camelCase; flags and env win${envHint(COLLECT_ENV.config)}`)
-    .action(async (flags: CollectFlags) => {
-      const config = await loadCollectConfig(flags, readEnv());
-      const result = await collectWithSpinner(config, io);
-      await emit(io, `${JSON.stringify(result.payload, null, 2)}\n`, config.output);
-      io.err(summary(config, result));
-      // Delivery (`--push`) plugs in here: it receives `result.payload`, already validated.
-    });
+    .option('--push', 'deliver the payload (as `push` does) instead of printing it; --output still writes it to a file');
+  addDeliveryOptions(command, { prefix: 'push-' });
+  return command.action(async (flags: CollectFlags & Record<string, unknown>) => {
+    const env = readEnv();
+    const config = await loadCollectConfig(flags, env);
+    // delivery options are checked before GitLab is asked anything
+    const targets = flags.push ? resolveDeliveryTargets(deliveryFlags(flags, { prefix: 'push-' }), env) : undefined;
+    const result = await collectWithSpinner(config, io);
+    if (!targets || config.output) await emit(io, `${JSON.stringify(result.payload, null, 2)}\n`, config.output);
+    io.err(summary(config, result));
+    if (!targets) return;
+    if (targets.defaulted) io.err(embeddedDefaultNote(targets.postgres));
+    const failure = reportDelivery(io, await deliverPayload(result.payload, targets));
+    if (failure) throw failure;
+  });
 }
 
 async function collectWithSpinner(config: CollectConfig, io: CliIO): Promise<CollectResult> {
