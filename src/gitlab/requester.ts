@@ -48,7 +48,8 @@ export interface Requester {
   readonly stats: RequestStats;
 }
 
-type Attempt = { response: Response; body: string } | { error: unknown };
+/** `cutByBudget`: the attempt was aborted because the request's whole budget ran out */
+type Attempt = { response: Response; body: string } | { error: unknown; cutByBudget?: boolean };
 
 export function newStats(): RequestStats {
   return { requests: 0, retries: 0, waitedMs: 0, byKind: { project: 0, pipeline: 0, jobs: 0, log: 0 } };
@@ -72,7 +73,7 @@ export function createRequester(options: RequesterOptions): Requester {
       const response = await doFetch(url, { headers: { [headerName]: options.token, accept: 'application/json' }, signal });
       return { response, body: await response.text() };
     } catch (error) {
-      return { error };
+      return { error, cutByBudget: timeout < attemptTimeout && Date.now() >= deadline };
     }
   }
 
@@ -80,9 +81,12 @@ export function createRequester(options: RequesterOptions): Requester {
     const url = buildUrl(options.baseUrl, path, query);
     const request = `GET ${url.pathname}${url.search}`;
     const deadline = Date.now() + budget;
+    let previous: Attempt | undefined;
     for (let n = 0; ; n++) {
       stats.byKind[target.kind]++;
       const result = await attempt(url, deadline);
+      // an attempt our own budget cut short says nothing about GitLab: report the last real answer
+      if ('cutByBudget' in result && result.cutByBudget && previous) throw giveUp(previous, n + 1, budget, 0, request);
       if ('response' in result && result.response.ok) return { headers: result.response.headers, body: result.body };
       if ('response' in result && !isRetryableStatus(result.response.status)) {
         throw describeHttpError(result.response.status, result.body, target, options.tokenInfo, request);
@@ -91,6 +95,7 @@ export function createRequester(options: RequesterOptions): Requester {
       if (Date.now() + wait >= deadline) throw giveUp(result, n + 1, budget, wait, request);
       stats.retries++;
       stats.waitedMs += wait;
+      previous = result;
       await sleep(wait);
     }
   }
