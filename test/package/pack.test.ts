@@ -1,0 +1,21 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+
+/** What `npm pack` would publish: dist, bin, migrations, package.json, README — nothing from test. */
+describe('npm pack', () => {
+  it('ships dist, bin and migrations and nothing from test', () => {
+    expect(existsSync('dist/cli.js'), 'run `npm run build` first').toBe(true);
+    const out = execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { encoding: 'utf8' });
+    const [pack] = JSON.parse(out) as [{ files: { path: string }[] }];
+    const paths = pack.files.map((f) => f.path);
+    expect(paths).toContain('bin/pipeline-metrics.js');
+    expect(paths).toContain('dist/cli.js');
+    expect(paths.some((p) => p.startsWith('migrations/postgres/') && p.endsWith('.sql'))).toBe(true);
+    expect(paths.some((p) => p.startsWith('migrations/clickhouse/') && p.endsWith('.sql'))).toBe(true);
+    const unexpected = paths.filter(
+      (p) => !/^(dist|bin|migrations)\//.test(p) && !['package.json', 'README.md', 'LICENSE'].includes(p),
+    );
+    expect(unexpected).toEqual([]);
+  });
+});
