@@ -4,33 +4,11 @@ import { buildPayload } from '../../src/payload/build.js';
 import { DEFAULT_CLASSIFY } from '../../src/payload/options.js';
 import { PayloadSchema } from '../../src/payload/schema.js';
 import { formatIssues } from '../../src/validate.js';
+import { SEED_BODY_TEXT } from '../fixtures/payloads/index.js';
 import { mixedSnapshot, SELF_JOB_ID } from './pipeline-snapshot.js';
 
 /** The request body example of the seed's README, verbatim. */
-const SEED_EXAMPLE = JSON.parse(`{
-   "jobs": [
-      {
-         "name": "e2e",
-         "started_at": "2023-06-13T14:12:33.677+07:00",
-         "finished_at": "2023-06-13T14:13:01.293+07:00",
-         "duration": 27,
-         "up": 7,
-         "e2e": 5
-      }
-   ],
-    "builds": [
-       {"build-e2e": 64}
-    ],
-    "build": 64,
-    "created_at": "2023-06-13T14:11:24.029+07:00",
-    "ref": "master",
-    "duration": 97,
-    "duration_e2e": 27,
-    "jobs_failed": [],
-    "has_restarts": false,
-    "project": "test/project",
-    "pipeline_id": 1
-}`);
+const SEED_EXAMPLE = JSON.parse(SEED_BODY_TEXT) as { jobs: Record<string, unknown>[] } & Record<string, unknown>;
 
 /** What the original Flask server reads: the seed fields only; unknown keys are ignored. */
 const seedFields = {

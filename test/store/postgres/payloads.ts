@@ -1,33 +1,11 @@
+import { SEED_BODY_TEXT } from '../../fixtures/payloads/index.js';
 import { PayloadSchema, type Payload, type PayloadInput } from '../../../src/payload/schema.js';
 
 /** zod's catchall type (string fields + numeric step keys) has no TS literal form */
 type SeedJobInput = PayloadInput['jobs'][number];
 
 /** The seed's example request body, exactly as written in 000_61aaee82c707edc7.txt. */
-export const SEED_BODY = `{
-   "jobs": [
-      {
-         "name": "e2e",
-         "started_at": "2023-06-13T14:12:33.677+07:00",
-         "finished_at": "2023-06-13T14:13:01.293+07:00",
-         "duration": 27,
-         "up": 7,
-         "e2e": 5
-      }
-   ],
-    "builds": [
-       {"build-e2e": 64}
-    ],
-    "build": 64,
-    "created_at": "2023-06-13T14:11:24.029+07:00",
-    "ref": "master",
-    "duration": 97,
-    "duration_e2e": 27,
-    "jobs_failed": [],
-    "has_restarts": false,
-    "project": "test/project",
-    "pipeline_id": 1
-}`;
+export const SEED_BODY = SEED_BODY_TEXT;
 
 export const seedPayload = (): Payload => PayloadSchema.parse(JSON.parse(SEED_BODY));
 
