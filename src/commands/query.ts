@@ -1,4 +1,4 @@
-import { parse as parseYaml, YAMLError } from 'yaml';
+import { parseJsonOrYaml } from '../config/json-or-yaml.js';
 import { compileQuery } from '../analytics/compile.js';
 import type { QueryContext } from '../analytics/context.js';
 import { ValidationError } from '../errors.js';
@@ -59,12 +59,9 @@ export async function runQuery(options: QueryCommandOptions, deps: QueryCommandD
 
 /** JSON or YAML (YAML is a superset of JSON) → plain data. Duplicate keys are errors. */
 export function parseQueryText(text: string, source: string): unknown {
-  try {
-    return parseYaml(text, { uniqueKeys: true, maxAliasCount: 100 });
-  } catch (error) {
-    const detail = error instanceof YAMLError ? error.message.split('\n', 1)[0]! : String(error);
-    throw new ValidationError(`query file ${source}`, [`(file): not valid JSON or YAML: ${detail}`], { cause: error });
-  }
+  const parsed = parseJsonOrYaml(text);
+  if (parsed.ok) return parsed.data;
+  throw new ValidationError(`query file ${source}`, [`(file): not valid JSON or YAML: ${parsed.message}`]);
 }
 
 function withLimit(input: unknown, limit: number | undefined): unknown {

@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises';
-import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { UsageError } from '../errors.js';
 import { formatIssues } from '../validate.js';
+import { parseJsonOrYaml } from './json-or-yaml.js';
 
 /**
  * The `collect` config file (`--config FILE`): JSON or YAML, the same settings as the flags in
@@ -35,12 +35,9 @@ export const COLLECT_FILE_KEYS = Object.keys(CollectFileSchema.shape);
 
 /** Parses file text (YAML is a superset of JSON); problems are returned, not thrown. */
 export function parseCollectFile(text: string, path: string): { file: CollectFile; problems: string[] } {
-  let data: unknown;
-  try {
-    data = parseYaml(text);
-  } catch (cause) {
-    throw new UsageError(`config file ${path} is neither JSON nor YAML: ${(cause as Error).message}`, { cause });
-  }
+  const parsed = parseJsonOrYaml(text);
+  if (!parsed.ok) throw new UsageError(`config file ${path} is neither JSON nor YAML: ${parsed.message}`);
+  const data = parsed.data;
   const result = CollectFileSchema.safeParse(data ?? {});
   if (result.success) return { file: result.data, problems: [] };
   const problems = formatIssues(result.error).map((line) => `config file ${path}: ${line}`);

@@ -1,0 +1,17 @@
+import { parse, YAMLError } from 'yaml';
+
+export type ParsedText = { ok: true; data: unknown } | { ok: false; message: string };
+
+/**
+ * JSON or YAML text (YAML is a superset of JSON) → plain data, for config and query files.
+ * Duplicate keys are errors; alias expansion is bounded (a "billion laughs" file is refused).
+ * The one importer of `yaml`.
+ */
+export function parseJsonOrYaml(text: string): ParsedText {
+  try {
+    return { ok: true, data: parse(text, { uniqueKeys: true, maxAliasCount: 100 }) };
+  } catch (error) {
+    const message = error instanceof YAMLError ? error.message.split('\n', 1)[0]! : String(error);
+    return { ok: false, message };
+  }
+}
