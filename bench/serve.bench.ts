@@ -40,7 +40,7 @@ const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const WARMUP_SECONDS = 5;
 const MAIN = fileURLToPath(new URL('../src/cli/main.ts', import.meta.url));
 const TSX = new URL('../node_modules/tsx/dist/loader.mjs', import.meta.url).href;
-const SEED_TEXT = readFileSync(new URL('../test/fixtures/payloads/seed-example.json', import.meta.url), 'utf8');
+const SEED_TEXT = readFileSync(new URL('../examples/payloads/seed-example.json', import.meta.url), 'utf8');
 const SEED = JSON.parse(SEED_TEXT) as Record<string, unknown>;
 
 async function adminQuery(sql: string): Promise<void> {
