@@ -98,6 +98,8 @@ function conditionExpr(condition: ConditionPlan): ExprNode {
 }
 
 function metricExpr(metric: MetricPlan): ExprNode {
+  // rateIf(cond): the mean of the 0/1 condition, i.e. the share of matching rows
+  if (metric.aggregate === 'rate') return ast.call('avg', [ast.and(metric.conditions.map(conditionExpr))]);
   const conditional = metric.conditions.length > 0;
   const fn = `${metric.aggregate}${conditional ? 'If' : ''}` as SqlFunction;
   const args: ExprNode[] = metric.column ? [columnExpr({ column: metric.column })] : [];

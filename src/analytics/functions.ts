@@ -4,6 +4,9 @@ import type { ColumnKind } from './catalog.js';
  * Aggregate functions a metric may use. Each `If` form takes the metric's condition as its last
  * argument (`countIf(cond)`, `avgIf(col, cond)`).
  *
+ * `rateIf`: the share of rows matching its condition, a Float64 in [0, 1] (e.g. a failure rate),
+ * compiled as `avg(<condition>)` — the mean of a 0/1 value; it has no plain form and no column.
+ *
  * `quantile(p)` / `quantileIf(p)`: p is parsed strictly (`QUANTILE_PATTERN`, 0 < p < 1, at most
  * 6 decimals) and emitted as a numeric literal re-serialized from the parsed number. ClickHouse 26
  * accepts `quantile({p:Float64})(x)`, but older servers (the ones self-managed GitLab instances
@@ -19,13 +22,14 @@ export const AGGREGATES = {
   uniq: { column: 'any', result: 'number' },
   median: { column: 'number', result: 'number' },
   quantile: { column: 'number', result: 'number' },
+  rate: { column: 'none', result: 'number' },
 } as const satisfies Record<string, { column: 'none' | 'number' | 'ordered' | 'any'; result: 'number' | 'column' }>;
 
 export type AggregateName = keyof typeof AGGREGATES;
 
 /** The function names a metric may spell, for "allowed: …" messages. */
 export const FUNCTION_NAMES: readonly string[] = Object.keys(AGGREGATES).flatMap((name) =>
-  name === 'quantile' ? ['quantile(p)', 'quantileIf(p)'] : [name, `${name}If`],
+  name === 'quantile' ? ['quantile(p)', 'quantileIf(p)'] : name === 'rate' ? ['rateIf'] : [name, `${name}If`],
 );
 
 export interface ParsedFunction {
@@ -51,6 +55,7 @@ export function parseFunctionName(spelled: string): ParsedFunction | undefined {
   if (!simple) return undefined;
   const name = simple[1]!;
   if (name === 'quantile' || !Object.hasOwn(AGGREGATES, name)) return undefined;
+  if (name === 'rate' && simple[2] !== 'If') return undefined;
   return { aggregate: name as AggregateName, conditional: simple[2] === 'If' };
 }
 

@@ -101,6 +101,7 @@ function checkShape(
 
 function columnRule(fn: ParsedFunction, name: string, column: QueryColumn | undefined): string {
   const rule = AGGREGATES[fn.aggregate].column;
+  if (fn.aggregate === 'rate') return `${name} takes no column (it is the share of rows matching its condition)`;
   if (rule === 'none') return `${name} takes no column (it counts rows); use uniq to count distinct values`;
   const wanted = rule === 'number' ? 'a number column' : rule === 'ordered' ? 'a number or time column' : 'a column';
   return column ? `${name} needs ${wanted}; ${quote(column.name)} is a ${column.kind} column` : `${name} needs ${wanted}`;

@@ -147,6 +147,34 @@ describe('compiled queries on chDB', () => {
     ]);
   });
 
+  it('rateIf is the share of matching rows: failedCount / count per job, deduplicated', async () => {
+    const failed = { column: 'status', operator: '=', value: 'failed' };
+    const compiled = compileQuery(
+      {
+        dimensions: [{ column: 'name' }],
+        metrics: [
+          { function: 'count', as: 'runs' },
+          { function: 'countIf', condition: failed, as: 'failedCount' },
+          { function: 'rateIf', condition: failed, as: 'failureRate' },
+        ],
+        orderBy: [{ column: 'name' }],
+      },
+      context,
+    );
+    const result = await rows(compiled.sql, compiled.params);
+    const handWritten = await rows(`
+      SELECT name, count() AS runs, countIf(status = 'failed') AS failedCount, failedCount / runs AS failureRate
+      FROM ci_finished_builds FINAL
+      WHERE pipeline_id IN (SELECT id FROM ci_finished_pipelines FINAL
+        WHERE started_at >= '2024-05-01 00:00:00' AND started_at < '2024-05-08 00:00:00')
+      GROUP BY name ORDER BY name`);
+    expect(result).toEqual(handWritten);
+    // the data has both failing and clean jobs, so the rate is not trivially 0 or 1 everywhere
+    const rates = result.map((row) => row[3] as number);
+    expect(rates.some((r) => r > 0 && r < 1)).toBe(true);
+    expect(rates.some((r) => r === 0)).toBe(true);
+  });
+
   it('binds every hostile string as data: equality finds exactly its row, the tables stay intact', async () => {
     for (const hostile of HOSTILE_STRINGS) {
       const compiled = compileQuery(

@@ -104,6 +104,8 @@ describe('compileQuery: functions', () => {
       { function: 'quantileIf(0.9)', column: 'duration', condition: failed },
       'quantileIf(0.9)(`b`.`duration`, `b`.`status` = {p0:String}) AS `quantileIf_0_9_duration`',
     ],
+    [{ function: 'rateIf', condition: [failed] }, 'avg(`b`.`status` = {p0:String}) AS `rateIf`'],
+    [{ function: 'rateIf', filter: failed, as: 'failureRate' }, 'avg(`b`.`status` = {p0:String}) AS `failureRate`'],
   ])('%j', (metric, select) => {
     const { select: actual, params } = metricSql(metric);
     expect(actual).toBe(`SELECT ${select}`);
@@ -120,6 +122,34 @@ describe('compileQuery: functions', () => {
       'SELECT countIf(`b`.`status` = {p0:String} AND `b`.`allow_failure` = {p1:Bool} AND `b`.`duration` > {p2:Int64}) AS `hardFailures`',
     );
     expect(params).toEqual({ p0: 'failed', p1: false, p2: 60000 });
+  });
+
+  it('rateIf joins its conditions with AND inside one avg, and can be ordered and filtered by alias', () => {
+    const compiled = compileQuery(
+      {
+        dimensions: [{ column: 'name' }],
+        metrics: [{ function: 'rateIf', condition: [failed, { column: 'allow_failure', operator: '=', value: false }], as: 'failureRate' }],
+        filter: [{ column: 'failureRate', operator: '>', value: 0.1 }],
+        orderBy: [{ column: 'failureRate', desc: true }],
+      },
+      context,
+    );
+    expect(compiled.sql).toBe(
+      [
+        'SELECT `b`.`name` AS `name`, avg(`b`.`status` = {p0:String} AND `b`.`allow_failure` = {p1:Bool}) AS `failureRate`',
+        FROM,
+        `WHERE ${IN_RANGE}`,
+        'GROUP BY `b`.`name`',
+        'HAVING `failureRate` > {p2:Float64}',
+        'ORDER BY `failureRate` DESC',
+        'LIMIT 100 OFFSET 0',
+      ].join('\n'),
+    );
+    expect(compiled.params).toEqual({ p0: 'failed', p1: false, ...RANGE_PARAMS, p2: 0.1 });
+    expect(compiled.columns).toEqual([
+      { name: 'name', kind: 'dimension', type: 'string' },
+      { name: 'failureRate', kind: 'metric', type: 'number' },
+    ]);
   });
 
   it('types min/max of a time column as time', () => {

@@ -5,7 +5,7 @@ import { validateQuery } from '../../src/analytics/validate-query.js';
 import { EXIT, ValidationError } from '../../src/errors.js';
 
 const context = { fromTime: new Date('2024-05-01T00:00:00Z'), toTime: new Date('2024-05-08T00:00:00Z') };
-const FUNCTIONS = 'count, countIf, sum, sumIf, avg, avgIf, min, minIf, max, maxIf, uniq, uniqIf, median, medianIf, quantile(p), quantileIf(p)';
+const FUNCTIONS = 'count, countIf, sum, sumIf, avg, avgIf, min, minIf, max, maxIf, uniq, uniqIf, median, medianIf, quantile(p), quantileIf(p), rateIf';
 const OPERATORS = '=, !=, <, <=, >, >=, LIKE, NOT LIKE, ILIKE, IN, NOT IN';
 const COLUMNS =
   'allow_failure, commit_sha, created_at, duration, failure_reason, finished_at, id, name, pipeline_id, project_id, queued_at, ' +
@@ -173,6 +173,23 @@ describe('validateQuery: every problem at once', () => {
     expect(issuesOf(query, { ...context, projectId: -4 } as typeof context)[0]).toMatch(/^context\.projectId: /);
     expect(issuesOf(query, { fromTime: new Date('nope'), toTime: context.toTime })[0]).toMatch(/^context\.fromTime: /);
     expect(() => validateQuery(query, { fromTime: new Date('2023-01-03T00:00:00Z'), toTime: new Date('2024-01-03T00:00:00Z') })).not.toThrow();
+  });
+
+  it('rateIf: needs a condition, takes no column, has no plain form', () => {
+    const failed = { column: 'status', operator: '=', value: 'failed' };
+    expect(
+      issuesOf({
+        metrics: [
+          { function: 'rateIf' },
+          { function: 'rateIf', column: 'duration', condition: failed },
+          { function: 'rate', condition: failed },
+        ],
+      }),
+    ).toEqual([
+      'metrics[0].condition: rateIf needs a condition, e.g. { column: "status", operator: "=", value: "failed" }',
+      'metrics[1].column: rateIf takes no column (it is the share of rows matching its condition)',
+      `metrics[2].function: unknown function "rate"; allowed: ${FUNCTIONS}`,
+    ]);
   });
 
   it('requires at least one metric', () => {

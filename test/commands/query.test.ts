@@ -86,7 +86,7 @@ describe('runQuery (command)', () => {
     }
     expect(firstRows).toEqual([
       ['2024-05-01T00:00:00Z', 4, 1],
-      ['job-e2e', 'e2e', 2, 250000, 250000, 295000, 1],
+      ['job-e2e', 'e2e', 2, 250000, 250000, 295000, 1, 0.5],
       ['job-e2e', 'e2e', 2, 250000, 295000, 1, 1],
       ['step_script', 'job-build', 1, 45500, 45500],
     ]);
