@@ -1,5 +1,6 @@
 import { retryWithBackoff, systemClock, DEFAULT_BACKOFF, type AttemptResult, type Clock } from './backoff.js';
 import type { TargetOutcome } from './outcome.js';
+import { redactUrl } from '../redact-url.js';
 
 export interface HttpDeliveryOptions {
   /** full endpoint, already ending in `/save_metrics` */
@@ -96,16 +97,4 @@ function describeNetworkError(error: unknown, timeoutMs: number): string {
   const cause = error instanceof Error ? (error.cause as { code?: string; message?: string } | undefined) : undefined;
   const why = cause?.code ?? cause?.message ?? (error instanceof Error ? error.message : String(error));
   return `network error: ${why}`;
-}
-
-/** Drops user:password from a URL for messages. */
-export function redactUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    parsed.username = '';
-    parsed.password = '';
-    return parsed.toString();
-  } catch {
-    return url;
-  }
 }

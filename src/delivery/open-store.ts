@@ -1,5 +1,5 @@
 import type { PayloadSink } from '../store/types.js';
-import { redactUrl } from './http.js';
+import { redactUrl } from '../redact-url.js';
 
 /**
  * `autoMigrate`: apply pending migrations on open. Only embedded stores honour it; a server

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseRetryAfter, redactUrl, serverMessage } from '../../src/delivery/http.js';
+import { parseRetryAfter, serverMessage } from '../../src/delivery/http.js';
 
 describe('delivery/http helpers', () => {
   it('Retry-After: delay-seconds or an HTTP date, in milliseconds', () => {
@@ -18,7 +18,4 @@ describe('delivery/http helpers', () => {
     expect(serverMessage('x'.repeat(5_000))).toHaveLength(4_000);
   });
 
-  it('drops credentials from URLs in messages', () => {
-    expect(redactUrl('https://user:pw@metrics.example/save_metrics')).toBe('https://metrics.example/save_metrics');
-  });
 });

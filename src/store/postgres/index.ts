@@ -7,6 +7,6 @@ export type { PostgresStore, OpenPostgresStoreOptions } from './store.js';
 export { openPostgresMigrationTarget, createPostgresMigrationTarget, LEDGER_TABLE } from './migration-target.js';
 export { openSqlClient } from './client.js';
 export type { SqlClient, SqlClientOptions, SqlQueryable, SqlSession, Row } from './client.js';
-export { parsePostgresSpec, describePostgresSpec, redactUrl, DEFAULT_EMBEDDED_POSTGRES_DIR } from './spec.js';
+export { parsePostgresSpec, describePostgresSpec, DEFAULT_EMBEDDED_POSTGRES_DIR } from './spec.js';
 export type { PostgresSpec } from './spec.js';
 export { isDefaultBranch } from './save-params.js';

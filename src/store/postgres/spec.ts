@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { UsageError } from '../../errors.js';
+import { redactUrl } from '../../redact-url.js';
 
 /** Where Postgres lives: a server URL, or a data directory for embedded PGlite. */
 export type PostgresSpec = { kind: 'server'; url: string } | { kind: 'embedded'; dir: string };
@@ -32,16 +33,4 @@ export function parsePostgresSpec(text: string, cwd: string = process.cwd()): Po
 /** Human description without secrets: `postgres://user@host:5432/db` or `embedded Postgres at DIR`. */
 export function describePostgresSpec(spec: PostgresSpec): string {
   return spec.kind === 'server' ? redactUrl(spec.url) : `embedded Postgres at ${spec.dir}`;
-}
-
-/** The URL without password and query string (which may carry one). */
-export function redactUrl(text: string): string {
-  try {
-    const url = new URL(text);
-    url.password = '';
-    url.search = '';
-    return url.toString();
-  } catch {
-    return '(unparsable URL)';
-  }
 }
