@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CI_FINISHED_BUILDS_COLUMNS, CI_FINISHED_PIPELINES_COLUMNS, type TableColumn } from '../../src/analytics/catalog.js';
 import { compileQuery } from '../../src/analytics/compile.js';
 import { HOSTILE_STRINGS } from './hostile-strings.js';
+import { SEED_INPUT } from '../fixtures/queries/seed-input.js';
 
 /**
  * Runs compiled queries on a real ClickHouse engine (chDB), on tables created from the catalog
@@ -80,24 +81,10 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const seedInput = {
-  dimensions: [{ column: 'name', as: 'jobName' }, { column: 'stage' }],
-  metrics: [
-    { function: 'count' },
-    { function: 'avg', column: 'duration', as: 'medianDuration' },
-    { function: 'quantile(0.95)', column: 'duration', as: 'p95Duration' },
-    { function: 'countIf', condition: [{ column: 'status', operator: '=', value: 'failed' }], as: 'failedCount' },
-    { function: 'countIf', condition: [{ column: 'status', operator: '=', value: 'success' }], as: 'successCount' },
-  ],
-  filter: [{ column: 'jobName', operator: 'LIKE', value: 'job%' }],
-  orderBy: [[{ column: 'medianDuration', desc: true }, { column: 'jobName', desc: true }]],
-  limit: 10,
-  offset: 0,
-};
 
 describe('compiled queries on chDB', () => {
   it('the seed input returns the rows of the seed hand-written SQL (deduplicated, in range)', async () => {
-    const compiled = compileQuery(seedInput, context);
+    const compiled = compileQuery(SEED_INPUT, context);
     const handWritten = `
       SELECT name AS jobName, stage_name AS stage, count(*) AS count, avg(duration) AS medianDuration,
         quantile(0.95)(duration) AS p95Duration, countIf(status = 'failed') AS failedCount, countIf(status = 'success') AS successCount

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { compileQuery } from '../../src/analytics/compile.js';
 import { parseQueryInput } from '../../src/analytics/input-schema.js';
+import { SEED_INPUT } from '../fixtures/queries/seed-input.js';
 
 const context = { fromTime: new Date('2024-05-01T00:00:00Z'), toTime: new Date('2024-05-08T00:00:00Z') };
 const TIME = "DateTime64(6, 'UTC')";
@@ -11,26 +12,6 @@ const IN_RANGE = `\`b\`.\`pipeline_id\` IN (${PIPELINES})`;
 const RANGE_PARAMS = { from_time: '2024-05-01 00:00:00.000', to_time: '2024-05-08 00:00:00.000' };
 const FROM = 'FROM `ci_finished_builds` AS `b` FINAL';
 
-/** The seed's `input`, exactly as written in seeds/002. */
-const seedInput = {
-  dimensions: [{ column: 'name', as: 'jobName' }, { column: 'stage' }],
-  metrics: [
-    { function: 'count' },
-    { function: 'avg', column: 'duration', as: 'medianDuration' },
-    { function: 'quantile(0.95)', column: 'duration', as: 'p95Duration' },
-    { function: 'countIf', condition: [{ column: 'status', operator: '=', value: 'failed' }], as: 'failedCount' },
-    { function: 'countIf', condition: [{ column: 'status', operator: '=', value: 'success' }], as: 'successCount' },
-  ],
-  filter: [{ column: 'jobName', operator: 'LIKE', value: 'job%' }],
-  orderBy: [
-    [
-      { column: 'medianDuration', desc: true },
-      { column: 'jobName', desc: true },
-    ],
-  ],
-  limit: 10,
-  offset: 0,
-};
 
 /** A one-metric query over everything: the SQL of `metric` alone. */
 function metricSql(metric: Record<string, unknown>) {
@@ -43,7 +24,7 @@ function metricSql(metric: Record<string, unknown>) {
 
 describe('compileQuery: the seed', () => {
   it('compiles the seed input as written to the seed SQL, values bound', () => {
-    const compiled = compileQuery(seedInput, context);
+    const compiled = compileQuery(SEED_INPUT, context);
     expect(compiled.sql).toBe(
       [
         'SELECT `b`.`name` AS `jobName`, `b`.`stage_name` AS `stage`, count() AS `count`, ' +
@@ -69,7 +50,7 @@ describe('compileQuery: the seed', () => {
   });
 
   it('parseQueryInput accepts the seed input unchanged', () => {
-    expect(parseQueryInput(seedInput)).toEqual(seedInput);
+    expect(parseQueryInput(SEED_INPUT)).toEqual(SEED_INPUT);
   });
 });
 

@@ -2,10 +2,10 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runQuery, type QueryCommandOptions } from '../../src/commands/query.js';
+import { parseQueryText, runQuery, type QueryCommandOptions } from '../../src/commands/query.js';
 import { ValidationError } from '../../src/errors.js';
 import { openClickhouseStore } from '../../src/store/clickhouse/index.js';
-import { DATASET, RANGE } from '../store/clickhouse/dataset.js';
+import { DATASET, RANGE, SEED_INPUT } from '../store/clickhouse/dataset.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'pm-cmd-query-'));
 const noEngine = { openRunner: () => Promise.reject(new Error('no engine may be opened')) };
@@ -30,6 +30,13 @@ beforeAll(async () => {
 });
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('examples/queries/seed-job-metrics.yaml', () => {
+  it("is the seed's input exactly as written", () => {
+    const text = readFileSync(new URL('../../examples/queries/seed-job-metrics.yaml', import.meta.url), 'utf8');
+    expect(parseQueryText(text, 'seed-job-metrics.yaml')).toStrictEqual(SEED_INPUT);
+  });
+});
 
 describe('runQuery (command)', () => {
   it('--sql compiles without opening an engine; --limit replaces the file limit', async () => {

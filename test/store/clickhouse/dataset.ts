@@ -1,5 +1,6 @@
 import type { Payload } from '../../../src/payload/schema.js';
 import { buildPayload } from './payloads.js';
+export { SEED_INPUT } from '../../fixtures/queries/seed-input.js';
 
 /**
  * Five pipelines of realistic CI data. Durations are float seconds in the payload and land as
@@ -66,26 +67,6 @@ export const DATASET: Payload[] = [
   }),
 ];
 
-/** The seed's example input (seed 002), exactly as written there. */
-export const SEED_INPUT = {
-  dimensions: [{ column: 'name', as: 'jobName' }, { column: 'stage' }],
-  metrics: [
-    { function: 'count' },
-    { function: 'avg', column: 'duration', as: 'medianDuration' },
-    { function: 'quantile(0.95)', column: 'duration', as: 'p95Duration' },
-    { function: 'countIf', condition: [{ column: 'status', operator: '=', value: 'failed' }], as: 'failedCount' },
-    { function: 'countIf', condition: [{ column: 'status', operator: '=', value: 'success' }], as: 'successCount' },
-  ],
-  filter: [{ column: 'jobName', operator: 'LIKE', value: 'job%' }],
-  orderBy: [
-    [
-      { column: 'medianDuration', desc: true },
-      { column: 'jobName', desc: true },
-    ],
-  ],
-  limit: 10,
-  offset: 0,
-};
 
 /**
  * The seed's hand-written SQL, adapted only as GitLab's schema requires: the column is
