@@ -13,7 +13,8 @@ export function registerCollect(program: Command, io: CliIO): Command {
   const d = DEFAULT_CLASSIFY;
   const command = program
     .command('collect')
-    .description('Read a GitLab pipeline (every job attempt, e2e job logs) and print its metrics payload as JSON.')
+    .summary('read a GitLab pipeline and print (or --push) its metrics payload')
+    .description('Read a GitLab pipeline (every job attempt, e2e job logs) and print its metrics payload as JSON, or deliver it with --push.')
     .option('--gitlab-url <url>', `GitLab URL or API root (/api/v4 is appended when missing)${envHint('CI_API_V4_URL', 'CI_SERVER_URL')}`)
     .option('--token <token>', `GitLab token with read_api; CI_JOB_TOKEN is tried last${envHint('GITLAB_TOKEN', 'PRIVATE_TOKEN', 'CI_JOB_TOKEN')}`)
     .option('--project <id|path>', `project id or group/sub/project path${envHint('CI_PROJECT_ID', 'CI_PROJECT_PATH')}`)

@@ -7,6 +7,7 @@ import { envHint, type CliIO } from './output.js';
 export function registerMigrate(program: Command, io: CliIO): void {
   program
     .command('migrate')
+    .summary('apply the shipped SQL migrations to Postgres and/or ClickHouse')
     .description(
       'Apply the SQL migrations shipped with pipeline-metrics (in order, once, under a lock). ' +
         'Without --db/--clickhouse: the databases set in the environment, else the embedded Postgres.',

@@ -62,8 +62,9 @@ export function embeddedDefaultNote(postgres: string | undefined): string {
 export function registerPush(program: Command, io: CliIO): void {
   const command = program
     .command('push')
+    .summary('validate a payload and deliver it to a metrics server and/or databases')
     .description(
-      'validate a payload (file or stdin) and deliver it to a metrics server and/or databases.\n' +
+      'Validate a payload (file or stdin) and deliver it to a metrics server and/or databases.\n' +
         'Targets: --url, --db, --clickhouse (or their env vars); none at all = embedded Postgres (.pipeline-metrics/postgres).\n' +
         'Exit codes: 0 delivered everywhere, 3 rejected (invalid or 4xx), 4 could not reach (network, 5xx, database down).',
     )

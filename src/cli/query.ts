@@ -20,8 +20,9 @@ const defaultDeps: QueryCliDeps = { env: readEnv, now: () => new Date(), readStd
 export function registerQuery(program: Command, io: CliIO, deps: QueryCliDeps = defaultDeps): void {
   program
     .command('query')
+    .summary('run a jobAnalytics query file against ClickHouse and print the result')
     .description(
-      'run a jobAnalytics query (dimensions + metrics, JSON or YAML) against ClickHouse and print the result.\n' +
+      'Run a jobAnalytics query (dimensions + metrics, JSON or YAML) against ClickHouse and print the result.\n' +
         'Exit codes: 0 ok, 2 bad options, 3 invalid query file or query refused by ClickHouse, 4 ClickHouse unreachable.',
     )
     .argument('<file>', 'query file, JSON or YAML; "-" = stdin')

@@ -9,8 +9,9 @@ const SIGNALS = ['SIGTERM', 'SIGINT'] as const;
 export function registerServe(program: Command, io: CliIO): void {
   program
     .command('serve')
+    .summary('run the HTTP service (POST /save_metrics, GET /healthz)')
     .description(
-      'run the HTTP service: POST /save_metrics (200 new, 208 already stored), GET /healthz.\n' +
+      'Run the HTTP service: POST /save_metrics (200 new, 208 already stored), GET /healthz.\n' +
         'A server database must be migrated first (pipeline-metrics migrate); the embedded one migrates itself.\n' +
         'One JSON log line per request on stdout. SIGTERM/SIGINT: stop accepting, finish in-flight requests, close the stores.',
     )
