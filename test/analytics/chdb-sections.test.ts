@@ -135,4 +135,32 @@ describe('table "sections" on chDB', () => {
     );
     expect(await rows(compiled.sql, compiled.params)).toEqual([['section', '6', '162000', '2']]);
   });
+
+  it('rateIf on sections equals countIf / count of the hand-written SQL, with HAVING and orderBy on its alias', async () => {
+    const failed = { column: 'status', operator: '=', value: 'failed' };
+    const compiled = compileQuery(
+      {
+        table: 'sections',
+        dimensions: [{ column: 'name' }],
+        metrics: [
+          { function: 'count', as: 'runs' },
+          { function: 'countIf', condition: failed, as: 'failedCount' },
+          { function: 'rateIf', condition: failed, as: 'failureRate' },
+        ],
+        filter: [{ column: 'kind', operator: '=', value: 'section' }, { column: 'failureRate', operator: '<', value: 1 }],
+        orderBy: [{ column: 'failureRate', desc: true }, { column: 'name' }],
+      },
+      context,
+    );
+    const handWritten = `
+      SELECT name, count() AS runs, countIf(status = 'failed') AS failedCount, failedCount / runs AS failureRate
+      FROM ci_finished_build_sections FINAL
+      WHERE kind = 'section' AND pipeline_id IN (SELECT id FROM ci_finished_pipelines FINAL
+        WHERE started_at >= '2024-05-01 00:00:00' AND started_at < '2024-05-08 00:00:00')
+      GROUP BY name HAVING failureRate < 1 ORDER BY failureRate DESC, name`;
+    // npm_install: builds 11, 12 (failed), 13 → 1/3; step_script: 11, 12 (failed) → 1/2; get_sources: 0
+    const expected = [['step_script', '2', '1', 0.5], ['npm_install', '3', '1', 1 / 3], ['get_sources', '1', '0', 0]];
+    expect(await rows(handWritten)).toEqual(expected);
+    expect(await rows(compiled.sql, compiled.params)).toEqual(expected);
+  });
 });

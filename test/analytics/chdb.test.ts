@@ -162,6 +162,29 @@ describe('compiled queries on chDB', () => {
     expect(rates.some((r) => r === 0)).toBe(true);
   });
 
+  it('rateIf filters (HAVING) and orders by its alias; without dimensions it is the overall share', async () => {
+    const failed = { column: 'status', operator: '=', value: 'failed' };
+    const perJob = compileQuery(
+      {
+        dimensions: [{ column: 'name' }],
+        metrics: [{ function: 'rateIf', condition: failed, as: 'failureRate' }, { function: 'countIf', condition: failed, as: 'failedCount' }],
+        filter: [{ column: 'failureRate', operator: '>', value: 0 }],
+        orderBy: [{ column: 'failureRate', desc: true }, { column: 'name' }],
+      },
+      context,
+    );
+    // in range: job-a 1 of 2 failed, job-b 1 of 2, lint 0 of 1 (dropped by HAVING)
+    expect(await rows(perJob.sql, perJob.params)).toEqual([['job-a', 0.5, '1'], ['job-b', 0.5, '1']]);
+    const overall = compileQuery({ metrics: [{ function: 'count' }, { function: 'rateIf', condition: failed, as: 'failureRate' }] }, context);
+    expect(await rows(overall.sql, overall.params)).toEqual([['5', 0.4]]);
+    // no rows at all and no GROUP BY: ClickHouse still returns one row; the rate is nan, sent as null
+    const empty = compileQuery({ metrics: [{ function: 'count' }, { function: 'rateIf', condition: failed }] }, {
+      fromTime: new Date('2020-01-01T00:00:00Z'),
+      toTime: new Date('2020-01-02T00:00:00Z'),
+    });
+    expect(await rows(empty.sql, empty.params)).toEqual([['0', null]]);
+  });
+
   it('binds every hostile string as data: equality finds exactly its row, the tables stay intact', async () => {
     for (const hostile of HOSTILE_STRINGS) {
       const compiled = compileQuery(

@@ -102,6 +102,39 @@ describe('compileQuery: table "sections"', () => {
     });
   });
 
+  it('compiles rateIf on sections: one avg of the ANDed conditions, filtered (HAVING) and ordered by alias', () => {
+    const compiled = compileQuery(
+      {
+        table: 'sections',
+        dimensions: [{ column: 'name' }],
+        metrics: [
+          { function: 'rateIf', condition: [{ column: 'status', operator: '=', value: 'failed' }, { column: 'kind', operator: '=', value: 'section' }], as: 'failureRate' },
+          { function: 'count', as: 'runs' },
+        ],
+        filter: [{ column: 'failureRate', operator: '>=', value: 0.25 }],
+        orderBy: [{ column: 'failureRate', desc: true }, { column: 'name' }],
+      },
+      context,
+    );
+    expect(compiled.sql).toBe(
+      [
+        'SELECT `s`.`name` AS `name`, avg(`s`.`status` = {p0:String} AND `s`.`kind` = {p1:String}) AS `failureRate`, count() AS `runs`',
+        FROM,
+        `WHERE \`s\`.\`pipeline_id\` IN (${PIPELINES})`,
+        'GROUP BY `s`.`name`',
+        'HAVING `failureRate` >= {p2:Float64}',
+        'ORDER BY `failureRate` DESC, `name` ASC',
+        'LIMIT 100 OFFSET 0',
+      ].join('\n'),
+    );
+    expect(compiled.params).toEqual({ p0: 'failed', p1: 'section', ...RANGE_PARAMS, p2: 0.25 });
+    expect(compiled.columns).toEqual([
+      { name: 'name', kind: 'dimension', type: 'string' },
+      { name: 'failureRate', kind: 'metric', type: 'number' },
+      { name: 'runs', kind: 'metric', type: 'number' },
+    ]);
+  });
+
   it('reads builds when table is absent, null or "builds", with identical SQL', () => {
     const query = { dimensions: [{ column: 'name' }], metrics: [{ function: 'count' }] };
     const absent = compileQuery(query, context);
