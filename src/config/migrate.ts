@@ -1,8 +1,8 @@
 import { PipelineMetricsError, UsageError } from '../errors.js';
-import { firstEnv, type Env } from './env.js';
+import { resolveClickhouseSpec } from './clickhouse.js';
+import type { Env } from './env.js';
 import { resolvePostgresSpec, type PostgresSpec } from './postgres.js';
-
-export const DEFAULT_EMBEDDED_CLICKHOUSE_DIR = '.pipeline-metrics/clickhouse';
+import { chooseStores } from './store-targets.js';
 
 /** Flags as commander gives them: `--db` / `--clickhouse` without a value are `true`. */
 export interface MigrateFlags {
@@ -27,12 +27,10 @@ export interface MigrateConfig {
  * with neither, the embedded Postgres default. Every problem is listed at once.
  */
 export function resolveMigrateConfig(flags: MigrateFlags, env: Env, cwd: string = process.cwd()): MigrateConfig {
-  const anyFlag = isSet(flags.db) || isSet(flags.clickhouse);
-  const wantDb = anyFlag ? isSet(flags.db) : firstEnv(env, 'DATABASE_URL') !== undefined;
-  const wantCh = anyFlag ? isSet(flags.clickhouse) : firstEnv(env, 'CLICKHOUSE_URL') !== undefined;
+  const choice = chooseStores(flags, env);
   const problems: string[] = [];
   let postgres: PostgresSpec | undefined;
-  if (wantDb || !wantCh) {
+  if (choice.postgres) {
     try {
       postgres = resolvePostgresSpec(flags.db, env, cwd);
     } catch (error) {
@@ -40,15 +38,10 @@ export function resolveMigrateConfig(flags: MigrateFlags, env: Env, cwd: string 
       problems.push(error.message);
     }
   }
-  const chFlag = typeof flags.clickhouse === 'string' ? flags.clickhouse.trim() : '';
-  if (flags.clickhouse !== undefined && typeof flags.clickhouse === 'string' && chFlag === '') {
+  if (typeof flags.clickhouse === 'string' && flags.clickhouse.trim() === '') {
     problems.push('--clickhouse: must be an http(s):// URL or a directory, got an empty value');
   }
-  const clickhouse = wantCh ? chFlag || firstEnv(env, 'CLICKHOUSE_URL') || DEFAULT_EMBEDDED_CLICKHOUSE_DIR : undefined;
+  const clickhouse = choice.clickhouse ? resolveClickhouseSpec(flags.clickhouse, env) : undefined;
   if (problems.length > 0) throw new UsageError(`migrate options are invalid:\n  ${problems.join('\n  ')}`);
   return { postgres, clickhouse, status: flags.status ?? false, json: flags.json ?? false };
-}
-
-function isSet(flag: string | boolean | undefined): boolean {
-  return flag !== undefined && flag !== false;
 }

@@ -2,6 +2,7 @@ import { UsageError } from '../errors.js';
 import { resolveClickhouseSpec } from './clickhouse.js';
 import { firstEnv, type Env } from './env.js';
 import { resolvePostgresSpec } from './postgres.js';
+import { chooseStores, type StoreFlag } from './store-targets.js';
 
 /** Raw delivery flags as commander gives them (`--db` / `--clickhouse` without a value = `true`). */
 export interface DeliveryFlags {
@@ -42,19 +43,16 @@ export const DEFAULT_DELIVERY_TIMEOUT_S = 30;
  */
 export function resolveDeliveryTargets(flags: DeliveryFlags, env: Env): DeliveryTargets {
   const problems: string[] = [];
-  const anyFlag = flags.url !== undefined || isSet(flags.db) || isSet(flags.clickhouse);
-  const rawUrl = anyFlag ? flags.url : firstEnv(env, 'PIPELINE_METRICS_URL');
-  const wantDb = anyFlag ? isSet(flags.db) : firstEnv(env, 'DATABASE_URL') !== undefined;
-  const wantCh = anyFlag ? isSet(flags.clickhouse) : firstEnv(env, 'CLICKHOUSE_URL') !== undefined;
-  const defaulted = !rawUrl && !wantDb && !wantCh;
-
+  const envUrl = firstEnv(env, 'PIPELINE_METRICS_URL');
+  const choice = chooseStores(flags, env, { flag: flags.url !== undefined, env: envUrl !== undefined });
+  const rawUrl = choice.byFlags ? flags.url : envUrl;
   const url = rawUrl === undefined ? undefined : normalizeEndpoint(rawUrl, problems);
-  const postgres = wantDb || defaulted ? resolvePostgresDb(flagString(flags.db), env, problems) : undefined;
-  const clickhouse = wantCh ? resolveClickhouseDb(flagString(flags.clickhouse), env) : undefined;
+  const postgres = choice.postgres ? resolvePostgresDb(flags.db, env, problems) : undefined;
+  const clickhouse = choice.clickhouse ? resolveClickhouseSpec(flags.clickhouse, env) : undefined;
   const totalMs = parseTimeout(flags.timeout, problems);
   const token = flags.token?.trim() || firstEnv(env, 'PIPELINE_METRICS_TOKEN');
   if (problems.length) throw new UsageError(`delivery options are invalid:\n  ${problems.join('\n  ')}`);
-  return { url, token, postgres, clickhouse, totalMs, saveOnFailure: flags.saveOnFailure, defaulted };
+  return { url, token, postgres, clickhouse, totalMs, saveOnFailure: flags.saveOnFailure, defaulted: choice.defaulted };
 }
 
 /** Accepts a base URL (`https://metrics.example`) or one already ending in `/save_metrics`. */
@@ -85,19 +83,11 @@ function parseTimeout(raw: string | undefined, problems: string[]): number {
   return Math.round(seconds * 1000);
 }
 
-function isSet(value: string | boolean | undefined): boolean {
-  return value !== undefined && value !== false;
-}
-
-function flagString(value: string | boolean | undefined): string | undefined {
-  return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
-}
-
 /**
  * `--db` value, else DATABASE_URL, else the embedded default directory (see config/postgres),
  * as the spec string the store opens: the URL, or an absolute directory.
  */
-export function resolvePostgresDb(flag: string | undefined, env: Env, problems?: string[]): string {
+export function resolvePostgresDb(flag: StoreFlag, env: Env, problems?: string[]): string {
   try {
     const spec = resolvePostgresSpec(flag, env);
     return spec.kind === 'server' ? spec.url : spec.dir;
@@ -106,9 +96,4 @@ export function resolvePostgresDb(flag: string | undefined, env: Env, problems?:
     problems.push(error.message);
     return '';
   }
-}
-
-/** `--clickhouse` value, else CLICKHOUSE_URL, else the embedded default directory (see config/clickhouse). */
-export function resolveClickhouseDb(flag: string | undefined, env: Env): string {
-  return resolveClickhouseSpec(flag, env);
 }

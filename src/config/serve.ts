@@ -1,6 +1,8 @@
 import { UsageError } from '../errors.js';
 import { firstEnv, type Env } from './env.js';
-import { resolveClickhouseDb, resolvePostgresDb } from './push.js';
+import { resolveClickhouseSpec } from './clickhouse.js';
+import { resolvePostgresDb } from './push.js';
+import { isFlagSet } from './store-targets.js';
 
 /** Raw `serve` flags as commander gives them. */
 export interface ServeFlags {
@@ -61,14 +63,15 @@ export function resolveServeConfig(flags: ServeFlags, env: Env): ServeConfig {
     .map((t) => t.trim())
     .filter(Boolean);
   if (tokens.some((t) => /\s/.test(t))) problems.push('--token / PIPELINE_METRICS_TOKENS: a token must not contain spaces');
-  const wantCh = flags.clickhouse !== undefined && flags.clickhouse !== false ? true : firstEnv(env, 'CLICKHOUSE_URL') !== undefined;
-  const postgres = resolvePostgresDb(typeof flags.db === 'string' ? flags.db : undefined, env, problems);
+  // serve always writes Postgres; ClickHouse too when asked by flag or CLICKHOUSE_URL
+  const wantCh = isFlagSet(flags.clickhouse) || firstEnv(env, 'CLICKHOUSE_URL') !== undefined;
+  const postgres = resolvePostgresDb(flags.db, env, problems);
   if (problems.length) throw new UsageError(`serve options are invalid:\n  ${problems.join('\n  ')}`);
   return {
     port,
     host,
     postgres,
-    clickhouse: wantCh ? resolveClickhouseDb(typeof flags.clickhouse === 'string' ? flags.clickhouse : undefined, env) : undefined,
+    clickhouse: wantCh ? resolveClickhouseSpec(flags.clickhouse, env) : undefined,
     tokens,
     bodyLimit,
     storeTimeoutMs,
