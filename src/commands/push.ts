@@ -4,7 +4,7 @@ import { EXIT, ValidationError, type ExitCode } from '../errors.js';
 import { StorablePayloadSchema, type Payload } from '../payload/schema.js';
 import type { PayloadSink } from '../store/types.js';
 import { parseOrThrow } from '../validate.js';
-import type { Clock } from '../delivery/backoff.js';
+import type { Clock } from '../retry/backoff.js';
 import { savePayloadFallback } from '../delivery/fallback.js';
 import { postPayload } from '../delivery/http.js';
 import { isDelivered, type TargetOutcome } from '../delivery/outcome.js';

@@ -1,4 +1,6 @@
-import { retryWithBackoff, systemClock, DEFAULT_BACKOFF, type AttemptResult, type Clock } from './backoff.js';
+import { retryWithBackoff, systemClock, DEFAULT_BACKOFF, type AttemptResult, type Clock } from '../retry/backoff.js';
+import { describeNetworkError } from '../retry/network-error.js';
+import { serverRequestedDelay } from '../retry/server-delay.js';
 import type { TargetOutcome } from './outcome.js';
 import { redactUrl } from '../redact-url.js';
 
@@ -19,7 +21,8 @@ const MAX_DETAIL_CHARS = 4_000;
 /**
  * POSTs one JSON body to a `/save_metrics` endpoint. 200 = created, 208 = duplicate,
  * other 4xx (but 408/429) = rejected with the server's message; network errors, timeouts,
- * 5xx, 408 and 429 are retried (429/503 honour Retry-After) until the budget is spent.
+ * 5xx, 408 and 429 are retried (honouring Retry-After, and RateLimit-Reset on 429) until the
+ * budget is spent.
  */
 export async function postPayload(body: unknown, options: HttpDeliveryOptions): Promise<TargetOutcome> {
   const doFetch = options.fetch ?? fetch;
@@ -43,7 +46,7 @@ export async function postPayload(body: unknown, options: HttpDeliveryOptions): 
       const reason = describeNetworkError(error, timeoutMs);
       return { done: false, reason, last: { ...base, status: 'unreachable', detail: reason, attempts: 0 } };
     }
-    return classifyResponse(response, base);
+    return classifyResponse(response, base, clock);
   };
 
   const policy = { ...DEFAULT_BACKOFF, totalMs: options.totalMs };
@@ -55,6 +58,7 @@ export async function postPayload(body: unknown, options: HttpDeliveryOptions): 
 async function classifyResponse(
   response: Response,
   base: Pick<TargetOutcome, 'kind' | 'target'>,
+  clock: Clock,
 ): Promise<AttemptResult<TargetOutcome>> {
   const status = response.status;
   const text = await response.text().catch(() => '');
@@ -64,7 +68,8 @@ async function classifyResponse(
   const message = `HTTP ${status}${serverMessage(text) ? `: ${serverMessage(text)}` : ''}`;
   if (status >= 500 || status === 408 || status === 429) {
     const last: TargetOutcome = { ...common, status: 'unreachable', detail: message };
-    return { done: false, reason: message, retryAfterMs: parseRetryAfter(response.headers.get('retry-after')), last };
+    const asked = serverRequestedDelay(status, response.headers, Date.now(), clock.random);
+    return { done: false, reason: message, retryAfterMs: asked ?? undefined, last };
   }
   return { done: true, value: { ...common, status: 'rejected', detail: message } };
 }
@@ -80,21 +85,4 @@ export function serverMessage(text: string): string {
     // not JSON: fall through to the raw text
   }
   return text.trim().slice(0, MAX_DETAIL_CHARS);
-}
-
-/** Retry-After as delay-seconds or an HTTP date; milliseconds, or undefined when absent/invalid. */
-export function parseRetryAfter(value: string | null, nowMs: number = Date.now()): number | undefined {
-  if (!value) return undefined;
-  if (/^\d+$/.test(value.trim())) return Number(value.trim()) * 1000;
-  const date = Date.parse(value);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - nowMs);
-}
-
-function describeNetworkError(error: unknown, timeoutMs: number): string {
-  if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')) {
-    return `no answer within ${(timeoutMs / 1000).toFixed(1)} s`;
-  }
-  const cause = error instanceof Error ? (error.cause as { code?: string; message?: string } | undefined) : undefined;
-  const why = cause?.code ?? cause?.message ?? (error instanceof Error ? error.message : String(error));
-  return `network error: ${why}`;
 }

@@ -1,7 +1,7 @@
 import type { Payload } from '../payload/schema.js';
 import type { PayloadSink } from '../store/types.js';
 import { replyForError } from '../server/error-replies.js';
-import { retryWithBackoff, systemClock, DEFAULT_BACKOFF, type AttemptResult, type Clock } from './backoff.js';
+import { retryWithBackoff, systemClock, DEFAULT_BACKOFF, type AttemptResult, type Clock } from '../retry/backoff.js';
 import type { TargetKind, TargetOutcome } from './outcome.js';
 
 export interface StoreDeliveryOptions {

@@ -1,19 +1,21 @@
 import { UpstreamError } from '../errors.js';
+import { retryWithBackoff, systemClock, type Clock } from '../retry/backoff.js';
+import { describeNetworkError, isTimeout } from '../retry/network-error.js';
+import { serverRequestedDelay } from '../retry/server-delay.js';
 import { describeHttpError, type RequestTarget, type TokenInfo } from './http-errors.js';
-import { backoffDelay, isRetryableStatus, serverRequestedDelay, type BackoffOptions } from './retry-policy.js';
 
 /**
  * Why our own fetch-based requester rather than @gitbeaker/rest: gitbeaker's handler retries only
  * 429/502 with fixed ~250 ms·2^n sleeps (ignoring Retry-After / RateLimit-Reset), has no total
  * budget, and its paginated `all()` follows Link one page at a time; replacing its requesterFn
  * would leave us writing this same code behind gitbeaker's option mapping for four GET endpoints.
- * This module keeps the whole transport in ~130 lines, takes an injected `fetch`, and counts requests.
  *
- * GET requests to GitLab API v4 with our own retry rules: 429 waits for `Retry-After` /
- * `RateLimit-Reset`; 5xx and network errors back off exponentially with jitter; every request,
- * retries and waits included, ends within `retryBudgetMs`. 401/403/404 fail at once with advice.
+ * GET requests to GitLab API v4 on the project's one retry loop (src/retry): 429 waits for
+ * `Retry-After` / `RateLimit-Reset`; 5xx and network errors back off exponentially with jitter;
+ * every request, retries and waits included, ends within `retryBudgetMs`. 401/403/404 fail at
+ * once with advice.
  */
-export interface RequesterOptions extends Partial<BackoffOptions> {
+export interface RequesterOptions {
   /** API root, e.g. `https://gitlab.example.com/api/v4` (no trailing slash needed) */
   baseUrl: string;
   token: string;
@@ -23,8 +25,11 @@ export interface RequesterOptions extends Partial<BackoffOptions> {
   retryBudgetMs?: number;
   /** ms one attempt may take before it is aborted and retried (default 30 000) */
   attemptTimeoutMs?: number;
-  sleep?: (ms: number) => Promise<void>;
-  random?: () => number;
+  /** first backoff bound, ms (doubled per retry; default 500) */
+  baseDelayMs?: number;
+  /** cap of one backoff wait, ms (default 10 000) */
+  maxDelayMs?: number;
+  clock?: Clock;
 }
 
 /** Counters for diagnostics and the bench: HTTP attempts made, by what they fetched. */
@@ -49,73 +54,76 @@ export interface Requester {
 }
 
 /** `cutByBudget`: the attempt was aborted because the request's whole budget ran out */
-type Attempt = { response: Response; body: string } | { error: unknown; cutByBudget?: boolean };
+/** `cutByBudget`: the attempt was aborted because the request's whole budget ran out */
+type Attempt = { response: Response; body: string } | { error: unknown; timeoutMs: number; cutByBudget: boolean };
 
 export function newStats(): RequestStats {
   return { requests: 0, retries: 0, waitedMs: 0, byKind: { project: 0, pipeline: 0, jobs: 0, log: 0 } };
 }
 
+const isRetryableStatus = (status: number): boolean => status === 429 || status >= 500;
+
 export function createRequester(options: RequesterOptions): Requester {
   const doFetch = options.fetch ?? globalThis.fetch;
   const budget = options.retryBudgetMs ?? 60_000;
   const attemptTimeout = options.attemptTimeoutMs ?? 30_000;
-  const backoff = { baseDelayMs: options.baseDelayMs ?? 500, maxDelayMs: options.maxDelayMs ?? 10_000 };
-  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
-  const random = options.random ?? Math.random;
+  const policy = { totalMs: budget, baseMs: options.baseDelayMs ?? 500, maxDelayMs: options.maxDelayMs ?? 10_000 };
   const headerName = options.tokenInfo.kind === 'job' ? 'JOB-TOKEN' : 'PRIVATE-TOKEN';
   const stats = newStats();
+  const base = options.clock ?? systemClock;
+  // every wait of the loop precedes a retry: count them where they happen
+  const clock: Clock = {
+    ...base,
+    async sleep(ms) {
+      stats.retries++;
+      stats.waitedMs += ms;
+      await base.sleep(ms);
+    },
+  };
 
-  async function attempt(url: URL, deadline: number): Promise<Attempt> {
-    const timeout = Math.max(1, Math.min(attemptTimeout, deadline - Date.now()));
+  async function attempt(url: URL, remainingMs: number): Promise<Attempt> {
+    const timeoutMs = Math.max(1, Math.floor(Math.min(attemptTimeout, remainingMs)));
     stats.requests++;
     try {
-      const signal = AbortSignal.timeout(timeout);
+      const signal = AbortSignal.timeout(timeoutMs);
       const response = await doFetch(url, { headers: { [headerName]: options.token, accept: 'application/json' }, signal });
       return { response, body: await response.text() };
     } catch (error) {
-      return { error, cutByBudget: timeout < attemptTimeout && Date.now() >= deadline };
+      return { error, timeoutMs, cutByBudget: timeoutMs < attemptTimeout && isTimeout(error) };
     }
   }
 
   async function get(path: string, query: Query, target: RequestTarget): Promise<GitlabResponse> {
     const url = buildUrl(options.baseUrl, path, query);
     const request = `GET ${url.pathname}${url.search}`;
-    const deadline = Date.now() + budget;
     let previous: Attempt | undefined;
-    for (let n = 0; ; n++) {
+    let askedMs = 0;
+    const { value, attempts } = await retryWithBackoff<Attempt>(async (remainingMs) => {
       stats.byKind[target.kind]++;
-      const result = await attempt(url, deadline);
+      const result = await attempt(url, remainingMs);
+      if ('response' in result && (result.response.ok || !isRetryableStatus(result.response.status))) return { done: true, value: result };
       // an attempt our own budget cut short says nothing about GitLab: report the last real answer
-      if ('cutByBudget' in result && result.cutByBudget && previous) throw giveUp(previous, n + 1, budget, 0, request);
-      if ('response' in result && result.response.ok) return { headers: result.response.headers, body: result.body };
-      if ('response' in result && !isRetryableStatus(result.response.status)) {
-        throw describeHttpError(result.response.status, result.body, target, options.tokenInfo, request);
-      }
-      const wait = retryDelay(result, n, backoff, random);
-      if (Date.now() + wait >= deadline) throw giveUp(result, n + 1, budget, wait, request);
-      stats.retries++;
-      stats.waitedMs += wait;
+      if ('error' in result && result.cutByBudget && previous) return { done: true, value: previous };
       previous = result;
-      await sleep(wait);
+      const asked = 'response' in result ? serverRequestedDelay(result.response.status, result.response.headers, Date.now(), clock.random) : null;
+      askedMs = asked ?? 0;
+      return { done: false, reason: 'retryable', retryAfterMs: asked ?? undefined, last: result };
+    }, policy, clock);
+    if ('response' in value && value.response.ok) return { headers: value.response.headers, body: value.body };
+    if ('response' in value && !isRetryableStatus(value.response.status)) {
+      throw describeHttpError(value.response.status, value.body, target, options.tokenInfo, request);
     }
+    throw giveUp(value, attempts, budget, askedMs, request);
   }
 
   return { get, stats };
-}
-
-function retryDelay(result: Attempt, n: number, backoff: BackoffOptions, random: () => number): number {
-  if ('response' in result) {
-    const asked = serverRequestedDelay(result.response.status, result.response.headers, Date.now(), random);
-    if (asked !== null) return asked;
-  }
-  return backoffDelay(n, backoff, random);
 }
 
 function giveUp(result: Attempt, attempts: number, budgetMs: number, wait: number, request: string): UpstreamError {
   const last =
     'response' in result
       ? `${result.response.status} ${result.response.statusText}`.trim()
-      : describeNetworkError(result.error);
+      : describeNetworkError(result.error, result.timeoutMs);
   const rateLimited = 'response' in result && result.response.status === 429;
   const why = rateLimited
     ? `GitLab rate-limited the request and asked to wait ${(wait / 1000).toFixed(1)} s, beyond the retry budget`
@@ -126,15 +134,6 @@ function giveUp(result: Attempt, attempts: number, budgetMs: number, wait: numbe
       'Retry later, or raise --timeout.',
     { status, cause: 'error' in result ? result.error : undefined },
   );
-}
-
-function describeNetworkError(error: unknown): string {
-  if (error instanceof Error) {
-    if (error.name === 'TimeoutError' || error.name === 'AbortError') return 'request timed out';
-    const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-    return cause?.code ?? cause?.message ?? error.message;
-  }
-  return String(error);
 }
 
 /** `baseUrl` + path (already URL-encoded segments) + query, keeping a base path like `/gitlab/api/v4`. */

@@ -1,18 +1,7 @@
 /**
- * When and how long to wait before retrying a GitLab request. Pure: the clock and the
- * random source are passed in. All durations are milliseconds.
+ * How long a server asked us to wait before retrying (GitLab, a metrics server). Pure: the
+ * clock and the random source are passed in. All durations are milliseconds.
  */
-export interface BackoffOptions {
-  /** first backoff step, ms (doubled per attempt) */
-  baseDelayMs: number;
-  /** cap of one backoff step, ms */
-  maxDelayMs: number;
-}
-
-/** Statuses worth retrying: rate limiting and server-side failures. */
-export function isRetryableStatus(status: number): boolean {
-  return status === 429 || status >= 500;
-}
 
 /**
  * `Retry-After` as delta-seconds ("2", "0.5") or an HTTP date; null when absent or unparsable.
@@ -34,12 +23,6 @@ export function parseRateLimitReset(value: string | null, nowMs: number): number
   if (value === null || !/^\d+(\.\d+)?$/.test(value.trim())) return null;
   const n = Number(value.trim());
   return n > 1e9 ? Math.max(0, Math.round(n * 1000 - nowMs)) : Math.round(n * 1000);
-}
-
-/** Exponential backoff with "equal jitter": half fixed, half random, so retries spread out. */
-export function backoffDelay(attempt: number, options: BackoffOptions, random: () => number): number {
-  const step = Math.min(options.maxDelayMs, options.baseDelayMs * 2 ** attempt);
-  return Math.round(step / 2 + random() * (step / 2));
 }
 
 /**

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { retryWithBackoff, type AttemptResult, type Clock } from '../../src/delivery/backoff.js';
+import { retryWithBackoff, type AttemptResult, type Clock } from '../../src/retry/backoff.js';
 
 /** A clock whose time moves only when the code under test sleeps. */
 function manualClock(random = 1 - Number.EPSILON): Clock & { sleeps: number[] } {

@@ -1,6 +1,7 @@
 /**
- * Retries an operation with exponential backoff and full jitter inside a bounded total time.
- * All durations are milliseconds. The clock is injected so callers (and tests) control time.
+ * Retries an operation with exponential backoff and full jitter inside a bounded total time: the
+ * one retry loop of the project (GitLab requests, metrics delivery). All durations are
+ * milliseconds. The clock is injected so callers (and tests) control time.
  */
 export interface Clock {
   /** milliseconds since an arbitrary origin, monotonic enough for budgets */
