@@ -90,7 +90,7 @@ async function main(): Promise<void> {
     console.log(`active parts: ${parts.data.map((r) => `${String(r[0])}=${String(r[1])}`).join(', ')}`);
     console.log(`generated ${BUILDS.toLocaleString('en')} builds, ${(BUILDS / PER_PIPELINE).toLocaleString('en')} pipelines in ${((performance.now() - t) / 1000).toFixed(1)} s`);
 
-    const input = parseQueryText(readFileSync(new URL('../examples/queries/seed-job-metrics.yaml', import.meta.url), 'utf8'), 'seed');
+    const input = await parseQueryText(readFileSync(new URL('../examples/queries/seed-job-metrics.yaml', import.meta.url), 'utf8'), 'seed');
     const range = defaultRange(now);
     const handParams = { from: formatDateTime64(range.fromTime), to: formatDateTime64(range.toTime) };
     const ours = async () => runQuery(handle, compileQuery(input, range));

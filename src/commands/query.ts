@@ -44,7 +44,7 @@ export type QueryCommandResult =
  * unless `sqlOnly`, runs it and returns ordered rows. Never prints.
  */
 export async function runQuery(options: QueryCommandOptions, deps: QueryCommandDeps): Promise<QueryCommandResult> {
-  const input = withLimit(parseQueryText(options.text, options.source), options.limit);
+  const input = withLimit(await parseQueryText(options.text, options.source), options.limit);
   const compiled = compileQuery(input, options.context);
   const params = { ...compiled.params } as Record<string, unknown>;
   if (options.sqlOnly) return { kind: 'sql', sql: compiled.sql, params };
@@ -58,8 +58,8 @@ export async function runQuery(options: QueryCommandOptions, deps: QueryCommandD
 }
 
 /** JSON or YAML (YAML is a superset of JSON) → plain data. Duplicate keys are errors. */
-export function parseQueryText(text: string, source: string): unknown {
-  const parsed = parseJsonOrYaml(text);
+export async function parseQueryText(text: string, source: string): Promise<unknown> {
+  const parsed = await parseJsonOrYaml(text);
   if (parsed.ok) return parsed.data;
   throw new ValidationError(`query file ${source}`, [`(file): not valid JSON or YAML: ${parsed.message}`]);
 }

@@ -34,8 +34,8 @@ export type CollectFile = z.infer<typeof CollectFileSchema>;
 export const COLLECT_FILE_KEYS = Object.keys(CollectFileSchema.shape);
 
 /** Parses file text (YAML is a superset of JSON); problems are returned, not thrown. */
-export function parseCollectFile(text: string, path: string): { file: CollectFile; problems: string[] } {
-  const parsed = parseJsonOrYaml(text);
+export async function parseCollectFile(text: string, path: string): Promise<{ file: CollectFile; problems: string[] }> {
+  const parsed = await parseJsonOrYaml(text);
   if (!parsed.ok) throw new UsageError(`config file ${path} is neither JSON nor YAML: ${parsed.message}`);
   const data = parsed.data;
   const result = CollectFileSchema.safeParse(data ?? {});

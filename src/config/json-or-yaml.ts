@@ -1,13 +1,12 @@
-import { parse, YAMLError } from 'yaml';
-
 export type ParsedText = { ok: true; data: unknown } | { ok: false; message: string };
 
 /**
  * JSON or YAML text (YAML is a superset of JSON) → plain data, for config and query files.
  * Duplicate keys are errors; alias expansion is bounded (a "billion laughs" file is refused).
- * The one importer of `yaml`.
+ * The one importer of `yaml`, loaded on first use so start-up (`--help`, `collect`) never pays for it.
  */
-export function parseJsonOrYaml(text: string): ParsedText {
+export async function parseJsonOrYaml(text: string): Promise<ParsedText> {
+  const { parse, YAMLError } = await import('yaml');
   try {
     return { ok: true, data: parse(text, { uniqueKeys: true, maxAliasCount: 100 }) };
   } catch (error) {

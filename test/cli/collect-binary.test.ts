@@ -16,7 +16,8 @@ import { FIXTURE_TOKEN, startGitlabServer, type FixtureServer } from '../fixture
  */
 const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
 const BIN = join(root, 'bin/pipeline-metrics.js');
-const DRIVERS = ['pg', '@electric-sql/pglite', 'chdb', '@clickhouse/client'];
+/** database drivers and engines, and yaml (only --config and query files need it) */
+const DRIVERS = ['pg', '@electric-sql/pglite', 'chdb', '@clickhouse/client', 'yaml'];
 
 let fixture: PipelineFixture;
 let server: FixtureServer;

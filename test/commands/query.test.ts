@@ -32,9 +32,9 @@ beforeAll(async () => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('examples/queries/seed-job-metrics.yaml', () => {
-  it("is the seed's input exactly as written", () => {
+  it("is the seed's input exactly as written", async () => {
     const text = readFileSync(new URL('../../examples/queries/seed-job-metrics.yaml', import.meta.url), 'utf8');
-    expect(parseQueryText(text, 'seed-job-metrics.yaml')).toStrictEqual(SEED_INPUT);
+    expect(await parseQueryText(text, 'seed-job-metrics.yaml')).toStrictEqual(SEED_INPUT);
   });
 });
 
