@@ -9,6 +9,7 @@ import { runCollect } from '../src/commands/collect.js';
 import { DEFAULT_COLLECT_CONCURRENCY, resolveCollectConfig } from '../src/config/collect.js';
 import { expectedRequests, expectedSeed, originalClientRequests } from '../test/fixtures/gitlab/expected.js';
 import { generatePipeline } from '../test/fixtures/gitlab/generate.js';
+import { ciEnvFor } from '../test/fixtures/gitlab/ci-env.js';
 import { FIXTURE_TOKEN, startGitlabServer } from '../test/fixtures/gitlab/server.js';
 
 const LATENCY_MS = 50;
@@ -20,15 +21,7 @@ const server = await startGitlabServer({ fixture, latencyMs: LATENCY_MS });
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 async function ours(concurrency: number): Promise<{ ms: number; requests: number }> {
-  const config = resolveCollectConfig({ concurrency: String(concurrency) }, {
-    CI_API_V4_URL: server.apiUrl,
-    GITLAB_TOKEN: FIXTURE_TOKEN,
-    CI_PROJECT_ID: String(fixture.projectId),
-    CI_PROJECT_PATH: fixture.projectPath,
-    CI_PIPELINE_ID: String(fixture.pipelineId),
-    CI_DEFAULT_BRANCH: fixture.defaultBranch,
-    CI_JOB_ID: String(fixture.selfJobId),
-  });
+  const config = resolveCollectConfig({ concurrency: String(concurrency) }, ciEnvFor(fixture, server));
   const before = server.requests.length;
   const started = performance.now();
   const { payload } = await runCollect(config);

@@ -12,7 +12,8 @@ import { rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { generatePipeline } from '../test/fixtures/gitlab/generate.js';
-import { FIXTURE_TOKEN, startGitlabServer } from '../test/fixtures/gitlab/server.js';
+import { ciEnvFor } from '../test/fixtures/gitlab/ci-env.js';
+import { startGitlabServer } from '../test/fixtures/gitlab/server.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const bin = join(root, 'bin/pipeline-metrics.js');
@@ -34,16 +35,7 @@ for (const [i, pipelineId] of [9101, 9102, 9103].entries()) {
   const fixture = generatePipeline({ jobs: 250, seed: 7 + i, pipelineId, firstJobId: 8_000_000 + i * 10_000 });
   const server = await startGitlabServer({ fixture });
   try {
-    await cli(['collect', '--push', '--db', db, '--clickhouse', clickhouse, '--output', join(dir, `payload-${pipelineId}.json`)], {
-      CI: 'true',
-      CI_API_V4_URL: server.apiUrl,
-      GITLAB_TOKEN: FIXTURE_TOKEN,
-      CI_PROJECT_ID: String(fixture.projectId),
-      CI_PROJECT_PATH: fixture.projectPath,
-      CI_PIPELINE_ID: String(pipelineId),
-      CI_DEFAULT_BRANCH: fixture.defaultBranch,
-      CI_JOB_ID: String(fixture.selfJobId),
-    });
+    await cli(['collect', '--push', '--db', db, '--clickhouse', clickhouse, '--output', join(dir, `payload-${pipelineId}.json`)], ciEnvFor(fixture, server));
   } finally {
     await server.close();
   }

@@ -8,7 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PayloadSchema } from '../../src/payload/schema.js';
 import { expectedRequests, expectedSeed } from '../fixtures/gitlab/expected.js';
 import { generatePipeline, type PipelineFixture } from '../fixtures/gitlab/generate.js';
-import { FIXTURE_TOKEN, startGitlabServer, type FixtureServer } from '../fixtures/gitlab/server.js';
+import { ciEnvFor } from '../fixtures/gitlab/ci-env.js';
+import { startGitlabServer, type FixtureServer } from '../fixtures/gitlab/server.js';
 
 /**
  * Runs the built binary (`npm run build` → dist/) as a GitLab CI job would: only CI_*
@@ -52,17 +53,10 @@ function run(args: string[], env: Record<string, string>, nodeFlags = guard): Pr
 
 function ciEnv(): Record<string, string> {
   return {
-    CI: 'true',
+    ...ciEnvFor(fixture, server),
     GITLAB_CI: 'true',
-    CI_API_V4_URL: server.apiUrl,
     CI_SERVER_URL: server.origin,
-    CI_PROJECT_ID: String(fixture.projectId),
-    CI_PROJECT_PATH: fixture.projectPath,
-    CI_PIPELINE_ID: String(fixture.pipelineId),
-    CI_DEFAULT_BRANCH: fixture.defaultBranch,
-    CI_JOB_ID: String(fixture.selfJobId),
     CI_JOB_TOKEN: 'ci-job-token-not-accepted-here',
-    GITLAB_TOKEN: FIXTURE_TOKEN,
   };
 }
 

@@ -7,7 +7,8 @@ import { compileQuery } from '../../src/analytics/index.js';
 import { openClickhouseStore } from '../../src/store/clickhouse/index.js';
 import { expectedSeed } from '../fixtures/gitlab/expected.js';
 import { generatePipeline, type PipelineFixture } from '../fixtures/gitlab/generate.js';
-import { FIXTURE_TOKEN, startGitlabServer, type FixtureServer } from '../fixtures/gitlab/server.js';
+import { ciEnvFor } from '../fixtures/gitlab/ci-env.js';
+import { startGitlabServer, type FixtureServer } from '../fixtures/gitlab/server.js';
 import { runCli, startCli, waitForOutput } from '../server/cli-process.js';
 import { createServerDatabase } from '../server/engines.js';
 import pg from 'pg';
@@ -41,17 +42,7 @@ afterAll(async () => {
   await rm(chDir, { recursive: true, force: true });
 });
 
-const ciEnv = () => ({
-  CI: 'true',
-  CI_API_V4_URL: gitlab.apiUrl,
-  GITLAB_TOKEN: FIXTURE_TOKEN,
-  CI_PROJECT_ID: String(fixture.projectId),
-  CI_PROJECT_PATH: fixture.projectPath,
-  CI_PIPELINE_ID: String(fixture.pipelineId),
-  CI_DEFAULT_BRANCH: fixture.defaultBranch,
-  CI_JOB_ID: String(fixture.selfJobId),
-  PIPELINE_METRICS_TOKEN: 'push-secret',
-});
+const ciEnv = () => ({ ...ciEnvFor(fixture, gitlab), PIPELINE_METRICS_TOKEN: 'push-secret' });
 
 async function pgCount(table: string): Promise<number> {
   const client = new pg.Client({ connectionString: db.url });
