@@ -14,9 +14,7 @@ import { createRequire } from 'node:module';
 import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
-import { discoverMigrations } from '../src/migrate/discover.js';
-import { runMigrations } from '../src/migrate/run.js';
-import { openPostgresMigrationTarget } from '../src/store/postgres/index.js';
+import { createTempDatabase, type TempDatabase } from '../test/helpers/postgres-database.js';
 
 /** The slice of autocannon's API used here (the package ships no types). */
 interface Histogram { average: number; p50: number; p90: number; p99: number; max: number; total: number }
@@ -43,22 +41,8 @@ const TSX = new URL('../node_modules/tsx/dist/loader.mjs', import.meta.url).href
 const SEED_TEXT = readFileSync(new URL('../examples/payloads/seed-example.json', import.meta.url), 'utf8');
 const SEED = JSON.parse(SEED_TEXT) as Record<string, unknown>;
 
-async function adminQuery(sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: ADMIN_URL });
-  await client.connect();
-  await client.query(sql);
-  await client.end();
-}
-
-async function freshDatabase(): Promise<{ url: string; name: string }> {
-  const name = `pm_bench_${Math.random().toString(36).slice(2, 10)}`;
-  await adminQuery(`CREATE DATABASE ${name}`);
-  const url = new URL(ADMIN_URL);
-  url.pathname = `/${name}`;
-  const target = await openPostgresMigrationTarget(url.toString());
-  await runMigrations(target, await discoverMigrations('postgres'));
-  await target.close();
-  return { url: url.toString(), name };
+function freshDatabase(): Promise<TempDatabase> {
+  return createTempDatabase({ prefix: 'pm_bench', migrate: true, adminUrl: ADMIN_URL });
 }
 
 async function startServer(dbUrl: string): Promise<{ port: number; stop: () => Promise<number | null> }> {
@@ -135,5 +119,5 @@ try {
   report(run.result, run.ms / 1000, rows[0]!.n, db.name);
 } finally {
   await server.stop();
-  await adminQuery(`DROP DATABASE IF EXISTS ${db.name} WITH (FORCE)`);
+  await db.drop();
 }

@@ -11,7 +11,7 @@ import { openSqlClient, type SqlClient } from '../../src/store/postgres/client.j
 import { createPostgresMigrationTarget } from '../../src/store/postgres/migration-target.js';
 import { createPostgresStore, type PostgresStore } from '../../src/store/postgres/store.js';
 import { fillGrafana, percentileCont, PIPELINES_COUNT, TIME_TO_E2E, TOTAL_E2E } from '../store/postgres/grafana-queries.js';
-import { createTempDatabase, type TempDatabase } from '../store/postgres/temp-database.js';
+import { createTempDatabase, type TempDatabase } from '../helpers/postgres-database.js';
 
 const fixture = (name: string) => readFile(join(import.meta.dirname, '..', 'fixtures', 'alembic', name), 'utf8');
 

@@ -8,7 +8,7 @@ import { resolveMigrateConfig } from '../../src/config/migrate.js';
 import { resolvePostgresSpec } from '../../src/config/postgres.js';
 import { UsageError } from '../../src/errors.js';
 import { discoverMigrations } from '../../src/migrate/discover.js';
-import { createTempDatabase, type TempDatabase } from '../store/postgres/temp-database.js';
+import { createTempDatabase, type TempDatabase } from '../helpers/postgres-database.js';
 
 describe('migrate configuration', () => {
   const cwd = '/work/project';

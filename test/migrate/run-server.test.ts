@@ -3,7 +3,7 @@ import { discoverMigrations } from '../../src/migrate/discover.js';
 import { runMigrations } from '../../src/migrate/run.js';
 import { openSqlClient, type SqlClient } from '../../src/store/postgres/client.js';
 import { openPostgresMigrationTarget } from '../../src/store/postgres/migration-target.js';
-import { createTempDatabase, type TempDatabase } from '../store/postgres/temp-database.js';
+import { createTempDatabase, type TempDatabase } from '../helpers/postgres-database.js';
 import { checkMigrationLifecycle } from './scenarios.js';
 
 const databases: TempDatabase[] = [];

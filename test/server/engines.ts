@@ -6,10 +6,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { postgresServerUrl } from '../helpers/env.js';
-import { discoverMigrations } from '../../src/migrate/discover.js';
-import { runMigrations } from '../../src/migrate/run.js';
-import { openPostgresMigrationTarget } from '../../src/store/postgres/migration-target.js';
+import { createTempDatabase, type TempDatabase } from '../helpers/postgres-database.js';
 import { openPostgresStore, createPostgresStore } from '../../src/store/postgres/index.js';
 import { openSqlClient } from '../../src/store/postgres/client.js';
 import { ensureSchema } from '../../src/store/postgres/schema-check.js';
@@ -24,28 +21,9 @@ export interface TestEngine {
   close(): Promise<void>;
 }
 
-/** CREATE DATABASE pm_test_<label>_<random> on the server, migrated with the shipped files. */
-export async function createServerDatabase(label: string): Promise<{ url: string; drop(): Promise<void> }> {
-  const admin = postgresServerUrl();
-  const name = `pm_test_${label}_${Math.random().toString(36).slice(2, 10)}`;
-  const adminClient = new pg.Client({ connectionString: admin });
-  await adminClient.connect();
-  await adminClient.query(`CREATE DATABASE ${name}`);
-  await adminClient.end();
-  const url = new URL(admin);
-  url.pathname = `/${name}`;
-  const target = await openPostgresMigrationTarget(url.toString());
-  await runMigrations(target, await discoverMigrations('postgres'));
-  await target.close();
-  return {
-    url: url.toString(),
-    async drop() {
-      const c = new pg.Client({ connectionString: admin });
-      await c.connect();
-      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await c.end();
-    },
-  };
+/** A fresh database `pm_test_<label>_<random>` on the server, migrated with the shipped files. */
+export function createServerDatabase(label: string): Promise<TempDatabase> {
+  return createTempDatabase({ prefix: `pm_test_${label}`, migrate: true });
 }
 
 export async function openServerEngine(label: string): Promise<TestEngine> {

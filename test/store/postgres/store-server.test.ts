@@ -8,7 +8,7 @@ import { openPostgresMigrationTarget } from '../../../src/store/postgres/migrati
 import { openPostgresStore, type PostgresStore } from '../../../src/store/postgres/store.js';
 import { checkFullRoundTrip, checkGrafanaQueries, checkRace, checkSeedExample, count } from './cases.js';
 import { FULL_INPUT } from './payloads.js';
-import { createTempDatabase, type TempDatabase } from './temp-database.js';
+import { createTempDatabase, type TempDatabase } from '../../helpers/postgres-database.js';
 
 let db: TempDatabase;
 let store: PostgresStore;
