@@ -5,6 +5,7 @@ import { type ClickHouseClient, createClient } from '@clickhouse/client';
 import { createChdbConnection } from 'chdb/connection';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compileQuery } from '../../src/analytics/compile.js';
+import { SLOWEST_SECTIONS } from '../fixtures/queries/slowest-sections.js';
 
 /**
  * Runs `table: "sections"` queries on chDB, on the tables of the ClickHouse migration itself:
@@ -62,19 +63,6 @@ const sections = [
   section(15, 2, 'section', 'get_sources', 7_000, 'deploy', { project: 8, ref: 'feature' }),
 ];
 
-const slowestSections = {
-  table: 'sections',
-  dimensions: [{ column: 'name' }, { column: 'build_name' }],
-  metrics: [
-    { function: 'avg', column: 'duration', as: 'avgMs' },
-    { function: 'quantile(0.95)', column: 'duration', as: 'p95Ms' },
-    { function: 'count', as: 'runs' },
-  ],
-  filter: [{ column: 'kind', operator: '=', value: 'section' }],
-  orderBy: [{ column: 'p95Ms', desc: true }],
-  limit: 10,
-};
-
 beforeAll(async () => {
   client = createClient({
     // chdb's connection implements the client's interface; the package types differ in generics
@@ -109,14 +97,14 @@ describe('table "sections" on chDB', () => {
         WHERE started_at >= '2024-05-01 00:00:00' AND started_at < '2024-05-08 00:00:00')
       GROUP BY name, build_name ORDER BY 4 DESC LIMIT 10`;
     expect(await rows(handWritten)).toEqual(expected);
-    const compiled = compileQuery(slowestSections, context);
+    const compiled = compileQuery(SLOWEST_SECTIONS, context);
     expect(await rows(compiled.sql, compiled.params)).toEqual(expected);
     expect(await rows('SELECT count() FROM ci_finished_build_sections')).toEqual([['16']]);
     expect(await rows('SELECT count() FROM ci_finished_build_sections FINAL')).toEqual([['8']]);
   });
 
   it('applies project and pipeline ref from the context', async () => {
-    const compiled = compileQuery(slowestSections, { ...context, projectId: 7, ref: 'feature' });
+    const compiled = compileQuery(SLOWEST_SECTIONS, { ...context, projectId: 7, ref: 'feature' });
     expect(await rows(compiled.sql, compiled.params)).toEqual([
       ['npm_install', 'test', 40000, 40000, '1'],
       ['step_script', 'test', 30000, 30000, '1'],

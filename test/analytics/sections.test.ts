@@ -3,6 +3,7 @@ import { compileQuery } from '../../src/analytics/compile.js';
 import { parseQueryInput } from '../../src/analytics/input-schema.js';
 import { validateQuery } from '../../src/analytics/validate-query.js';
 import { ValidationError } from '../../src/errors.js';
+import { SLOWEST_SECTIONS } from '../fixtures/queries/slowest-sections.js';
 
 const context = { fromTime: new Date('2024-05-01T00:00:00Z'), toTime: new Date('2024-05-08T00:00:00Z') };
 const TIME = "DateTime64(6, 'UTC')";
@@ -19,20 +20,6 @@ const BUILD_COLUMNS =
   'runner_manager_revision, runner_manager_system_xid, runner_manager_version, runner_owner_namespace_id, runner_run_untagged, ' +
   'runner_type, source, stage, stage_id, stage_name, started_at, status';
 
-/** The "slowest log sections" query (examples/queries/slowest-sections.yaml uses this shape). */
-const slowestSections = {
-  table: 'sections',
-  dimensions: [{ column: 'name' }, { column: 'build_name' }],
-  metrics: [
-    { function: 'avg', column: 'duration', as: 'avgMs' },
-    { function: 'quantile(0.95)', column: 'duration', as: 'p95Ms' },
-    { function: 'count', as: 'runs' },
-  ],
-  filter: [{ column: 'kind', operator: '=', value: 'section' }],
-  orderBy: [{ column: 'p95Ms', desc: true }],
-  limit: 10,
-};
-
 function issuesOf(input: unknown): readonly string[] {
   try {
     validateQuery(input, context);
@@ -45,7 +32,7 @@ function issuesOf(input: unknown): readonly string[] {
 
 describe('compileQuery: table "sections"', () => {
   it('compiles the slowest-sections query to exact SQL and params', () => {
-    const compiled = compileQuery(slowestSections, context);
+    const compiled = compileQuery(SLOWEST_SECTIONS, context);
     expect(compiled.sql).toBe(
       [
         'SELECT `s`.`name` AS `name`, `s`.`build_name` AS `build_name`, avg(`s`.`duration`) AS `avgMs`, ' +
@@ -65,7 +52,7 @@ describe('compileQuery: table "sections"', () => {
       { name: 'p95Ms', kind: 'metric', type: 'number' },
       { name: 'runs', kind: 'metric', type: 'number' },
     ]);
-    expect(parseQueryInput(slowestSections)).toEqual(slowestSections);
+    expect(parseQueryInput(SLOWEST_SECTIONS)).toEqual(SLOWEST_SECTIONS);
   });
 
   it('scopes sections by project on the table and by range, source and ref through the pipelines', () => {
