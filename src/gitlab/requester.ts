@@ -6,7 +6,7 @@ import { describeHttpError, type RequestTarget, type TokenInfo } from './http-er
 
 /**
  * Why our own fetch-based requester rather than @gitbeaker/rest: gitbeaker's handler retries only
- * 429/502 with fixed ~250 ms·2^n sleeps (ignoring Retry-After / RateLimit-Reset), has no total
+ * 429/502 with short fixed sleeps (~270 ms in all, ignoring Retry-After / RateLimit-Reset), has no total
  * budget, and its paginated `all()` follows Link one page at a time; replacing its requesterFn
  * would leave us writing this same code behind gitbeaker's option mapping for four GET endpoints.
  *
