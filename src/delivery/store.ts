@@ -1,6 +1,6 @@
 import type { Payload } from '../payload/schema.js';
 import type { PayloadSink } from '../store/types.js';
-import { replyForError } from '../server/error-replies.js';
+import { classifyStoreError } from '../store/store-errors.js';
 import { retryWithBackoff, systemClock, DEFAULT_BACKOFF, type AttemptResult, type Clock } from '../retry/backoff.js';
 import type { TargetKind, TargetOutcome } from './outcome.js';
 
@@ -30,11 +30,12 @@ export async function saveToStore(payload: Payload, options: StoreDeliveryOption
       const detail = saved === 'created' ? 'stored' : 'already stored';
       return { done: true, value: { ...base, status: saved, detail, attempts: 0 } };
     } catch (error) {
-      const answer = replyForError(error, 0);
-      const detail = answer.errors.join('\n  ');
-      if (answer.status === 400) return { done: true, value: { ...base, status: 'rejected', detail, attempts: 0 } };
-      const last: TargetOutcome = { ...base, status: 'unreachable', detail: answer.cause ?? detail, attempts: 0 };
-      if (answer.status !== 503) return { done: true, value: last };
+      const failure = classifyStoreError(error);
+      if (failure.kind === 'rejected') {
+        return { done: true, value: { ...base, status: 'rejected', detail: failure.errors.join('\n  '), attempts: 0 } };
+      }
+      const last: TargetOutcome = { ...base, status: 'unreachable', detail: failure.message, attempts: 0 };
+      if (failure.kind === 'failed') return { done: true, value: last };
       await closeQuietly(sink);
       sink = undefined;
       return { done: false, reason: last.detail, last };

@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { StorablePayloadSchema, type Payload } from '../payload/schema.js';
 import type { PayloadSink, SaveOutcome } from '../store/types.js';
 import { parseOrThrow } from '../validate.js';
-import { StoreTimeoutError } from './error-replies.js';
+import { StoreTimeoutError } from '../store/store-errors.js';
 
 /** What the request log line reports beyond method/url/status. */
 export interface RequestNotes {
