@@ -54,11 +54,10 @@ export interface Requester {
 }
 
 /** `cutByBudget`: the attempt was aborted because the request's whole budget ran out */
-/** `cutByBudget`: the attempt was aborted because the request's whole budget ran out */
 type Attempt = { response: Response; body: string } | { error: unknown; timeoutMs: number; cutByBudget: boolean };
 
 export function newStats(): RequestStats {
-  return { requests: 0, retries: 0, waitedMs: 0, byKind: { project: 0, pipeline: 0, jobs: 0, log: 0 } };
+  return { requests: 0, retries: 0, waitedMs: 0, byKind: { project: 0, pipeline: 0, jobs: 0, bridges: 0, test_report: 0, log: 0 } };
 }
 
 const isRetryableStatus = (status: number): boolean => status === 429 || status >= 500;
