@@ -3,8 +3,9 @@ import { UpstreamError } from '../errors.js';
 import type { TokenInfo } from './http-errors.js';
 import { fetchJobLog } from './job-log.js';
 import { mapLimit } from './map-limit.js';
-import { fetchAllPages } from './pagination.js';
-import { parseGitlabJson } from './parse.js';
+import { createResources, type GitlabResources } from './gitbeaker.js';
+import { fetchAllPages, PER_PAGE, type FetchedPage } from './pagination.js';
+import { parseOrThrow } from '../validate.js';
 import { createRequester, type Requester, type RequesterOptions, type RequestStats } from './requester.js';
 import {
   GitlabBridgeSchema,
@@ -21,8 +22,9 @@ import {
 } from './types.js';
 
 /**
- * The GitLab API v4 calls `collect` needs, over our own requester (see requester.ts). Every
- * response is validated; callers get plain types. One client reads one project; `forProject`
+ * The GitLab API v4 calls `collect` needs: @gitbeaker/rest resources over our request policy
+ * (gitbeaker.ts, requester.ts). Every response is validated with our schemas (types.ts); callers
+ * get plain types. One client reads one project; `forProject`
  * gives a client of another project (a multi-project downstream) sharing requests and stats.
  */
 export interface GitlabClientOptions extends Omit<RequesterOptions, 'tokenInfo'> {
@@ -60,64 +62,62 @@ const JobPageSchema = z.array(GitlabJobSchema);
 const BridgePageSchema = z.array(GitlabBridgeSchema);
 
 export function createGitlabClient(options: GitlabClientOptions): GitlabClient {
-  return clientOver(createRequester(options), options.project, options.concurrency ?? 8);
+  const requester = createRequester(options);
+  return clientOver(requester, createResources(requester), options.project, options.concurrency ?? 8);
 }
 
-function clientOver(requester: Requester, project: string, concurrency: number): GitlabClient {
-  const base = `/projects/${encodeURIComponent(project)}`;
-  const pipelinePath = (id: number) => `${base}/pipelines/${id}`;
+/** A page fetcher for fetchAllPages: gitbeaker's expanded result of one explicit page. */
+const onePage = (call: (page: number) => Promise<unknown>) => async (page: number) => (await call(page)) as FetchedPage;
+
+function clientOver(requester: Requester, api: GitlabResources, project: string, concurrency: number): GitlabClient {
   return {
     project,
     stats: requester.stats,
     concurrency,
     async getProject() {
-      const response = await requester.get(base, {}, { kind: 'project', project });
-      return parseGitlabJson(GitlabProjectSchema, response.body, `GitLab project "${project}"`);
+      return parseOrThrow(GitlabProjectSchema, await api.projects.show(project), `GitLab project "${project}"`);
     },
     async getPipeline(pipelineId) {
-      const response = await requester.get(pipelinePath(pipelineId), {}, { kind: 'pipeline', project, pipelineId });
-      return parseGitlabJson(GitlabPipelineSchema, response.body, `GitLab pipeline ${pipelineId}`);
+      return parseOrThrow(GitlabPipelineSchema, await api.pipelines.show(project, pipelineId), `GitLab pipeline ${pipelineId}`);
     },
     async listJobs(pipelineId) {
-      const jobs = await fetchAllPages(requester, {
-        path: `${pipelinePath(pipelineId)}/jobs`,
-        query: { include_retried: true },
+      const jobs = await fetchAllPages({
+        fetchPage: onePage((page) => api.jobs.all(project, { pipelineId, includeRetried: true, perPage: PER_PAGE, page, showExpanded: true })),
         schema: JobPageSchema,
-        target: { kind: 'jobs', project, pipelineId },
         subject: `GitLab jobs of pipeline ${pipelineId}`,
         concurrency,
       });
       return uniqueById(jobs);
     },
     async listBridges(pipelineId) {
-      const bridges = await fetchAllPages(requester, {
-        path: `${pipelinePath(pipelineId)}/bridges`,
-        query: {},
+      // gitbeaker types no paging options for bridges; GitLab pages them like jobs
+      const paging = (page: number) => ({ perPage: PER_PAGE, page, showExpanded: true }) as { showExpanded: true };
+      const bridges = await fetchAllPages({
+        fetchPage: onePage((page) => api.jobs.allPipelineBridges(project, pipelineId, paging(page))),
         schema: BridgePageSchema,
-        target: { kind: 'bridges', project, pipelineId },
         subject: `GitLab bridges of pipeline ${pipelineId}`,
         concurrency,
       });
       return uniqueById(bridges);
     },
     async getTestReportSummary(pipelineId) {
-      const target = { kind: 'test_report', project, pipelineId } as const;
       try {
-        const response = await requester.get(`${pipelinePath(pipelineId)}/test_report_summary`, {}, target);
-        return parseGitlabJson(GitlabTestReportSummarySchema, response.body, `GitLab test report summary of pipeline ${pipelineId}`);
+        const summary = await api.pipelines.showTestReportSummary(project, pipelineId);
+        return parseOrThrow(GitlabTestReportSummarySchema, summary, `GitLab test report summary of pipeline ${pipelineId}`);
       } catch (error) {
         if (error instanceof UpstreamError && (error.status === 403 || error.status === 404)) return null;
         throw error;
       }
     },
     async getJobLogs(jobs) {
+      const readLog = async (jobId: number) => String(await api.jobs.showLog(project, jobId));
       const logs = await mapLimit(jobs, concurrency, async (job) => {
-        const log = await fetchJobLog(requester, base, { project, jobId: job.id, erased: job.erased });
+        const log = await fetchJobLog(readLog, { jobId: job.id, erased: job.erased });
         return [job.id, log] as const;
       });
       return new Map(logs);
     },
-    forProject: (other) => clientOver(requester, other, concurrency),
+    forProject: (other) => clientOver(requester, api, other, concurrency),
   };
 }
 

@@ -1,5 +1,4 @@
 import { UpstreamError } from '../errors.js';
-import type { Requester } from './requester.js';
 import type { JobLogResult } from './types.js';
 
 /**
@@ -11,15 +10,13 @@ import type { JobLogResult } from './types.js';
  * so a streaming reader can replace it.
  */
 export async function fetchJobLog(
-  requester: Requester,
-  projectBase: string,
-  target: { project: string; jobId: number; erased: boolean },
+  readLog: (jobId: number) => Promise<string>,
+  target: { jobId: number; erased: boolean },
 ): Promise<JobLogResult> {
   if (target.erased) return { kind: 'erased' };
-  const { project, jobId } = target;
   try {
-    const response = await requester.get(`${projectBase}/jobs/${jobId}/trace`, {}, { kind: 'log', project, jobId });
-    return response.body.length === 0 ? { kind: 'empty' } : { kind: 'ok', text: response.body };
+    const text = await readLog(target.jobId);
+    return text.length === 0 ? { kind: 'empty' } : { kind: 'ok', text };
   } catch (error) {
     if (error instanceof UpstreamError && error.status === 404) return { kind: 'missing' };
     throw error;

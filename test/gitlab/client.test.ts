@@ -68,7 +68,7 @@ describe('GitLab client: pagination and request count', () => {
     expect(new URL(pages[0]!.path, 'http://x').searchParams.get('per_page')).toBe('100');
   });
 
-  it('follows Link rel="next" when GitLab omits X-Total-Pages (above 10 000 rows)', async () => {
+  it('follows X-Next-Page one page at a time when GitLab omits X-Total-Pages (above 10 000 rows)', async () => {
     const s = await serve({ latencyMs: 20, omitTotals: true });
     const snap = await snapshot(s);
     expect(snap.jobs).toHaveLength(fixture.attempts.length);
