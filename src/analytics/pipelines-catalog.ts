@@ -1,4 +1,11 @@
-import { CI_FINISHED_PIPELINES_COLUMNS, collectQueryColumns, PIPELINES_TABLE, type PipelineColumnName, type QueryColumn, type TableColumn } from './catalog.js';
+import {
+  CI_FINISHED_PIPELINES_COLUMNS,
+  collectQueryColumns,
+  PIPELINES_TABLE,
+  type PipelineColumnName,
+  type QueryColumn,
+  type TableColumn,
+} from './catalog.js';
 
 /**
  * What a `table: pipelines` query may name: columns of `ci_finished_pipelines` (GitLab's, plus

@@ -45,7 +45,12 @@ export function timeoutSeconds(raw: string | undefined, field: string, problems:
 }
 
 /** An integer in [min, max]; `fallback` when absent or invalid (then a problem is listed). */
-export function intInRange(raw: string | undefined, field: string, range: { min: number; max: number; fallback: number }, problems: string[]): number {
+export function intInRange(
+  raw: string | undefined,
+  field: string,
+  range: { min: number; max: number; fallback: number },
+  problems: string[],
+): number {
   if (raw === undefined) return range.fallback;
   if (/^\d+$/.test(raw) && Number(raw) >= range.min && Number(raw) <= range.max) return Number(raw);
   problems.push(`${field}: "${raw}" must be an integer from ${range.min} to ${range.max}`);

@@ -29,7 +29,11 @@ export function createResources(requester: Requester): GitlabResources {
   return { projects: new Projects(config), pipelines: new Pipelines(config), jobs: new Jobs(config) };
 }
 
-async function handle(requester: Requester, endpoint: string, options: { searchParams?: string; method?: string }): Promise<FormattedResponse> {
+async function handle(
+  requester: Requester,
+  endpoint: string,
+  options: { searchParams?: string; method?: string },
+): Promise<FormattedResponse> {
   if (options.method && options.method !== 'GET') throw new Error(`pipeline-metrics only reads GitLab (got ${options.method} ${endpoint})`);
   const path = `/${endpoint.replace(/^\/+/, '')}`;
   const query: Query = Object.fromEntries(new URLSearchParams(options.searchParams ?? ''));

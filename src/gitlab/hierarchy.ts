@@ -51,7 +51,8 @@ export async function fetchPipelineHierarchy(
       if (!child) continue;
       snapshots.push(child);
       if (item.depth < limits.maxDepth) next.push(...triggered(child, item.depth + 1));
-      else if (triggered(child, 0).length) notes.push(`pipelines triggered by pipeline ${child.pipeline.id} not read: --downstream-depth ${limits.maxDepth} reached`);
+      else if (triggered(child, 0).length)
+        notes.push(`pipelines triggered by pipeline ${child.pipeline.id} not read: --downstream-depth ${limits.maxDepth} reached`);
     }
     queue = next;
   }
@@ -96,8 +97,14 @@ async function readDownstream(
 }
 
 function hierarchyDuration(snapshots: PipelineSnapshot[]): number | null {
-  const starts = snapshots.map((s) => s.pipeline.started_at).filter((t): t is string => Boolean(t)).map(Date.parse);
-  const ends = snapshots.map((s) => s.pipeline.finished_at).filter((t): t is string => Boolean(t)).map(Date.parse);
+  const starts = snapshots
+    .map((s) => s.pipeline.started_at)
+    .filter((t): t is string => Boolean(t))
+    .map(Date.parse);
+  const ends = snapshots
+    .map((s) => s.pipeline.finished_at)
+    .filter((t): t is string => Boolean(t))
+    .map(Date.parse);
   if (starts.length === 0 || ends.length === 0) return null;
   return Math.max(0, (Math.max(...ends) - Math.min(...starts)) / 1000);
 }

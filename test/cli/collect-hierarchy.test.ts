@@ -80,14 +80,22 @@ describe('collect --push on a pipeline hierarchy with real-GitLab cases', () => 
       [h.child.pipelineId],
     );
     expect(child).toEqual({
-      parent_pipeline_id: String(h.root.pipelineId), parent_bridge_id: String(h.bridge.id), root_pipeline_id: String(h.root.pipelineId),
-      name: 'child: e2e matrix', source: 'parent_pipeline',
+      parent_pipeline_id: String(h.root.pipelineId),
+      parent_bridge_id: String(h.bridge.id),
+      root_pipeline_id: String(h.root.pipelineId),
+      name: 'child: e2e matrix',
+      source: 'parent_pipeline',
     });
     const [bridge] = await pg.query<Record<string, unknown>>(
       'SELECT kind, downstream_pipeline_id::text, downstream_project_id::text, runner_id FROM metrics_job_attempt WHERE job_id = $1',
       [h.bridge.id],
     );
-    expect(bridge).toEqual({ kind: 'bridge', downstream_pipeline_id: String(h.child.pipelineId), downstream_project_id: String(h.child.projectId), runner_id: null });
+    expect(bridge).toEqual({
+      kind: 'bridge',
+      downstream_pipeline_id: String(h.child.pipelineId),
+      downstream_project_id: String(h.child.projectId),
+      runner_id: null,
+    });
     const children = await pg.query('SELECT parent_pipeline_id::text, children FROM metrics_child_pipelines');
     expect(children).toEqual([{ parent_pipeline_id: String(h.root.pipelineId), children: 1 }]);
     const [root] = await pg.query<Record<string, unknown>>(
@@ -109,10 +117,12 @@ describe('collect --push on a pipeline hierarchy with real-GitLab cases', () => 
       [h.neverStarted.id, null],
     ]);
     expect(rows[2]).toMatchObject({ duration: null, queued_duration: null, queued_at: null });
-    const steps = await pg.query('SELECT count(*)::int AS n FROM metrics_job_step WHERE job_id = ANY($1::bigint[])', [[h.missingLogJob.id, h.emptyLogJob.id]]);
+    const steps = await pg.query('SELECT count(*)::int AS n FROM metrics_job_step WHERE job_id = ANY($1::bigint[])', [
+      [h.missingLogJob.id, h.emptyLogJob.id],
+    ]);
     expect(steps).toEqual([{ n: 0 }]);
     const managers = await pg.query<{ v: string; n: number }>(
-      "SELECT runner_manager_version AS v, count(*)::int AS n FROM metrics_job_attempt WHERE runner_id IS NOT NULL GROUP BY 1",
+      'SELECT runner_manager_version AS v, count(*)::int AS n FROM metrics_job_attempt WHERE runner_id IS NOT NULL GROUP BY 1',
     );
     expect(managers.map((m) => m.v)).toEqual(['17.0.0']);
   });
