@@ -6,7 +6,8 @@ export type ParsedText = { ok: true; data: unknown } | { ok: false; message: str
  * The one importer of `yaml`, loaded on first use so start-up (`--help`, `collect`) never pays for it.
  */
 export async function parseJsonOrYaml(text: string): Promise<ParsedText> {
-  const { parse, YAMLError } = await import('yaml');
+  // `yaml` is CommonJS: its `default` export is module.exports under Node and in the bundle alike
+  const { parse, YAMLError } = (await import('yaml')).default;
   try {
     return { ok: true, data: parse(text, { uniqueKeys: true, maxAliasCount: 100 }) };
   } catch (error) {

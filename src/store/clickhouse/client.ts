@@ -1,11 +1,12 @@
 import { mkdir } from 'node:fs/promises';
-import type { ClickHouseClient, ClickHouseSettings } from '@clickhouse/client';
+import { createClient, type ClickHouseClient, type ClickHouseSettings } from '@clickhouse/client';
 import { MissingDependencyError } from '../../errors.js';
 import { parseClickhouseSpec, type ClickhouseSpec, type EmbeddedSpec } from './spec.js';
 
 /**
- * The one place that loads @clickhouse/client and chDB, both lazily, so `--help`, `collect`
- * and `query --sql` never pay for them.
+ * The one place that loads @clickhouse/client and chDB. This module is reached only through
+ * dynamic imports of the store (never from start-up code), so `--help`, `collect` and
+ * `query --sql` never pay for @clickhouse/client; chDB is imported on first embedded use.
  */
 export interface ClickhouseHandle {
   readonly client: ClickHouseClient;
@@ -30,7 +31,6 @@ export const CLICKHOUSE_SETTINGS: ClickHouseSettings = {
  */
 export async function openClickhouseClient(spec: string | ClickhouseSpec | undefined): Promise<ClickhouseHandle> {
   const parsed = typeof spec === 'object' ? spec : parseClickhouseSpec(spec);
-  const { createClient } = await import('@clickhouse/client');
   const client =
     parsed.kind === 'server'
       ? createClient({
@@ -44,7 +44,7 @@ export async function openClickhouseClient(spec: string | ClickhouseSpec | undef
   return { client, spec: parsed, description: parsed.description, close: () => client.close() };
 }
 
-type ChdbConnection = NonNullable<Parameters<typeof import('@clickhouse/client').createClient>[0]>['connection'];
+type ChdbConnection = NonNullable<Parameters<typeof createClient>[0]>['connection'];
 
 async function openChdbConnection(spec: EmbeddedSpec): Promise<ChdbConnection> {
   let module: typeof import('chdb/connection');
