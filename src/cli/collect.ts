@@ -1,11 +1,13 @@
 import type { Command } from 'commander';
 import { runCollect, type CollectResult } from '../commands/collect.js';
+import type { RetryNotice } from '../retry/backoff.js';
+import { withSpinner } from './spinner.js';
 import { COLLECT_ENV, DEFAULT_COLLECT_CONCURRENCY, DEFAULT_COLLECT_TIMEOUT_S, loadCollectConfig, type CollectConfig, type CollectFlags } from '../config/collect.js';
 import { readEnv } from '../config/env.js';
 import { DEFAULT_CLASSIFY, LOG_SCOPES } from '../payload/options.js';
 import { resolveDeliveryTargets } from '../config/push.js';
 import { deliverPayload } from '../commands/push.js';
-import { emit, envHint, type CliIO } from './output.js';
+import { emit, envHint, retryLine, type CliIO } from './output.js';
 import { addDeliveryOptions, deliveryFlags, embeddedDefaultNote, reportDelivery } from './push.js';
 
 /** `collect`: one pipeline → payload JSON on stdout (or --output); diagnostics on stderr. */
@@ -39,29 +41,15 @@ export function registerCollect(program: Command, io: CliIO): Command {
     const config = await loadCollectConfig(flags, env);
     // delivery options are checked before GitLab is asked anything
     const targets = flags.push ? resolveDeliveryTargets(deliveryFlags(flags, { prefix: 'push-' }), env) : undefined;
-    const result = await collectWithSpinner(config, io);
+    const onRetry = (notice: RetryNotice): void => io.err(retryLine(notice));
+    const result = await withSpinner(io, `collecting pipeline ${config.pipelineId} of ${config.project}`, () => runCollect(config, { onRetry }), `could not collect pipeline ${config.pipelineId}`);
     if (!targets || config.output) await emit(io, `${JSON.stringify(result.payload, null, 2)}\n`, config.output);
     io.err(summary(config, result));
     if (!targets) return;
     if (targets.defaulted) io.err(embeddedDefaultNote(targets.postgres));
-    const failure = reportDelivery(io, await deliverPayload(result.payload, targets));
+    const failure = reportDelivery(io, await deliverPayload(result.payload, targets, { onRetry }));
     if (failure) throw failure;
   });
-}
-
-async function collectWithSpinner(config: CollectConfig, io: CliIO): Promise<CollectResult> {
-  // a pseudo-terminal reporting 0 columns makes ora redraw forever: no spinner there either
-  if (!io.isTTY || !((process.stderr.columns ?? 0) > 0)) return runCollect(config);
-  const { default: ora } = await import('ora');
-  const spinner = ora({ text: `collecting pipeline ${config.pipelineId} of ${config.project}`, stream: process.stderr }).start();
-  try {
-    const result = await runCollect(config);
-    spinner.stop();
-    return result;
-  } catch (error) {
-    spinner.fail(`could not collect pipeline ${config.pipelineId}`);
-    throw error;
-  }
 }
 
 /** e.g. `collected pipeline 123: 1003 attempts, 42 logs, 14 requests in 0.8 s` */

@@ -7,6 +7,8 @@ import { runQuery, type QueryCommandDeps, type QueryRunner } from '../commands/q
 import { UsageError } from '../errors.js';
 import { formatResult, formatSql } from './format-result.js';
 import { envHint, type CliIO } from './output.js';
+import { withSpinner } from './spinner.js';
+import { readStdin } from './stdin.js';
 
 /** Injected edges of `query` (tests pass their own env, clock and stdin). */
 export interface QueryCliDeps {
@@ -69,21 +71,3 @@ const openRunner: QueryCommandDeps['openRunner'] = async (spec): Promise<QueryRu
   const { openClickhouseStore, parseClickhouseSpec } = await import('../store/clickhouse/index.js');
   return openClickhouseStore(spec, { autoMigrate: parseClickhouseSpec(spec).kind === 'embedded' });
 };
-
-/** A spinner on stderr, only on a terminal; stdout stays data only. */
-async function withSpinner<T>(io: CliIO, text: string | undefined, task: () => Promise<T>): Promise<T> {
-  if (!io.isTTY || text === undefined) return task();
-  const { default: ora } = await import('ora');
-  const spinner = ora({ text, stream: process.stderr }).start();
-  try {
-    return await task();
-  } finally {
-    spinner.stop();
-  }
-}
-
-async function readStdin(): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
-}

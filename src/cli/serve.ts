@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { readEnv } from '../config/env.js';
 import { resolveServeConfig, SERVE_DEFAULTS, type ServeFlags } from '../config/serve.js';
 import { runServe } from '../commands/serve.js';
+import { assertPortFree } from '../server/port-check.js';
 import { envHint, type CliIO } from './output.js';
 
 const SIGNALS = ['SIGTERM', 'SIGINT'] as const;
@@ -25,6 +26,8 @@ export function registerServe(program: Command, io: CliIO): void {
     .option('--db-pool-size <n>', `connections to a Postgres server (default ${SERVE_DEFAULTS.dbPoolSize})` + envHint('PIPELINE_METRICS_DB_POOL_SIZE'))
     .action(async (flags: ServeFlags) => {
       const config = resolveServeConfig(flags, readEnv());
+      // before the databases open (an embedded one takes seconds): a taken port fails at once
+      await assertPortFree(config.host, config.port);
       await runServe(config, {
         logger: (line) => io.out(line),
         onListening: (url, stores) => io.err(`listening on ${url} (stores: ${stores.join(', ')})`),

@@ -3,12 +3,15 @@ import { createGitlabClient, fetchPipelineSnapshot, type RequestStats } from '..
 import { buildPayload, jobsNeedingLogs } from '../payload/build.js';
 import type { Payload } from '../payload/schema.js';
 import { VERSION } from '../version.js';
+import type { RetryListener } from '../retry/backoff.js';
 
 export interface CollectDeps {
   fetch?: typeof fetch;
   now?: () => Date;
   /** GitLab retry tuning (tests use small values); ms */
   retry?: { baseDelayMs?: number; maxDelayMs?: number; attemptTimeoutMs?: number };
+  /** told before each GitLab retry wait */
+  onRetry?: RetryListener;
 }
 
 export interface CollectStats extends RequestStats {
@@ -38,6 +41,7 @@ export async function runCollect(config: CollectConfig, deps: CollectDeps = {}):
     retryBudgetMs: config.timeoutMs,
     concurrency: config.concurrency,
     ...deps.retry,
+    onRetry: deps.onRetry,
   });
   const snapshot = await fetchPipelineSnapshot(client, {
     pipelineId: config.pipelineId,
