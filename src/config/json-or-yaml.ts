@@ -11,7 +11,17 @@ export async function parseJsonOrYaml(text: string): Promise<ParsedText> {
   try {
     return { ok: true, data: parse(text, { uniqueKeys: true, maxAliasCount: 100 }) };
   } catch (error) {
-    const message = error instanceof YAMLError ? error.message.split('\n', 1)[0]! : String(error);
-    return { ok: false, message };
+    return { ok: false, message: error instanceof YAMLError ? describeYamlError(error, text) : String(error) };
   }
+}
+
+/**
+ * yaml's message is a headline ending in "at line 3, column 1:" and a multi-line excerpt; we keep
+ * the headline (without the dangling colon) and quote the offending line, all on one line.
+ */
+function describeYamlError(error: { message: string; linePos?: [{ line: number; col: number }, ...unknown[]] }, text: string): string {
+  const headline = error.message.split('\n', 1)[0]!.replace(/:\s*$/, '');
+  const line = error.linePos?.[0].line;
+  const source = line === undefined ? undefined : text.split(/\r?\n/)[line - 1];
+  return source?.trim() ? `${headline}: ${JSON.stringify(source)}` : headline;
 }

@@ -1,4 +1,5 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
@@ -8,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exitCodeFor } from '../../src/cli/exit.js';
 import type { CliIO } from '../../src/cli/output.js';
 import { runProgram } from '../../src/cli/program.js';
+import { runCli } from '../server/cli-process.js';
 
 /** The program built in-process with an io that records what it prints. */
 function recorder(): CliIO & { stdout: string; stderr: string } {
@@ -88,5 +90,53 @@ describe('waiting is visible', () => {
     expect(lines.length).toBeGreaterThan(0);
     for (const line of lines) expect(line).toMatch(new RegExp(`^retrying in \\d+\\.\\d s \\(http://127\\.0\\.0\\.1:${closed}/save_metrics: network error: ECONNREFUSED\\); \\d+\\.\\d s left$`));
     expect(result.code).toBe(4);
+  });
+});
+
+describe('a store locked by another process', () => {
+  it('query says the embedded ClickHouse is in use, without a stack trace', async () => {
+    const dir = join(work, 'locked-ch');
+    const holder = spawn(process.execPath, ['-e', `const { Session } = require('chdb'); new Session(${JSON.stringify(dir)}); console.log('open'); setInterval(() => {}, 1000);`], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    try {
+      await new Promise<void>((resolve, reject) => {
+        holder.stdout!.on('data', () => resolve());
+        holder.on('exit', (code) => reject(new Error(`holder exited ${code}`)));
+      });
+      const result = await runCli(['query', 'examples/queries/job-table.yaml', '--clickhouse', dir]);
+      expect(result.stderr).toMatch(new RegExp(`^error: the embedded ClickHouse at ${dir} is in use by another process`, 'm'));
+      expect(result.stderr).not.toMatch(STACK_LINE);
+      expect(result.code).toBe(4);
+    } finally {
+      holder.kill();
+    }
+  }, 60_000);
+});
+
+describe('messages', () => {
+  it('a YAML error names the line and quotes it, on one line', async () => {
+    const file = join(work, 'bad.yaml');
+    writeFileSync(file, 'dimensions:\n- {column: name}\n metrics: [x\n');
+    const result = await cli('query', file, '--sql');
+    expect(result.stderr).toBe(
+      `error: query file ${file} is invalid:\n  (file): not valid JSON or YAML: Sequence item without - indicator at line 3, column 1: " metrics: [x"\n`,
+    );
+    expect(result.code).toBe(3);
+  });
+
+  it('one typo is one error: no follow-on error for the alias of a metric already reported', async () => {
+    const file = join(work, 'typo.yaml');
+    writeFileSync(file, 'dimensions: [{column: name}]\nmetrics: [{function: avgg, column: duration, as: meanMs}]\nfilter: [{column: meanMs, operator: ">", value: 1}]\norderBy: [{column: meanMs}]\n');
+    const result = await cli('query', file, '--sql');
+    expect(result.stderr).toMatch(/^error: query is invalid:\n  metrics\[0\]\.function: unknown function "avgg"; allowed: [^\n]*\n$/);
+    expect(result.code).toBe(3);
+  });
+
+  it('serve --help shows no empty default for --token', async () => {
+    const result = await cli('serve', '--help');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/--token <token>/);
+    expect(result.stdout).not.toContain('(default: [])');
   });
 });

@@ -124,6 +124,8 @@ describe('pipeline-metrics collect (built binary, CI environment)', () => {
     expect(result.code).toBe(3);
     expect(result.stdout).toBe('');
     expect(result.stderr).toMatch(/^error: GitLab rejected the token from GITLAB_TOKEN \(401 Unauthorized\).*read_api/);
+    // GitLab's own message already starts with the status: said once
+    expect(result.stderr).toMatch(/\(GET \/api\/v4\/projects\/\S+ → 401 Unauthorized\)\n$/);
   });
 
   it('exits 2 listing every missing input', async () => {

@@ -84,6 +84,7 @@ describe('the packed package, installed', () => {
     const result = await run(['migrate', '--clickhouse', join(work, 'ch')]);
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/needs the optional package "chdb", which is not installed/);
+    expect(result.stderr).toMatch(/or point at a server instead: --clickhouse http:\/\/user:password@host:8123\/db \(or CLICKHOUSE_URL\)\.\n$/);
     expect(result.stderr).not.toMatch(/\n\s+at /); // no stack trace
   });
 });

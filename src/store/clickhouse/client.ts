@@ -1,6 +1,8 @@
+import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
 import { createClient, type ClickHouseClient, type ClickHouseSettings } from '@clickhouse/client';
-import { MissingDependencyError } from '../../errors.js';
+import { MissingDependencyError, UpstreamError } from '../../errors.js';
 import { parseClickhouseSpec, type ClickhouseSpec, type EmbeddedSpec } from './spec.js';
 
 /**
@@ -51,8 +53,19 @@ async function openChdbConnection(spec: EmbeddedSpec): Promise<ChdbConnection> {
   try {
     module = await import('chdb/connection');
   } catch (cause) {
-    throw new MissingDependencyError('chdb', `The embedded ClickHouse engine (${spec.path})`, { cause });
+    throw new MissingDependencyError('chdb', `The embedded ClickHouse engine (${spec.path})`, '--clickhouse http://user:password@host:8123/db (or CLICKHOUSE_URL)', { cause });
   }
   await mkdir(spec.path, { recursive: true });
-  return module.createChdbConnection({ path: spec.path }) as unknown as ChdbConnection;
+  try {
+    return module.createChdbConnection({ path: spec.path }) as unknown as ChdbConnection;
+  } catch (cause) {
+    // chDB locks <dir>/status for the life of the process that opened it; its own error says only
+    // "Failed to create connection" (the reason goes to stderr from native code)
+    if (!existsSync(join(spec.path, 'status'))) throw cause;
+    throw new UpstreamError(
+      `the embedded ClickHouse at ${spec.path} is in use by another process (one process at a time may open it, ` +
+        'e.g. a running `pipeline-metrics serve`): stop that process and try again, or send the data through the server (push --url)',
+      { cause },
+    );
+  }
 }
