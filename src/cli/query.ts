@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { relative } from 'node:path';
 import type { Command } from 'commander';
 import { CLICKHOUSE_ENV, DEFAULT_CLICKHOUSE_DIR } from '../config/clickhouse.js';
 import { readEnv, type Env } from '../config/env.js';
@@ -92,5 +93,5 @@ const openRunner: QueryCommandDeps['openRunner'] = async (spec): Promise<QueryRu
 
 function describeClickhouse(spec: string): string {
   const parsed = parseClickhouseSpec(spec);
-  return parsed.kind === 'embedded' ? `embedded ClickHouse at ${parsed.path}` : parsed.description;
+  return parsed.kind === 'embedded' ? `chDB ${relative(process.cwd(), parsed.path) || '.'}` : parsed.description;
 }

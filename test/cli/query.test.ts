@@ -1,6 +1,6 @@
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { Command } from 'commander';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registerQuery } from '../../src/cli/query.js';
@@ -71,7 +71,7 @@ const TABLE = `┌───────────┬────────�
 │ main      │ job-test  │    3 │   40.00s │
 └───────────┴───────────┴──────┴──────────┘`;
 /** the closing line: rows, the window asked (3 days before NOW), the store, the time taken */
-const SUMMARY = new RegExp(`^6 rows · pipelines started 2024-05-01 00:00 UTC – 2024-05-04 00:00 UTC · embedded ClickHouse at ${dataDir} · \\d+\\.\\d\\d s$`);
+const SUMMARY = new RegExp(`^6 rows · pipelines started 2024-05-01 00:00 UTC – 2024-05-04 00:00 UTC · chDB ${relative(process.cwd(), dataDir)} · \\d+\\.\\d\\d s$`);
 
 const ROWS = [
   ['feature/x', 'job-build', 1, 100000],
@@ -95,7 +95,7 @@ describe('pipeline-metrics query', () => {
     const { out, error } = await run([queryFile, '--from', '2020-01-01', '--to', '2020-02-01'], { outIsTTY: true });
     expect(error).toBeUndefined();
     expect(out.split('\n').at(-1)).toMatch(
-      /^0 rows between 2020-01-01 00:00 UTC – 2020-02-01 00:00 UTC; stored pipelines span 2024-0\d-\d\d \d\d:\d\d UTC – 2024-0\d-\d\d \d\d:\d\d UTC \(\d+ pipelines; widen --from\/--to\) · embedded ClickHouse at /,
+      /^0 rows between 2020-01-01 00:00 UTC – 2020-02-01 00:00 UTC; stored pipelines span 2024-0\d-\d\d \d\d:\d\d UTC – 2024-0\d-\d\d \d\d:\d\d UTC \(\d+ pipelines; widen --from\/--to\) · chDB /,
     );
   });
 
