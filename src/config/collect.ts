@@ -3,6 +3,7 @@ import type { TokenInfo } from '../gitlab/http-errors.js';
 import { DEFAULT_CLASSIFY, LOG_SCOPES, type ClassifyOptions, type LogScope } from '../payload/options.js';
 import { readCollectFile, type CollectFile } from './collect-file.js';
 import { firstEnv, type Env } from './env.js';
+import { parseWholeNumber } from './integer.js';
 
 /** `collect` flags as commander gives them: strings, `optimistic` a boolean. */
 export interface CollectFlags {
@@ -162,7 +163,8 @@ function number(raw: string | undefined, problems: string[]): number | undefined
 
 function inflight(raw: string | undefined, problems: string[]): number {
   if (raw === undefined) return DEFAULT_COLLECT_CONCURRENCY;
-  if (/^\d+$/.test(raw) && Number(raw) >= 1 && Number(raw) <= 32) return Number(raw);
+  const n = parseWholeNumber(raw, 1, 32);
+  if (n !== undefined) return n;
   problems.push(`concurrency (--concurrency / ${COLLECT_ENV.concurrency}): "${raw}" must be an integer from 1 to 32`);
   return DEFAULT_COLLECT_CONCURRENCY;
 }
