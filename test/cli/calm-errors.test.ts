@@ -129,7 +129,7 @@ describe('messages', () => {
     const file = join(work, 'typo.yaml');
     writeFileSync(file, 'dimensions: [{column: name}]\nmetrics: [{function: avgg, column: duration, as: meanMs}]\nfilter: [{column: meanMs, operator: ">", value: 1}]\norderBy: [{column: meanMs}]\n');
     const result = await cli('query', file, '--sql');
-    expect(result.stderr).toMatch(/^error: query is invalid:\n  metrics\[0\]\.function: unknown function "avgg"; allowed: [^\n]*\n$/);
+    expect(result.stderr).toMatch(/^error: query is invalid:\n {2}metrics\[0\]\.function: unknown function "avgg"; allowed: [^\n]*\n$/);
     expect(result.code).toBe(3);
   });
 
