@@ -63,7 +63,7 @@ export async function runQuery(options: QueryCommandOptions, deps: QueryCommandD
     const result = await runner.runQuery({ sql: compiled.sql, params });
     const units = Object.fromEntries(compiled.columns.flatMap((c) => (c.unit ? [[c.name, c.unit] as const] : [])));
     const storedSpan = result.rows.length === 0 ? await storedSpanOf(runner) : undefined;
-    return { kind: 'rows', columns: result.columns, rows: result.rows, errors: result.errors, units, ...(storedSpan && { storedSpan }) };
+    return { kind: 'rows', columns: result.columns, rows: result.rows, errors: result.errors, ...(Object.keys(units).length > 0 && { units }), ...(storedSpan && { storedSpan }) };
   } finally {
     await runner.close();
   }
