@@ -4,7 +4,8 @@ import { readEnv } from '../config/env.js';
 import { EXIT, UpstreamError } from '../errors.js';
 import { runPush, type DeliveryResult } from '../commands/push.js';
 import { defaultFallbackPath } from '../delivery/fallback.js';
-import { envHint, type CliIO } from './output.js';
+import { envHint, retryLine, type CliIO } from './output.js';
+import { readStdin } from './stdin.js';
 
 /**
  * The delivery flags shared by `push` and `collect --push`. `collect` already owns `--token` and
@@ -73,15 +74,10 @@ export function registerPush(program: Command, io: CliIO): void {
   command.action(async (file: string | undefined, flags: Record<string, unknown>) => {
     const targets = resolveDeliveryTargets(deliveryFlags(flags), readEnv());
     if (targets.defaulted) io.err(embeddedDefaultNote(targets.postgres));
-    const results = await runPush({ input: file, targets }, { readStdin });
+    const results = await runPush({ input: file, targets }, { readStdin, onRetry: (notice) => io.err(retryLine(notice)) });
     if (flags.json) io.out(JSON.stringify(results.length === 1 ? results[0] : results));
     const failure = results.map((result) => reportDelivery(io, result)).find(Boolean);
     if (failure) throw failure;
   });
 }
 
-async function readStdin(): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
-}

@@ -4,7 +4,7 @@ import { EXIT, ValidationError, type ExitCode } from '../errors.js';
 import { StorablePayloadSchema, type Payload } from '../payload/schema.js';
 import type { PayloadSink } from '../store/types.js';
 import { parseOrThrow } from '../validate.js';
-import type { Clock } from '../retry/backoff.js';
+import type { Clock, RetryListener } from '../retry/backoff.js';
 import { savePayloadFallback } from '../delivery/fallback.js';
 import { postPayload } from '../delivery/http.js';
 import { isDelivered, type TargetOutcome } from '../delivery/outcome.js';
@@ -19,6 +19,8 @@ export interface DeliveryDeps {
   openClickhouse?: (spec: string) => Promise<PayloadSink>;
   /** where a relative fallback path is resolved (default: process working directory) */
   cwd?: string;
+  /** told before each retry wait of any target; reasons start with the target */
+  onRetry?: RetryListener;
 }
 
 export interface DeliveryResult {
@@ -44,7 +46,7 @@ export async function deliverPayload(
   deps: DeliveryDeps = {},
 ): Promise<DeliveryResult> {
   const jobs: Promise<TargetOutcome>[] = [];
-  const budget = { totalMs: targets.totalMs, clock: deps.clock };
+  const budget = { totalMs: targets.totalMs, clock: deps.clock, onRetry: deps.onRetry };
   if (targets.url) {
     jobs.push(postPayload(payload, { ...budget, url: targets.url, token: targets.token, fetch: deps.fetch }));
   }

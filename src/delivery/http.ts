@@ -1,4 +1,4 @@
-import { retryWithBackoff, systemClock, DEFAULT_BACKOFF, type AttemptResult, type Clock } from '../retry/backoff.js';
+import { prefixReasons, retryWithBackoff, systemClock, DEFAULT_BACKOFF, type AttemptResult, type Clock, type RetryListener } from '../retry/backoff.js';
 import { describeNetworkError } from '../retry/network-error.js';
 import { serverRequestedDelay } from '../retry/server-delay.js';
 import type { TargetOutcome } from './outcome.js';
@@ -14,6 +14,8 @@ export interface HttpDeliveryOptions {
   attemptTimeoutMs?: number;
   fetch?: typeof fetch;
   clock?: Clock;
+  /** told before each retry wait; reasons start with the target */
+  onRetry?: RetryListener;
 }
 
 const MAX_DETAIL_CHARS = 4_000;
@@ -49,7 +51,7 @@ export async function postPayload(body: unknown, options: HttpDeliveryOptions): 
     return classifyResponse(response, base, clock);
   };
 
-  const policy = { ...DEFAULT_BACKOFF, totalMs: options.totalMs };
+  const policy = { ...DEFAULT_BACKOFF, totalMs: options.totalMs, onRetry: prefixReasons(options.onRetry, base.target) };
   const { value, attempts, exhausted } = await retryWithBackoff(attempt, policy, clock);
   const detail = exhausted ? `${value.detail} (gave up after ${attempts} attempt${attempts === 1 ? '' : 's'})` : value.detail;
   return { ...value, detail, attempts };

@@ -1,7 +1,7 @@
 import type { Payload } from '../payload/schema.js';
 import type { PayloadSink } from '../store/types.js';
 import { classifyStoreError } from '../store/store-errors.js';
-import { retryWithBackoff, systemClock, DEFAULT_BACKOFF, type AttemptResult, type Clock } from '../retry/backoff.js';
+import { prefixReasons, retryWithBackoff, systemClock, DEFAULT_BACKOFF, type AttemptResult, type Clock, type RetryListener } from '../retry/backoff.js';
 import type { TargetKind, TargetOutcome } from './outcome.js';
 
 export interface StoreDeliveryOptions {
@@ -12,6 +12,8 @@ export interface StoreDeliveryOptions {
   /** total budget for all attempts and waits, milliseconds */
   totalMs: number;
   clock?: Clock;
+  /** told before each retry wait; reasons start with the target */
+  onRetry?: RetryListener;
 }
 
 /**
@@ -42,7 +44,7 @@ export async function saveToStore(payload: Payload, options: StoreDeliveryOption
     }
   };
   try {
-    const policy = { ...DEFAULT_BACKOFF, totalMs: options.totalMs };
+    const policy = { ...DEFAULT_BACKOFF, totalMs: options.totalMs, onRetry: prefixReasons(options.onRetry, options.target) };
     const { value, attempts, exhausted } = await retryWithBackoff(attempt, policy, options.clock ?? systemClock);
     const detail = exhausted ? `${value.detail} (gave up after ${attempts} attempt${attempts === 1 ? '' : 's'})` : value.detail;
     return { ...value, detail, attempts };

@@ -42,8 +42,8 @@ describe('compileQuery: the seed', () => {
       { name: 'jobName', kind: 'dimension', type: 'string' },
       { name: 'stage', kind: 'dimension', type: 'string' },
       { name: 'count', kind: 'metric', type: 'number' },
-      { name: 'medianDuration', kind: 'metric', type: 'number' },
-      { name: 'p95Duration', kind: 'metric', type: 'number' },
+      { name: 'medianDuration', kind: 'metric', type: 'number', unit: 'ms' },
+      { name: 'p95Duration', kind: 'metric', type: 'number', unit: 'ms' },
       { name: 'failedCount', kind: 'metric', type: 'number' },
       { name: 'successCount', kind: 'metric', type: 'number' },
     ]);

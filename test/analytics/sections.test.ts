@@ -49,8 +49,8 @@ describe('compileQuery: table "sections"', () => {
     expect(compiled.columns).toEqual([
       { name: 'name', kind: 'dimension', type: 'string' },
       { name: 'build_name', kind: 'dimension', type: 'string' },
-      { name: 'avgMs', kind: 'metric', type: 'number' },
-      { name: 'p95Ms', kind: 'metric', type: 'number' },
+      { name: 'avgMs', kind: 'metric', type: 'number', unit: 'ms' },
+      { name: 'p95Ms', kind: 'metric', type: 'number', unit: 'ms' },
       { name: 'runs', kind: 'metric', type: 'number' },
     ]);
     expect(parseQueryInput(SLOWEST_SECTIONS)).toEqual(SLOWEST_SECTIONS);

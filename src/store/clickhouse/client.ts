@@ -1,11 +1,14 @@
+import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
-import type { ClickHouseClient, ClickHouseSettings } from '@clickhouse/client';
-import { MissingDependencyError } from '../../errors.js';
+import { join } from 'node:path';
+import { createClient, type ClickHouseClient, type ClickHouseSettings } from '@clickhouse/client';
+import { MissingDependencyError, UpstreamError } from '../../errors.js';
 import { parseClickhouseSpec, type ClickhouseSpec, type EmbeddedSpec } from './spec.js';
 
 /**
- * The one place that loads @clickhouse/client and chDB, both lazily, so `--help`, `collect`
- * and `query --sql` never pay for them.
+ * The one place that loads @clickhouse/client and chDB. This module is reached only through
+ * dynamic imports of the store (never from start-up code), so `--help`, `collect` and
+ * `query --sql` never pay for @clickhouse/client; chDB is imported on first embedded use.
  */
 export interface ClickhouseHandle {
   readonly client: ClickHouseClient;
@@ -30,7 +33,6 @@ export const CLICKHOUSE_SETTINGS: ClickHouseSettings = {
  */
 export async function openClickhouseClient(spec: string | ClickhouseSpec | undefined): Promise<ClickhouseHandle> {
   const parsed = typeof spec === 'object' ? spec : parseClickhouseSpec(spec);
-  const { createClient } = await import('@clickhouse/client');
   const client =
     parsed.kind === 'server'
       ? createClient({
@@ -44,15 +46,26 @@ export async function openClickhouseClient(spec: string | ClickhouseSpec | undef
   return { client, spec: parsed, description: parsed.description, close: () => client.close() };
 }
 
-type ChdbConnection = NonNullable<Parameters<typeof import('@clickhouse/client').createClient>[0]>['connection'];
+type ChdbConnection = NonNullable<Parameters<typeof createClient>[0]>['connection'];
 
 async function openChdbConnection(spec: EmbeddedSpec): Promise<ChdbConnection> {
   let module: typeof import('chdb/connection');
   try {
     module = await import('chdb/connection');
   } catch (cause) {
-    throw new MissingDependencyError('chdb', `The embedded ClickHouse engine (${spec.path})`, { cause });
+    throw new MissingDependencyError('chdb', `The embedded ClickHouse engine (${spec.path})`, '--clickhouse http://user:password@host:8123/db (or CLICKHOUSE_URL)', { cause });
   }
   await mkdir(spec.path, { recursive: true });
-  return module.createChdbConnection({ path: spec.path }) as unknown as ChdbConnection;
+  try {
+    return module.createChdbConnection({ path: spec.path }) as unknown as ChdbConnection;
+  } catch (cause) {
+    // chDB locks <dir>/status for the life of the process that opened it; its own error says only
+    // "Failed to create connection" (the reason goes to stderr from native code)
+    if (!existsSync(join(spec.path, 'status'))) throw cause;
+    throw new UpstreamError(
+      `the embedded ClickHouse at ${spec.path} is in use by another process (one process at a time may open it, ` +
+        'e.g. a running `pipeline-metrics serve`): stop that process and try again, or send the data through the server (push --url)',
+      { cause },
+    );
+  }
 }
