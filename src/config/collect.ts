@@ -4,7 +4,6 @@ import { DEFAULT_CLASSIFY, type ClassifyOptions } from '../payload/options.js';
 import { readCollectFile, type CollectFile } from './collect-file.js';
 import { apiUrl, booleanText, intInRange, logScope, nameList, positiveInt, projectRef, stepNames, timeoutSeconds } from './collect-fields.js';
 import { firstEnv, type Env } from './env.js';
-import { parseWholeNumber } from './integer.js';
 
 /**
  * `collect` settings: precedence only. Each setting is taken from the first source that has it
