@@ -64,10 +64,13 @@ async function readQueryFile(file: string, deps: QueryCliDeps): Promise<string> 
   }
 }
 
-/** Opens the ClickHouse store lazily (only when a query runs); an embedded directory migrates itself. */
+/**
+ * Opens the ClickHouse store lazily (only when a query runs); an embedded directory migrates
+ * itself, then is opened read-only: no background merge starts in this process, none is waited for.
+ */
 const openRunner: QueryCommandDeps['openRunner'] = async (spec): Promise<QueryRunner> => {
   const { openClickhouseStore, parseClickhouseSpec } = await import('../store/clickhouse/index.js');
-  return openClickhouseStore(spec, { autoMigrate: parseClickhouseSpec(spec).kind === 'embedded' });
+  return openClickhouseStore(spec, { autoMigrate: parseClickhouseSpec(spec).kind === 'embedded', readOnly: true });
 };
 
 /** A spinner on stderr, only on a terminal; stdout stays data only. */
