@@ -4,7 +4,7 @@ import type { PayloadSink } from '../types.js';
 import { openClickhouseClient, type ClickhouseHandle } from './client.js';
 import { wrapClickhouseError } from './errors.js';
 import { createGroupWriter, type GroupWriterOptions } from './group-writer.js';
-import { migrateClickhouse } from './migrate.js';
+import { hasPendingClickhouseMigrations, migrateClickhouse } from './migrate.js';
 import { runQuery, type QueryResult, type RunnableQuery } from './query.js';
 import { payloadRows, type PayloadRows } from './rows.js';
 import { replacePipeline, writeBatch } from './write-rows.js';
@@ -57,8 +57,8 @@ export async function openClickhouseStore(
 ): Promise<ClickhouseStore> {
   const handle = await openClickhouseClient(spec);
   try {
-    if (options.autoMigrate) await migrateClickhouse(handle);
-    if (options.readOnly && handle.spec.kind === 'embedded') await stopMerges(handle);
+    if (options.readOnly && handle.spec.kind === 'embedded') await openReadOnly(handle, options.autoMigrate ?? false);
+    else if (options.autoMigrate) await migrateClickhouse(handle);
   } catch (error) {
     await handle.close();
     throw error;
@@ -81,12 +81,24 @@ export async function openClickhouseStore(
   };
 }
 
-/** In this process only (chDB's engine lives in it): stops and cancels merges and mutations. */
-async function stopMerges(handle: ClickhouseHandle): Promise<void> {
+/**
+ * Stops (and cancels) merges and mutations in this process (chDB's engine lives in it) as its
+ * first statement, before anything else runs. Pending migrations, which may need mutations
+ * (e.g. dropping a projection), are applied with merges allowed for that moment only.
+ */
+async function openReadOnly(handle: ClickhouseHandle, autoMigrate: boolean): Promise<void> {
+  await setMerges(handle, 'STOP');
+  if (!autoMigrate || !(await hasPendingClickhouseMigrations(handle))) return;
+  await setMerges(handle, 'START');
+  await migrateClickhouse(handle);
+  await setMerges(handle, 'STOP');
+}
+
+async function setMerges(handle: ClickhouseHandle, action: 'START' | 'STOP'): Promise<void> {
   try {
-    await handle.client.command({ query: 'SYSTEM STOP MERGES' });
+    await handle.client.command({ query: `SYSTEM ${action} MERGES` });
   } catch (error) {
-    throw wrapClickhouseError(error, 'stopping background merges for a read-only open', handle.description);
+    throw wrapClickhouseError(error, `${action === 'STOP' ? 'stopping' : 'starting'} background merges for a read-only open`, handle.description);
   }
 }
 
