@@ -133,6 +133,9 @@ async function main(): Promise<void> {
     console.log(`active parts: ${parts.data.map((r) => `${String(r[0])}=${String(r[1])}`).join(', ')}`);
     console.log(`generated ${BUILDS.toLocaleString('en')} builds, ${(BUILDS / PER_PIPELINE).toLocaleString('en')} pipelines in ${((performance.now() - t) / 1000).toFixed(1)} s`);
 
+    // what GitLab's aggregate projection (dropped in migration 0003) would hold: one row per key
+    const keys = await (await handle.client.query({ query: 'SELECT uniqExact(project_id, pipeline_id, name, stage_name) FROM ci_finished_builds', format: 'JSONCompact' })).json<unknown[]>();
+    console.log(`projection keys (project_id, pipeline_id, name, stage_name): ${String(keys.data[0]![0])} for ${BUILDS.toLocaleString('en')} builds`);
     const input = await parseQueryText(readFileSync(new URL('../examples/queries/seed-job-metrics.yaml', import.meta.url), 'utf8'), 'seed');
     const range = defaultRange(now);
     const handParams = { from: formatDateTime64(range.fromTime), to: formatDateTime64(range.toTime) };
