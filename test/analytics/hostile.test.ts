@@ -137,9 +137,9 @@ describe('hostile names are rejected with a clear message', () => {
     },
   );
 
-  it.each(['ci_finished_pipelines', 'system.users', 'sections; --', 'sections ', '__proto__', 'pipelines', ''])('table %j', (table) => {
+  it.each(['ci_finished_pipelines', 'system.users', 'sections; --', 'sections ', '__proto__', 'Pipelines', ''])('table %j', (table) => {
     expect(rejected({ table, metrics: [{ function: 'count' }] })).toEqual([
-      `table: unknown table ${JSON.stringify(table)}; allowed: builds, sections`,
+      `table: unknown table ${JSON.stringify(table)}; allowed: builds, sections, pipelines`,
     ]);
   });
 
@@ -234,7 +234,7 @@ describe('hostile numbers and structures are rejected', () => {
   });
 
   it('rejects hostile context values that are not strings or dates', () => {
-    const issues = rejected({ metrics: [{ function: 'count' }] }, { ...context, projectId: 1e400, ref: 5 } as unknown as typeof context);
+    const issues = rejected({ metrics: [{ function: 'count' }] }, { ...context, projectId: Number.POSITIVE_INFINITY, ref: 5 } as unknown as typeof context);
     expect(issues.map((i) => i.split(':')[0])).toEqual(['context.projectId', 'context.ref']);
   });
 });

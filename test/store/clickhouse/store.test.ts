@@ -12,7 +12,7 @@ import { ALL_TIME, DATASET, RANGE, SEED_INPUT, SEED_SQL } from './dataset.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'pm-ch-store-'));
 /** every migrations/clickhouse file, in order */
-const APPLIED = (await discoverMigrations('clickhouse')).map((m) => m.name);
+const APPLIED = ['0001_ci_finished_tables', '0002_hierarchy_retries_tests', '0003_idempotent_writes'];
 let store: ClickhouseStore;
 
 async function rows(sql: string, params: Record<string, unknown> = {}) {
@@ -51,7 +51,7 @@ describe('migrations', () => {
     for (const [name, def] of Object.entries(CI_FINISHED_PIPELINES_COLUMNS)) expect([name, actual.get(`ci_finished_pipelines.${name}`)]).toEqual([name, def.type]);
     const engines = await rows("SELECT name, engine_full LIKE 'ReplacingMergeTree(version, deleted)%' FROM system.tables WHERE database = currentDatabase() AND name = 'ci_finished_builds'");
     expect(engines).toEqual([['ci_finished_builds', 1]]);
-    expect((await rows('SELECT name FROM pipeline_metrics_migrations FINAL ORDER BY version')).flat()).toEqual(APPLIED);
+    expect(await rows('SELECT version, name FROM pipeline_metrics_migrations FINAL ORDER BY version')).toEqual(APPLIED.map((name, i) => [i + 1, name]));
   });
 
   it('applies nothing the second time', async () => {
@@ -60,7 +60,6 @@ describe('migrations', () => {
       const report = await runMigrations(target, await discoverMigrations('clickhouse'));
       expect(report.applied).toEqual([]);
       expect(report.alreadyApplied.map((m) => m.name)).toEqual(APPLIED);
-      expect(APPLIED).toContain('0003_idempotent_writes');
     } finally {
       await target.close();
     }
