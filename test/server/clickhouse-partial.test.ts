@@ -4,7 +4,12 @@ import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildServer } from '../../src/server/build-server.js';
-import { openClickhouseClient, openClickhouseStore, type ClickhouseHandle, type ClickhouseStore } from '../../src/store/clickhouse/index.js';
+import {
+  openClickhouseClient,
+  openClickhouseStore,
+  type ClickhouseHandle,
+  type ClickhouseStore,
+} from '../../src/store/clickhouse/index.js';
 import { buildPayload } from '../store/clickhouse/payloads.js';
 import { openPgliteEngine, type TestEngine } from './engines.js';
 
@@ -25,7 +30,12 @@ const earlier = buildPayload({ id: 7001, startedAt: '2024-05-02T10:00:00.000Z', 
 const payload = buildPayload({ id: 7002, startedAt: '2024-05-02T11:00:00.000Z', jobs: [job(72), { ...job(73), name: 'job-test' }] });
 
 async function post(body: unknown): Promise<{ status: number; json: unknown }> {
-  const response = await app.inject({ method: 'POST', url: '/save_metrics', payload: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
+  const response = await app.inject({
+    method: 'POST',
+    url: '/save_metrics',
+    payload: JSON.stringify(body),
+    headers: { 'content-type': 'application/json' },
+  });
   return { status: response.statusCode, json: response.json() };
 }
 
@@ -74,7 +84,10 @@ describe('ClickHouse failing after Postgres committed', () => {
   });
 
   it('a payload Postgres refuses reaches no store', async () => {
-    const inconsistent = { ...buildPayload({ id: 7003, startedAt: '2024-05-02T12:00:00.000Z', jobs: [job(74)] }), ref: 'not-the-pipeline-ref' };
+    const inconsistent = {
+      ...buildPayload({ id: 7003, startedAt: '2024-05-02T12:00:00.000Z', jobs: [job(74)] }),
+      ref: 'not-the-pipeline-ref',
+    };
     expect((await post(inconsistent)).status).toBe(400);
     expect(await chCount('SELECT count() FROM ci_finished_pipelines WHERE id = 7003')).toBe(0);
     expect(await chCount('SELECT count() FROM ci_finished_builds WHERE pipeline_id = 7003')).toBe(0);

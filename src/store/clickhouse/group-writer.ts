@@ -19,8 +19,7 @@ export interface GroupWriter<T, R> {
 }
 
 type Entry<T, R> =
-  | { kind: 'item'; item: T; resolve: (value: R) => void; reject: (error: unknown) => void }
-  | { kind: 'task'; run: () => Promise<void> };
+  { kind: 'item'; item: T; resolve: (value: R) => void; reject: (error: unknown) => void } | { kind: 'task'; run: () => Promise<void> };
 
 export function createGroupWriter<T, R>(
   write: (items: T[]) => Promise<R[]>,

@@ -53,10 +53,7 @@ export const DEFAULT_BATCHING: GroupWriterOptions = { maxRows: 20_000, lingerMs:
  * therefore read the tables without FINAL. Saves of one store are written by one group writer,
  * so concurrent saves of the same pipeline in one process give one `created`.
  */
-export async function openClickhouseStore(
-  spec: string,
-  options: OpenClickhouseStoreOptions = {},
-): Promise<ClickhouseStore> {
+export async function openClickhouseStore(spec: string, options: OpenClickhouseStoreOptions = {}): Promise<ClickhouseStore> {
   const handle = await openClickhouseClient(spec);
   try {
     if (options.readOnly && handle.spec.kind === 'embedded') await openReadOnly(handle, options.autoMigrate ?? false);
@@ -100,7 +97,11 @@ async function setMerges(handle: ClickhouseHandle, action: 'START' | 'STOP'): Pr
   try {
     await handle.client.command({ query: `SYSTEM ${action} MERGES` });
   } catch (error) {
-    throw wrapClickhouseError(error, `${action === 'STOP' ? 'stopping' : 'starting'} background merges for a read-only open`, handle.description);
+    throw wrapClickhouseError(
+      error,
+      `${action === 'STOP' ? 'stopping' : 'starting'} background merges for a read-only open`,
+      handle.description,
+    );
   }
 }
 

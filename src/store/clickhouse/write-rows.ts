@@ -25,10 +25,22 @@ export async function writeBatch(handle: ClickhouseHandle, batch: readonly Paylo
   const fresh = [...first.values()].filter((rows) => !stored.pipelines.has(pipelineId(rows)));
   const missing = (have: Set<number>) => fresh.filter((rows) => !have.has(pipelineId(rows)));
   await Promise.all([
-    insertRows(handle, BUILDS_TABLE, missing(stored.builds).flatMap((rows) => rows.builds)),
-    insertRows(handle, SECTIONS_TABLE, missing(stored.sections).flatMap((rows) => rows.sections)),
+    insertRows(
+      handle,
+      BUILDS_TABLE,
+      missing(stored.builds).flatMap((rows) => rows.builds),
+    ),
+    insertRows(
+      handle,
+      SECTIONS_TABLE,
+      missing(stored.sections).flatMap((rows) => rows.sections),
+    ),
   ]);
-  await insertRows(handle, PIPELINES_TABLE, fresh.map((rows) => rows.pipeline));
+  await insertRows(
+    handle,
+    PIPELINES_TABLE,
+    fresh.map((rows) => rows.pipeline),
+  );
   const created = new Set(fresh);
   return batch.map((rows) => (created.has(rows) ? 'created' : 'duplicate'));
 }
@@ -45,10 +57,7 @@ export async function replacePipeline(handle: ClickhouseHandle, rows: PayloadRow
   await deleteRows(handle, PIPELINES_TABLE, 'id', id);
   await deleteRows(handle, BUILDS_TABLE, 'pipeline_id', id);
   await deleteRows(handle, SECTIONS_TABLE, 'pipeline_id', id);
-  await Promise.all([
-    insertRows(handle, BUILDS_TABLE, rows.builds, version),
-    insertRows(handle, SECTIONS_TABLE, rows.sections, version),
-  ]);
+  await Promise.all([insertRows(handle, BUILDS_TABLE, rows.builds, version), insertRows(handle, SECTIONS_TABLE, rows.sections, version)]);
   await insertRows(handle, PIPELINES_TABLE, [rows.pipeline], version);
 }
 

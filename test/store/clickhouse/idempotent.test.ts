@@ -4,7 +4,12 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compileQuery } from '../../../src/analytics/index.js';
 import type { Payload } from '../../../src/payload/schema.js';
-import { openClickhouseClient, openClickhouseStore, type ClickhouseHandle, type ClickhouseStore } from '../../../src/store/clickhouse/index.js';
+import {
+  openClickhouseClient,
+  openClickhouseStore,
+  type ClickhouseHandle,
+  type ClickhouseStore,
+} from '../../../src/store/clickhouse/index.js';
 import { ALL_TIME, DATASET, SEED_INPUT } from './dataset.js';
 import { buildPayload } from './payloads.js';
 
@@ -19,8 +24,14 @@ let store: ClickhouseStore;
 let admin: ClickhouseHandle;
 const extra: ClickhouseStore[] = [];
 
-const BUILDS = DATASET.reduce((n, p) => n + (p.attempts ?? []).filter((a) => ['success', 'failed', 'canceled'].includes(a.status)).length, 0);
-const SECTIONS = DATASET.reduce((n, p) => n + (p.attempts ?? []).reduce((m, a) => m + Object.keys(a.sections ?? {}).length + Object.keys(a.steps ?? {}).length, 0), 0);
+const BUILDS = DATASET.reduce(
+  (n, p) => n + (p.attempts ?? []).filter((a) => ['success', 'failed', 'canceled'].includes(a.status)).length,
+  0,
+);
+const SECTIONS = DATASET.reduce(
+  (n, p) => n + (p.attempts ?? []).reduce((m, a) => m + Object.keys(a.sections ?? {}).length + Object.keys(a.steps ?? {}).length, 0),
+  0,
+);
 
 async function scalar(sql: string): Promise<number> {
   const result = await admin.client.query({ query: sql, format: 'JSONCompact' });
@@ -137,7 +148,15 @@ describe('replace (the refresh path)', () => {
   beforeAll(() => admin.client.command({ query: 'SYSTEM START MERGES' }));
 
   it('replace swaps a stored pipeline for its new version, also when repeated', async () => {
-    const job = { id: 301, name: 'job-build', stage: 'build', status: 'success', startOffset: 0, duration: 10, sections: { step_script: 8 } } as const;
+    const job = {
+      id: 301,
+      name: 'job-build',
+      stage: 'build',
+      status: 'success',
+      startOffset: 0,
+      duration: 10,
+      sections: { step_script: 8 },
+    } as const;
     const spec = { id: 50_001, startedAt: '2024-05-02T10:00:00.000Z' };
     const running = buildPayload({ ...spec, status: 'running', jobs: [job] });
     const finished = buildPayload({

@@ -2,7 +2,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { openClickhouseClient, openClickhouseStore, type ClickhouseHandle, type ClickhouseStore } from '../../../src/store/clickhouse/index.js';
+import {
+  openClickhouseClient,
+  openClickhouseStore,
+  type ClickhouseHandle,
+  type ClickhouseStore,
+} from '../../../src/store/clickhouse/index.js';
 
 /**
  * A read-only open of an embedded directory (`query`, `report`) stops background merges in its
@@ -38,7 +43,11 @@ describe('read-only open of an embedded directory', () => {
     other = await openClickhouseClient(dir);
     // one insert, one part each (the store would batch them)
     for (let i = 0; i < PARTS; i += 1) {
-      await other.client.insert({ table: 'ci_finished_pipelines', values: [{ id: 9000 + i, started_at: '2024-05-02 10:00:00.000000', finished_at: '2024-05-02 11:00:00.000000' }], format: 'JSONEachRow' });
+      await other.client.insert({
+        table: 'ci_finished_pipelines',
+        values: [{ id: 9000 + i, started_at: '2024-05-02 10:00:00.000000', finished_at: '2024-05-02 11:00:00.000000' }],
+        format: 'JSONEachRow',
+      });
     }
     expect(await activeParts(reader)).toBe(PARTS);
     await new Promise((resolve) => setTimeout(resolve, 3_000));
