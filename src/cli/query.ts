@@ -77,7 +77,10 @@ async function readQueryFile(file: string, deps: QueryCliDeps): Promise<string> 
   }
 }
 
-/** Opens the ClickHouse store lazily (only when a query runs); an embedded directory migrates itself. */
+/**
+ * Opens the ClickHouse store lazily (only when a query runs); an embedded directory migrates
+ * itself, then is opened read-only: no background merge starts in this process, none is waited for.
+ */
 const openRunner: QueryCommandDeps['openRunner'] = async (spec): Promise<QueryRunner> => {
   const parsed = parseClickhouseSpec(spec);
   // reading never creates a store: a directory that is not there holds no data
@@ -88,7 +91,7 @@ const openRunner: QueryCommandDeps['openRunner'] = async (spec): Promise<QueryRu
     );
   }
   const { openClickhouseStore } = await import('../store/clickhouse/index.js');
-  return openClickhouseStore(spec, { autoMigrate: parsed.kind === 'embedded' });
+  return openClickhouseStore(spec, { autoMigrate: parsed.kind === 'embedded', readOnly: true });
 };
 
 function describeClickhouse(spec: string): string {

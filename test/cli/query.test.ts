@@ -158,8 +158,8 @@ describe('pipeline-metrics query', () => {
     expect(error).toBeUndefined();
     expect(out).toBe(
       'SELECT\n  `p`.`ref` AS `ref`,\n  `b`.`name` AS `job`,\n  count() AS `runs`,\n  avg(`b`.`duration`) AS `avgMs`\n' +
-        'FROM `ci_finished_builds` AS `b` FINAL\n' +
-        "INNER JOIN (SELECT `fp`.`id` AS `id`, `fp`.`ref` AS `ref`, `fp`.`source` AS `source` FROM `ci_finished_pipelines` AS `fp` FINAL WHERE `fp`.`started_at` >= {from_time:DateTime64(6, 'UTC')} AND `fp`.`started_at` < {to_time:DateTime64(6, 'UTC')}) AS `p` ON `p`.`id` = `b`.`pipeline_id`\n" +
+        'FROM `ci_finished_builds` AS `b`\n' +
+        "INNER JOIN (SELECT `fp`.`id` AS `id`, `fp`.`ref` AS `ref`, `fp`.`source` AS `source` FROM `ci_finished_pipelines` AS `fp` WHERE `fp`.`started_at` >= {from_time:DateTime64(6, 'UTC')} AND `fp`.`started_at` < {to_time:DateTime64(6, 'UTC')}) AS `p` ON `p`.`id` = `b`.`pipeline_id`\n" +
         'WHERE `b`.`name` LIKE {p0:String}\n' +
         'GROUP BY `p`.`ref`, `b`.`name`\n' +
         'ORDER BY `ref` ASC, `job` ASC\n' +
