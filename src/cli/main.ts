@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { PipelineMetricsError, EXIT } from '../errors.js';
 import { processIO } from './output.js';
 import { VERSION } from '../version.js';
+import { registerBackfill } from './backfill.js';
 import { registerCollect } from './collect.js';
 import { registerMigrate } from './migrate.js';
 import { registerPush } from './push.js';
@@ -16,6 +17,7 @@ export function buildProgram(): Command {
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
   registerCollect(program, processIO);
+  registerBackfill(program, processIO);
   registerMigrate(program, processIO);
   registerPush(program, processIO);
   registerQuery(program, processIO);

@@ -101,13 +101,13 @@ export function resolveCollectConfig(flags: CollectFlags, env: Env, file: Collec
   };
 }
 
-function serverApi(env: Env): string | undefined {
+export function serverApi(env: Env): string | undefined {
   const server = firstEnv(env, 'CI_SERVER_URL');
   return server ? `${server.replace(/\/+$/, '')}/api/v4` : undefined;
 }
 
 /** Accepts the API root or the instance URL (`/api/v4` is appended when missing). */
-function apiUrl(raw: string | undefined, problems: string[]): string | undefined {
+export function apiUrl(raw: string | undefined, problems: string[]): string | undefined {
   const field = 'gitlabUrl (--gitlab-url / CI_API_V4_URL / CI_SERVER_URL)';
   if (raw === undefined) return void problems.push(`${field}: required, e.g. https://gitlab.example.com/api/v4`);
   let url: URL;
@@ -124,7 +124,7 @@ function apiUrl(raw: string | undefined, problems: string[]): string | undefined
 }
 
 /** GITLAB_TOKEN / PRIVATE_TOKEN / file are access tokens; CI_JOB_TOKEN is the last resort. */
-function pickToken(flags: CollectFlags, env: Env, file: CollectFile, problems: string[]): { token?: string; tokenInfo: TokenInfo } {
+export function pickToken(flags: CollectFlags, env: Env, file: CollectFile, problems: string[]): { token?: string; tokenInfo: TokenInfo } {
   const candidates: Array<[string | undefined, string]> = [
     [flags.token?.trim(), '--token'],
     [firstEnv(env, 'GITLAB_TOKEN'), 'GITLAB_TOKEN'],
@@ -153,21 +153,21 @@ function positiveInt(raw: string | undefined, field: string, problems: string[],
   return void problems.push(`${field}: "${raw}" is not a positive integer id`);
 }
 
-function number(raw: string | undefined, problems: string[]): number | undefined {
+export function number(raw: string | undefined, problems: string[]): number | undefined {
   if (raw === undefined) return undefined;
   const value = Number(raw);
   if (Number.isFinite(value) && value > 0 && value <= 3600) return value;
   return void problems.push(`timeout (--timeout / ${COLLECT_ENV.timeout}): "${raw}" must be seconds, a number > 0 and <= 3600`);
 }
 
-function inflight(raw: string | undefined, problems: string[]): number {
+export function inflight(raw: string | undefined, problems: string[]): number {
   if (raw === undefined) return DEFAULT_COLLECT_CONCURRENCY;
   if (/^\d+$/.test(raw) && Number(raw) >= 1 && Number(raw) <= 32) return Number(raw);
   problems.push(`concurrency (--concurrency / ${COLLECT_ENV.concurrency}): "${raw}" must be an integer from 1 to 32`);
   return DEFAULT_COLLECT_CONCURRENCY;
 }
 
-function classifyOptions(flags: CollectFlags, env: Env, file: CollectFile, problems: string[]): ClassifyOptions {
+export function classifyOptions(flags: CollectFlags, env: Env, file: CollectFile, problems: string[]): ClassifyOptions {
   const text = (flag: string | undefined, key: keyof typeof COLLECT_ENV, fromFile: string | string[] | undefined) =>
     flag?.trim() || firstEnv(env, COLLECT_ENV[key]) || fromFile;
   const names = (value: string | string[] | undefined, fallback: string[]) =>

@@ -1,6 +1,7 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { StorablePayloadSchema, type Payload } from '../payload/schema.js';
-import type { PayloadSink, SaveOutcome } from '../store/types.js';
+import type { SaveOutcome } from '../store/types.js';
+import type { BackfillSink } from '../store/stored-state.js';
 import { parseOrThrow } from '../validate.js';
 import { StoreTimeoutError } from '../store/store-errors.js';
 
@@ -12,25 +13,32 @@ export interface RequestNotes {
 }
 
 export interface RouteDeps {
-  sinks: PayloadSink[];
+  sinks: BackfillSink[];
   /** undefined = no authentication configured */
   isAuthorized?: (authorization: string | undefined) => boolean;
   storeTimeoutMs: number;
   notes: WeakMap<FastifyRequest, RequestNotes>;
 }
 
+/**
+ * The bearer-token check of every write and read route. It runs before the body is read: an
+ * unauthenticated client cannot make us parse.
+ */
+export function bearerGuard({ isAuthorized, notes }: Pick<RouteDeps, 'isAuthorized' | 'notes'>) {
+  return async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
+    if (!isAuthorized || isAuthorized(request.headers.authorization)) return;
+    notes.set(request, { outcome: 'unauthorized' });
+    await reply
+      .code(401)
+      .header('www-authenticate', 'Bearer')
+      .send({ errors: ['(authorization): missing or invalid bearer token'] });
+  };
+}
+
 export function registerRoutes(app: FastifyInstance, deps: RouteDeps): void {
-  const { notes, isAuthorized } = deps;
+  const { notes } = deps;
   app.post('/save_metrics', {
-    // authentication runs before the body is read: an unauthenticated client cannot make us parse
-    onRequest: async (request, reply) => {
-      if (!isAuthorized || isAuthorized(request.headers.authorization)) return;
-      notes.set(request, { outcome: 'unauthorized' });
-      await reply
-        .code(401)
-        .header('www-authenticate', 'Bearer')
-        .send({ errors: ['(authorization): missing or invalid bearer token'] });
-    },
+    onRequest: bearerGuard(deps),
     handler: async (request, reply) => {
       const claimed = (request.body as { pipeline_id?: unknown } | null)?.pipeline_id;
       if (Number.isSafeInteger(claimed)) notes.set(request, { pipelineId: claimed as number });
@@ -54,7 +62,7 @@ export function registerRoutes(app: FastifyInstance, deps: RouteDeps): void {
 }
 
 /** Writes to every sink at once; the first sink's answer decides created vs duplicate. */
-async function saveEverywhere(sinks: PayloadSink[], payload: Payload, timeoutMs: number): Promise<SaveOutcome> {
+async function saveEverywhere(sinks: BackfillSink[], payload: Payload, timeoutMs: number): Promise<SaveOutcome> {
   const outcomes = await withTimeout(Promise.all(sinks.map((sink) => sink.save(payload))), timeoutMs);
   return outcomes[0] ?? 'duplicate';
 }

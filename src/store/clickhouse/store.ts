@@ -1,5 +1,7 @@
 import type { Payload } from '../../payload/schema.js';
-import type { PayloadSink, SaveOutcome } from '../types.js';
+import type { SaveOutcome } from '../types.js';
+import type { BackfillSink } from '../stored-state.js';
+import { refreshPipeline, storedStates } from './backfill.js';
 import { openClickhouseClient, type ClickhouseHandle } from './client.js';
 import { wrapClickhouseError } from './errors.js';
 import { migrateClickhouse } from './migrate.js';
@@ -10,7 +12,7 @@ export const BUILDS_TABLE = 'ci_finished_builds';
 export const PIPELINES_TABLE = 'ci_finished_pipelines';
 export const SECTIONS_TABLE = 'ci_finished_build_sections';
 
-export interface ClickhouseStore extends PayloadSink {
+export interface ClickhouseStore extends BackfillSink {
   /** the store, for messages (no secrets) */
   readonly description: string;
   /** runs a compiled analytics query (see src/analytics) */
@@ -49,6 +51,8 @@ export async function openClickhouseStore(
   return {
     description: handle.description,
     save: (payload) => serialized(inFlight, payload.pipeline_id, () => savePayload(handle, payload)),
+    storedStates: (ids) => storedStates(handle, ids),
+    refresh: (payload) => serialized(inFlight, payload.pipeline_id, () => refreshPipeline(handle, payload)),
     ping: () => ping(handle),
     runQuery: (query) => runQuery(handle, query),
     close: () => handle.close(),
@@ -75,7 +79,7 @@ async function savePayload(handle: ClickhouseHandle, payload: Payload): Promise<
   return 'created';
 }
 
-async function pipelineExists(handle: ClickhouseHandle, id: number): Promise<boolean> {
+export async function pipelineExists(handle: ClickhouseHandle, id: number): Promise<boolean> {
   try {
     const result = await handle.client.query({
       query: `SELECT 1 FROM ${PIPELINES_TABLE} WHERE id = {id:UInt64} LIMIT 1`,
@@ -89,7 +93,7 @@ async function pipelineExists(handle: ClickhouseHandle, id: number): Promise<boo
   }
 }
 
-async function insert(handle: ClickhouseHandle, table: string, values: Row[]): Promise<void> {
+export async function insert(handle: ClickhouseHandle, table: string, values: Row[]): Promise<void> {
   if (values.length === 0) return;
   try {
     await handle.client.insert({ table, values, format: 'JSONEachRow' });
