@@ -7,18 +7,17 @@
  * sizes. Each backfill runs in a child process (this file with `--worker`), so its peak RSS is
  * its own and not the fixture's.
  *
- * Target: a fresh database on the PostgreSQL server when TEST_DATABASE_URL is set, else PGlite.
+ * Target: a fresh database on the PostgreSQL server (TEST_DATABASE_URL, else a throwaway embedded one).
  * Environment: BENCH_PIPELINES (default 500), BENCH_LIMIT (requests/min the fixture allows,
  * default 6000), BENCH_RATE (--rate, default 95 % of the limit).
  */
 import { spawn } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createHistory } from '../test/fixtures/gitlab/history.js';
 import { startHistoryServer } from '../test/fixtures/gitlab/history-server.js';
 import { FIXTURE_TOKEN } from '../test/fixtures/gitlab/server.js';
+import { createTempDatabase } from '../test/helpers/postgres-database.js';
+import { withBenchPostgres } from './bench-postgres.js';
 
 const LATENCY_MS = 50;
 const PIPELINES = Number(process.env.BENCH_PIPELINES ?? 500);
@@ -47,13 +46,16 @@ async function worker(): Promise<void> {
   const { resolveBackfillConfig } = await import('../src/config/backfill.js');
   const env = { CI_API_V4_URL: process.env.BENCH_API_URL!, GITLAB_TOKEN: FIXTURE_TOKEN };
   const config = resolveBackfillConfig({ project: ['4343'], ...WINDOW, rate: String(RATE), parallel: '16' }, { db: process.env.BENCH_DB! }, env, new Date());
+  let peakHeap = 0;
+  const sampler = setInterval(() => (peakHeap = Math.max(peakHeap, process.memoryUsage().heapUsed)), 50);
   const started = performance.now();
   const r = await runBackfill(config);
+  clearInterval(sampler);
   const report: WorkerReport = {
     listed: r.listed, collected: r.collected, skipped: r.skipped, failed: r.failed, requests: r.requests, rateLimited: r.rateLimited,
     wallMs: performance.now() - started,
     maxRssMiB: process.resourceUsage().maxRSS / 1024,
-    heapMiB: process.memoryUsage().heapUsed / 1024 / 1024,
+    heapMiB: peakHeap / 1024 / 1024,
   };
   if (r.failures.length) process.stderr.write(`${JSON.stringify(r.failures.slice(0, 3))}\n`);
   process.stdout.write(`${JSON.stringify(report)}\n`);
@@ -72,10 +74,15 @@ function runWorker(apiUrl: string, db: string): Promise<WorkerReport> {
   });
 }
 
-async function scenario(count: number): Promise<{ first: WorkerReport; second: WorkerReport; serverRequests: number[]; server429: number; gitlabSpanMs: number }> {
+async function scenario(adminUrl: string, count: number): Promise<{ first: WorkerReport; second: WorkerReport; serverRequests: number[]; server429: number; gitlabSpanMs: number }> {
   const history = createHistory({ count, jobs: 100, startMs: START, childEvery: 5 });
+  // the fixture learns every pipeline's times once, before the clock starts (its listing needs them)
+  for (const id of history.parentIds) {
+    const childId = history.summary(id)!.childId;
+    if (childId) history.summary(childId);
+  }
   const server = await startHistoryServer({ history, ratePerMinute: LIMIT, latencyMs: LATENCY_MS });
-  const target = await openTarget();
+  const target = await openTarget(adminUrl);
   try {
     const first = await runWorker(server.apiUrl, target.spec);
     const afterFirst = server.requests.length;
@@ -88,22 +95,21 @@ async function scenario(count: number): Promise<{ first: WorkerReport; second: W
   }
 }
 
-/** The PostgreSQL server when TEST_DATABASE_URL is set (a fresh database), else embedded PGlite. */
-async function openTarget(): Promise<{ spec: string; close(): Promise<void> }> {
-  if (process.env.TEST_DATABASE_URL) {
-    const { createTempDatabase } = await import('../test/helpers/postgres-database.js');
-    const db = await createTempDatabase({ prefix: 'pm_bench_backfill', migrate: true });
-    return { spec: db.url, close: () => db.drop() };
-  }
-  const dir = await mkdtemp(join(tmpdir(), 'pm-bench-backfill-'));
-  return { spec: dir, close: () => rm(dir, { recursive: true, force: true }) };
+/** A fresh database on the PostgreSQL server (TEST_DATABASE_URL, else a throwaway embedded one). */
+async function openTarget(adminUrl: string): Promise<{ spec: string; close(): Promise<void> }> {
+  const db = await createTempDatabase({ prefix: 'pm_bench_backfill', migrate: true, adminUrl });
+  return { spec: db.url, close: () => db.drop() };
 }
 
 async function main(): Promise<void> {
-  console.log(`fixture: ${PIPELINES} finished pipelines of 100 jobs (every 5th with a child), ${LATENCY_MS} ms latency, limit ${LIMIT}/min enforced (429 beyond); --rate ${RATE}; target: ${process.env.TEST_DATABASE_URL ? 'the PostgreSQL server' : 'embedded Postgres (PGlite)'}`);
-  const small = await scenario(Math.max(20, Math.round(PIPELINES / 5)));
-  const full = await scenario(PIPELINES);
-  const rows = [['pipelines', 'run', 'requests', '429s', 'wall', 'floor (requests ÷ limit)', 'ratio', 'peak RSS', 'heap at end']];
+  await withBenchPostgres(report);
+}
+
+async function report(adminUrl: string): Promise<void> {
+  console.log(`fixture: ${PIPELINES} finished pipelines of 100 jobs (every 5th with a child), ${LATENCY_MS} ms latency, limit ${LIMIT}/min enforced (429 beyond); --rate ${RATE}; target: the PostgreSQL server`);
+  const small = await scenario(adminUrl, Math.max(20, Math.round(PIPELINES / 5)));
+  const full = await scenario(adminUrl, PIPELINES);
+  const rows = [['pipelines', 'run', 'requests', '429s', 'wall', 'floor (requests ÷ limit)', 'ratio', 'peak RSS', 'peak heap (sampled every 50 ms)']];
   for (const [count, s] of [[Math.max(20, Math.round(PIPELINES / 5)), small], [PIPELINES, full]] as const) {
     for (const [name, r] of [['first', s.first], ['second', s.second]] as const) {
       const floorMs = (r.requests / LIMIT) * 60_000;
