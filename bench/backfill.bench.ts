@@ -45,14 +45,24 @@ async function worker(): Promise<void> {
   const { runBackfill } = await import('../src/commands/backfill.js');
   const { resolveBackfillConfig } = await import('../src/config/backfill.js');
   const env = { CI_API_V4_URL: process.env.BENCH_API_URL!, GITLAB_TOKEN: FIXTURE_TOKEN };
-  const config = resolveBackfillConfig({ project: ['4343'], ...WINDOW, rate: String(RATE), parallel: '16' }, { db: process.env.BENCH_DB! }, env, new Date());
+  const config = resolveBackfillConfig(
+    { project: ['4343'], ...WINDOW, rate: String(RATE), parallel: '16' },
+    { db: process.env.BENCH_DB! },
+    env,
+    new Date(),
+  );
   let peakHeap = 0;
   const sampler = setInterval(() => (peakHeap = Math.max(peakHeap, process.memoryUsage().heapUsed)), 50);
   const started = performance.now();
   const r = await runBackfill(config);
   clearInterval(sampler);
   const report: WorkerReport = {
-    listed: r.listed, collected: r.collected, skipped: r.skipped, failed: r.failed, requests: r.requests, rateLimited: r.rateLimited,
+    listed: r.listed,
+    collected: r.collected,
+    skipped: r.skipped,
+    failed: r.failed,
+    requests: r.requests,
+    rateLimited: r.rateLimited,
     wallMs: performance.now() - started,
     maxRssMiB: process.resourceUsage().maxRSS / 1024,
     heapMiB: peakHeap / 1024 / 1024,
@@ -70,11 +80,16 @@ function runWorker(apiUrl: string, db: string): Promise<WorkerReport> {
     let out = '';
     child.stdout.on('data', (chunk) => (out += chunk));
     child.on('error', reject);
-    child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out.trim().split('\n').pop()!) as WorkerReport) : reject(new Error(`worker exited ${code}`))));
+    child.on('exit', (code) =>
+      code === 0 ? resolve(JSON.parse(out.trim().split('\n').pop()!) as WorkerReport) : reject(new Error(`worker exited ${code}`)),
+    );
   });
 }
 
-async function scenario(adminUrl: string, count: number): Promise<{ first: WorkerReport; second: WorkerReport; serverRequests: number[]; server429: number; gitlabSpanMs: number }> {
+async function scenario(
+  adminUrl: string,
+  count: number,
+): Promise<{ first: WorkerReport; second: WorkerReport; serverRequests: number[]; server429: number; gitlabSpanMs: number }> {
   const history = createHistory({ count, jobs: 100, startMs: START, childEvery: 5 });
   // the fixture learns every pipeline's times once, before the clock starts (its listing needs them)
   for (const id of history.parentIds) {
@@ -88,7 +103,13 @@ async function scenario(adminUrl: string, count: number): Promise<{ first: Worke
     const afterFirst = server.requests.length;
     const second = await runWorker(server.apiUrl, target.spec);
     const span = (from: number, to: number) => server.requests[to - 1]!.at - server.requests[from]!.at;
-    return { first, second, serverRequests: [afterFirst, server.requests.length - afterFirst], server429: server.rateLimited, gitlabSpanMs: span(0, afterFirst) };
+    return {
+      first,
+      second,
+      serverRequests: [afterFirst, server.requests.length - afterFirst],
+      server429: server.rateLimited,
+      gitlabSpanMs: span(0, afterFirst),
+    };
   } finally {
     await server.close();
     await target.close();
@@ -106,26 +127,49 @@ async function main(): Promise<void> {
 }
 
 async function report(adminUrl: string): Promise<void> {
-  console.log(`fixture: ${PIPELINES} finished pipelines of 100 jobs (every 5th with a child), ${LATENCY_MS} ms latency, limit ${LIMIT}/min enforced (429 beyond); --rate ${RATE}; target: the PostgreSQL server`);
+  console.log(
+    `fixture: ${PIPELINES} finished pipelines of 100 jobs (every 5th with a child), ${LATENCY_MS} ms latency, limit ${LIMIT}/min enforced (429 beyond); --rate ${RATE}; target: the PostgreSQL server`,
+  );
   const small = await scenario(adminUrl, Math.max(20, Math.round(PIPELINES / 5)));
   const full = await scenario(adminUrl, PIPELINES);
-  const rows = [['pipelines', 'run', 'requests', '429s', 'wall', 'floor (requests ÷ limit)', 'ratio', 'peak RSS', 'peak heap (sampled every 50 ms)']];
-  for (const [count, s] of [[Math.max(20, Math.round(PIPELINES / 5)), small], [PIPELINES, full]] as const) {
-    for (const [name, r] of [['first', s.first], ['second', s.second]] as const) {
+  const rows = [
+    ['pipelines', 'run', 'requests', '429s', 'wall', 'floor (requests ÷ limit)', 'ratio', 'peak RSS', 'peak heap (sampled every 50 ms)'],
+  ];
+  for (const [count, s] of [
+    [Math.max(20, Math.round(PIPELINES / 5)), small],
+    [PIPELINES, full],
+  ] as const) {
+    for (const [name, r] of [
+      ['first', s.first],
+      ['second', s.second],
+    ] as const) {
       const floorMs = (r.requests / LIMIT) * 60_000;
       rows.push([
-        String(count), `${name} (${r.collected} collected, ${r.skipped} skipped, ${r.failed} failed)`, String(r.requests), String(r.rateLimited),
-        `${(r.wallMs / 1000).toFixed(1)} s`, `${(floorMs / 1000).toFixed(1)} s`, (r.wallMs / floorMs).toFixed(2),
-        `${r.maxRssMiB.toFixed(0)} MiB`, `${r.heapMiB.toFixed(0)} MiB`,
+        String(count),
+        `${name} (${r.collected} collected, ${r.skipped} skipped, ${r.failed} failed)`,
+        String(r.requests),
+        String(r.rateLimited),
+        `${(r.wallMs / 1000).toFixed(1)} s`,
+        `${(floorMs / 1000).toFixed(1)} s`,
+        (r.wallMs / floorMs).toFixed(2),
+        `${r.maxRssMiB.toFixed(0)} MiB`,
+        `${r.heapMiB.toFixed(0)} MiB`,
       ]);
     }
   }
   const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
   for (const r of rows) console.log(r.map((cell, c) => cell.padEnd(widths[c]!)).join('  '));
-  for (const [count, s] of [[Math.max(20, Math.round(PIPELINES / 5)), small], [PIPELINES, full]] as const) {
+  for (const [count, s] of [
+    [Math.max(20, Math.round(PIPELINES / 5)), small],
+    [PIPELINES, full],
+  ] as const) {
     const floorMs = (s.serverRequests[0]! / LIMIT) * 60_000;
-    console.log(`${count} pipelines: first request to last seen by GitLab ${(s.gitlabSpanMs / 1000).toFixed(1)} s for ${s.serverRequests[0]} requests = ${(s.gitlabSpanMs / floorMs).toFixed(2)} × the floor (start-up and store writes after the last request excluded)`);
+    console.log(
+      `${count} pipelines: first request to last seen by GitLab ${(s.gitlabSpanMs / 1000).toFixed(1)} s for ${s.serverRequests[0]} requests = ${(s.gitlabSpanMs / floorMs).toFixed(2)} × the floor (start-up and store writes after the last request excluded)`,
+    );
   }
-  console.log(`429s counted by the fixture: ${small.server429} (small), ${full.server429} (full); requests seen by the fixture (first, second): ${small.serverRequests.join(', ')} / ${full.serverRequests.join(', ')}`);
+  console.log(
+    `429s counted by the fixture: ${small.server429} (small), ${full.server429} (full); requests seen by the fixture (first, second): ${small.serverRequests.join(', ')} / ${full.serverRequests.join(', ')}`,
+  );
   console.log('measured on a shared 2-core machine under load from other work');
 }

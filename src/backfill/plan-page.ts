@@ -13,7 +13,11 @@ export interface PipelineWork {
  * Splits a listed page into the pipelines to collect and the number skipped: a pipeline is
  * skipped when every target holds a final snapshot (and not `refreshAll`).
  */
-export function planPage(ids: readonly number[], answers: ReadonlyArray<Map<number, StoredState>>, refreshAll: boolean): { work: PipelineWork[]; skipped: number } {
+export function planPage(
+  ids: readonly number[],
+  answers: ReadonlyArray<Map<number, StoredState>>,
+  refreshAll: boolean,
+): { work: PipelineWork[]; skipped: number } {
   const work: PipelineWork[] = [];
   let skipped = 0;
   for (const pipelineId of ids) {

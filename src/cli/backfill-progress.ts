@@ -15,7 +15,8 @@ export function progressLine(c: BackfillCounts): string {
   const done = doneCount(c);
   const seconds = c.elapsedMs / 1000;
   const rate = seconds > 0 ? done / seconds : 0;
-  const of = c.total !== undefined ? `${done}/${c.total} (${Math.floor((done / Math.max(1, c.total)) * 100)}%)` : `${done} (${c.listed} listed)`;
+  const of =
+    c.total !== undefined ? `${done}/${c.total} (${Math.floor((done / Math.max(1, c.total)) * 100)}%)` : `${done} (${c.listed} listed)`;
   const left = c.total !== undefined ? c.total - done : undefined;
   const eta = left !== undefined && rate > 0 ? ` · ETA ${duration((left / rate) * 1000)}` : '';
   return `${of} · ${rate.toFixed(1)} pipelines/s${eta} · ${c.requests} requests, ${c.rateLimited} rate-limited`;

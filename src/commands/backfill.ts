@@ -45,11 +45,38 @@ interface Run {
 export async function runBackfill(config: BackfillConfig, deps: BackfillDeps = {}): Promise<BackfillResult> {
   const pacer = createRatePacer(config.ratePerMinute);
   const fetch = pacedFetch(pacer, deps.gitlabFetch ?? globalThis.fetch);
-  const requester = createRequester({ baseUrl: config.gitlabUrl, token: config.token, tokenInfo: config.tokenInfo, fetch, retryBudgetMs: config.timeoutMs, ...deps.retry });
+  const requester = createRequester({
+    baseUrl: config.gitlabUrl,
+    token: config.token,
+    tokenInfo: config.tokenInfo,
+    fetch,
+    retryBudgetMs: config.timeoutMs,
+    ...deps.retry,
+  });
   const collect = createPipelineCollector({ ...config, fetch, retry: deps.retry });
   const targets = await (deps.openTargets ?? ((c) => openBackfillTargets(c.targets, deps)))(config);
-  const counts: BackfillCounts = { listed: 0, skipped: 0, collected: 0, refreshed: 0, failed: 0, requests: 0, rateLimited: 0, elapsedMs: 0 };
-  const run: Run = { config, deps, pacer, requester, collect, targets, pool: createTaskPool(config.parallel), counts, failures: [], started: performance.now() };
+  const counts: BackfillCounts = {
+    listed: 0,
+    skipped: 0,
+    collected: 0,
+    refreshed: 0,
+    failed: 0,
+    requests: 0,
+    rateLimited: 0,
+    elapsedMs: 0,
+  };
+  const run: Run = {
+    config,
+    deps,
+    pacer,
+    requester,
+    collect,
+    targets,
+    pool: createTaskPool(config.parallel),
+    counts,
+    failures: [],
+    started: performance.now(),
+  };
   let projects: GitlabProject[] = [];
   try {
     projects = await resolveProjects(run);
@@ -120,16 +147,23 @@ async function backfillPipeline(run: Run, project: GitlabProject, item: Pipeline
   if (run.deps.signal?.aborted) return;
   try {
     const payload = await run.collect(project, item.pipelineId);
-    await Promise.all(run.targets.map((target, i) => {
-      const stored = item.stored[i];
-      // a target already holding the final snapshot is left alone unless --refresh-all
-      if (stored === 'final' && !run.config.refreshAll) return undefined;
-      return target.write(payload, stored);
-    }));
+    await Promise.all(
+      run.targets.map((target, i) => {
+        const stored = item.stored[i];
+        // a target already holding the final snapshot is left alone unless --refresh-all
+        if (stored === 'final' && !run.config.refreshAll) return undefined;
+        return target.write(payload, stored);
+      }),
+    );
     run.counts[item.kind]++;
   } catch (error) {
     const exitCode = error instanceof PipelineMetricsError && error.exitCode === EXIT.rejected ? EXIT.rejected : EXIT.unreachable;
-    fail(run, { project: project.id, pipelineId: item.pipelineId, reason: error instanceof Error ? error.message : String(error), exitCode });
+    fail(run, {
+      project: project.id,
+      pipelineId: item.pipelineId,
+      reason: error instanceof Error ? error.message : String(error),
+      exitCode,
+    });
   }
   progress(run);
 }

@@ -2,7 +2,17 @@ import { UsageError } from '../errors.js';
 import type { TokenInfo } from '../gitlab/http-errors.js';
 import type { PipelineWindow } from '../gitlab/list-pipelines.js';
 import type { ClassifyOptions } from '../payload/options.js';
-import { apiUrl, classifyOptions, COLLECT_ENV, DEFAULT_COLLECT_TIMEOUT_S, inflight, number, pickToken, serverApi, type CollectFlags } from './collect.js';
+import {
+  apiUrl,
+  classifyOptions,
+  COLLECT_ENV,
+  DEFAULT_COLLECT_TIMEOUT_S,
+  inflight,
+  number,
+  pickToken,
+  serverApi,
+  type CollectFlags,
+} from './collect.js';
 import { readCollectFile, type CollectFile } from './collect-file.js';
 import { firstEnv, type Env } from './env.js';
 import { resolveDeliveryTargets, type DeliveryFlags, type DeliveryTargets } from './push.js';
@@ -48,14 +58,26 @@ export const DEFAULT_BACKFILL_PARALLEL = 8;
 export const BACKFILL_ENV = { rate: 'PIPELINE_METRICS_RATE' } as const;
 
 /** Reads the config file (flag or PIPELINE_METRICS_CONFIG) if any, then resolves. */
-export async function loadBackfillConfig(flags: BackfillFlags, delivery: DeliveryFlags, env: Env, now = new Date()): Promise<BackfillConfig> {
+export async function loadBackfillConfig(
+  flags: BackfillFlags,
+  delivery: DeliveryFlags,
+  env: Env,
+  now = new Date(),
+): Promise<BackfillConfig> {
   const path = flags.config ?? firstEnv(env, COLLECT_ENV.config);
   const loaded = path ? await readCollectFile(path) : { file: {}, problems: [] };
   return resolveBackfillConfig(flags, delivery, env, now, loaded.file, loaded.problems);
 }
 
 /** Flags > environment > config file > defaults; every problem listed at once. */
-export function resolveBackfillConfig(flags: BackfillFlags, delivery: DeliveryFlags, env: Env, now: Date, file: CollectFile = {}, fileProblems: string[] = []): BackfillConfig {
+export function resolveBackfillConfig(
+  flags: BackfillFlags,
+  delivery: DeliveryFlags,
+  env: Env,
+  now: Date,
+  file: CollectFile = {},
+  fileProblems: string[] = [],
+): BackfillConfig {
   const problems = [...fileProblems];
   const str = (v: string | number | undefined) => (v === undefined ? undefined : String(v).trim() || undefined);
   const gitlabUrl = apiUrl(str(flags.gitlabUrl) ?? firstEnv(env, 'CI_API_V4_URL') ?? serverApi(env) ?? str(file.gitlabUrl), problems);
@@ -67,15 +89,33 @@ export function resolveBackfillConfig(flags: BackfillFlags, delivery: DeliveryFl
   if (since && until && Date.parse(until) <= Date.parse(since)) problems.push(`until (--until): ${until} must be after --since (${since})`);
   // the collector's own job id (CI_JOB_ID) belongs to this backfill job, not to the pipelines listed
   const classify = classifyOptions(gitlab, { ...env, CI_JOB_ID: undefined }, { ...file, jobId: undefined }, problems);
-  const timeoutS = number(str(flags.timeout) ?? firstEnv(env, COLLECT_ENV.timeout) ?? str(file.timeout), problems) ?? DEFAULT_COLLECT_TIMEOUT_S;
+  const timeoutS =
+    number(str(flags.timeout) ?? firstEnv(env, COLLECT_ENV.timeout) ?? str(file.timeout), problems) ?? DEFAULT_COLLECT_TIMEOUT_S;
   const concurrency = inflight(str(flags.concurrency) ?? firstEnv(env, COLLECT_ENV.concurrency) ?? str(file.concurrency), problems);
-  const ratePerMinute = intIn(str(flags.rate) ?? firstEnv(env, BACKFILL_ENV.rate), `rate (--rate / ${BACKFILL_ENV.rate})`, 1, 100_000, DEFAULT_BACKFILL_RATE, problems);
+  const ratePerMinute = intIn(
+    str(flags.rate) ?? firstEnv(env, BACKFILL_ENV.rate),
+    `rate (--rate / ${BACKFILL_ENV.rate})`,
+    1,
+    100_000,
+    DEFAULT_BACKFILL_RATE,
+    problems,
+  );
   const parallel = intIn(str(flags.parallel), 'parallel (--parallel)', 1, 64, DEFAULT_BACKFILL_PARALLEL, problems);
   const targets = deliveryTargets(delivery, env, problems);
   if (problems.length) throw new UsageError(`backfill options are invalid:\n  ${problems.join('\n  ')}`);
   return {
-    gitlabUrl: gitlabUrl!, token: token!, tokenInfo, classify, timeoutMs: Math.round(timeoutS * 1000), concurrency,
-    projects, group, ratePerMinute, parallel, refreshAll: flags.refreshAll ?? false, targets: targets!,
+    gitlabUrl: gitlabUrl!,
+    token: token!,
+    tokenInfo,
+    classify,
+    timeoutMs: Math.round(timeoutS * 1000),
+    concurrency,
+    projects,
+    group,
+    ratePerMinute,
+    parallel,
+    refreshAll: flags.refreshAll ?? false,
+    targets: targets!,
     window: { since: since!, until, ref: str(flags.ref), source: str(flags.source) },
   };
 }
@@ -83,12 +123,17 @@ export function resolveBackfillConfig(flags: BackfillFlags, delivery: DeliveryFl
 function projectsOf(flags: BackfillFlags, env: Env, file: CollectFile, problems: string[]): { projects: string[]; group?: string } {
   const given = (flags.project ?? []).map((p) => p.trim()).filter(Boolean);
   const group = flags.group?.trim() || undefined;
-  if (group && given.length) return void problems.push('project (--project) and group (--group): give one or the other'), { projects: [] };
+  if (group && given.length)
+    return (void problems.push('project (--project) and group (--group): give one or the other'), { projects: [] });
   if (group) return { projects: [], group };
-  const projects = given.length ? given : [firstEnv(env, 'CI_PROJECT_ID', 'CI_PROJECT_PATH') ?? (file.project === undefined ? '' : String(file.project))].filter(Boolean);
-  if (projects.length === 0) problems.push('project (--project / --group / CI_PROJECT_ID): required, a numeric id or a path like group/sub/project');
+  const projects = given.length
+    ? given
+    : [firstEnv(env, 'CI_PROJECT_ID', 'CI_PROJECT_PATH') ?? (file.project === undefined ? '' : String(file.project))].filter(Boolean);
+  if (projects.length === 0)
+    problems.push('project (--project / --group / CI_PROJECT_ID): required, a numeric id or a path like group/sub/project');
   for (const p of projects) {
-    if (!/^[1-9]\d*$/.test(p) && !/^[^\s/]+(\/[^\s/]+)+$/.test(p)) problems.push(`project (--project): "${p}" is neither a numeric id nor a path like group/sub/project`);
+    if (!/^[1-9]\d*$/.test(p) && !/^[^\s/]+(\/[^\s/]+)+$/.test(p))
+      problems.push(`project (--project): "${p}" is neither a numeric id nor a path like group/sub/project`);
   }
   return { projects };
 }
@@ -97,7 +142,13 @@ const RELATIVE = /^(\d+)\s*([mhdw])$/;
 const UNIT_MS = { m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 } as const;
 
 /** ISO 8601 (a date, or a time with a zone) or a duration back from now: `30m`, `12h`, `7d`, `2w`. Returns ISO UTC. */
-export function timeBound(raw: string | undefined, name: 'since' | 'until', now: Date, problems: string[], required: boolean): string | undefined {
+export function timeBound(
+  raw: string | undefined,
+  name: 'since' | 'until',
+  now: Date,
+  problems: string[],
+  required: boolean,
+): string | undefined {
   const field = `${name} (--${name})`;
   const text = raw?.trim();
   if (!text) return required ? void problems.push(`${field}: required, e.g. 7d, 12h or 2024-01-01T00:00:00Z`) : undefined;
@@ -105,7 +156,8 @@ export function timeBound(raw: string | undefined, name: 'since' | 'until', now:
   if (relative) return new Date(now.getTime() - Number(relative[1]) * UNIT_MS[relative[2] as keyof typeof UNIT_MS]).toISOString();
   const zoned = /^\d{4}-\d{2}-\d{2}$/.test(text) || /(Z|[+-]\d{2}:?\d{2})$/i.test(text);
   const ms = Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(text) ? `${text}T00:00:00Z` : text);
-  if (!zoned || Number.isNaN(ms)) return void problems.push(`${field}: "${text}" is neither a duration (30m, 12h, 7d, 2w) nor an ISO 8601 date or time with a zone`);
+  if (!zoned || Number.isNaN(ms))
+    return void problems.push(`${field}: "${text}" is neither a duration (30m, 12h, 7d, 2w) nor an ISO 8601 date or time with a zone`);
   return new Date(ms).toISOString();
 }
 
@@ -121,7 +173,9 @@ function deliveryTargets(delivery: DeliveryFlags, env: Env, problems: string[]):
   try {
     const targets = resolveDeliveryTargets(delivery, env);
     if (targets.defaulted && firstEnv(env, 'CI', 'GITLAB_CI')) {
-      problems.push('target (--url / --db / --clickhouse, or PIPELINE_METRICS_URL / DATABASE_URL / CLICKHOUSE_URL): required in CI, where an embedded database would be lost with the job');
+      problems.push(
+        'target (--url / --db / --clickhouse, or PIPELINE_METRICS_URL / DATABASE_URL / CLICKHOUSE_URL): required in CI, where an embedded database would be lost with the job',
+      );
     }
     return targets;
   } catch (error) {

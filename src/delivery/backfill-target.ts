@@ -33,7 +33,8 @@ export async function openBackfillTargets(targets: DeliveryTargets, deps: Backfi
   try {
     if (targets.url) opened.push(httpTarget(targets, deps.fetch ?? globalThis.fetch));
     if (targets.postgres) opened.push(sinkTarget(targets.postgres, await (deps.openPostgres ?? openPostgresSink)(targets.postgres)));
-    if (targets.clickhouse) opened.push(sinkTarget(targets.clickhouse, await (deps.openClickhouse ?? openClickhouseSink)(targets.clickhouse)));
+    if (targets.clickhouse)
+      opened.push(sinkTarget(targets.clickhouse, await (deps.openClickhouse ?? openClickhouseSink)(targets.clickhouse)));
     return opened;
   } catch (error) {
     await Promise.allSettled(opened.map((t) => t.close()));
@@ -78,13 +79,22 @@ function httpTarget(targets: DeliveryTargets, doFetch: typeof fetch): BackfillTa
       const text = await response.text();
       if (!response.ok) {
         const exitCode = response.status >= 500 ? EXIT.unreachable : EXIT.rejected;
-        throw new UpstreamError(`${base}/pipelines/known answered HTTP ${response.status}: ${serverMessage(text)}`, { status: response.status, exitCode });
+        throw new UpstreamError(`${base}/pipelines/known answered HTTP ${response.status}: ${serverMessage(text)}`, {
+          status: response.status,
+          exitCode,
+        });
       }
       return parseKnown(text, base);
     },
     async write(payload, stored) {
       const url = stored === undefined ? endpoint : `${base}/pipelines/${payload.pipeline_id}/metrics`;
-      const outcome = await postPayload(payload, { url, token: targets.token, totalMs: targets.totalMs, fetch: doFetch, method: stored === undefined ? 'POST' : 'PUT' });
+      const outcome = await postPayload(payload, {
+        url,
+        token: targets.token,
+        totalMs: targets.totalMs,
+        fetch: doFetch,
+        method: stored === undefined ? 'POST' : 'PUT',
+      });
       if (isDelivered(outcome)) return;
       const exitCode = outcome.status === 'rejected' ? EXIT.rejected : EXIT.unreachable;
       throw new UpstreamError(`${outcome.target}: ${outcome.status} (${outcome.detail})`, { status: outcome.httpStatus, exitCode });
@@ -104,7 +114,10 @@ function parseKnown(text: string, base: string): Map<number, StoredState> {
   const states = new Map<number, StoredState>();
   for (const [id, state] of entries) {
     if (!/^\d+$/.test(id) || !(STORED_STATES as readonly unknown[]).includes(state)) {
-      throw new UpstreamError(`${base}/pipelines/known answered an unexpected body (is the server older than this backfill?): ${text.slice(0, 200)}`, { exitCode: EXIT.rejected });
+      throw new UpstreamError(
+        `${base}/pipelines/known answered an unexpected body (is the server older than this backfill?): ${text.slice(0, 200)}`,
+        { exitCode: EXIT.rejected },
+      );
     }
     states.set(Number(id), state as StoredState);
   }

@@ -37,12 +37,31 @@ function run(args: string[], env: Record<string, string>, watch?: (kill: (s: Nod
 let fixture: BackfillFixture;
 let dir: string;
 let env: Record<string, string>;
-const args = () => ['backfill', '--since', WINDOW.since, '--until', WINDOW.until, '--db', join(dir, 'pg'), '--parallel', '1', '--rate', '60000'];
+const args = () => [
+  'backfill',
+  '--since',
+  WINDOW.since,
+  '--until',
+  WINDOW.until,
+  '--db',
+  join(dir, 'pg'),
+  '--parallel',
+  '1',
+  '--rate',
+  '60000',
+];
 
 beforeAll(async () => {
   fixture = await startHistory({ latencyMs: 30 });
   dir = await mkdtemp(join(tmpdir(), 'pm-backfill-bin-'));
-  env = { CI: 'true', GITLAB_CI: 'true', CI_API_V4_URL: fixture.server.apiUrl, GITLAB_TOKEN: FIXTURE_TOKEN, CI_PROJECT_ID: String(HISTORY_PROJECT.id), CI_JOB_ID: '1' };
+  env = {
+    CI: 'true',
+    GITLAB_CI: 'true',
+    CI_API_V4_URL: fixture.server.apiUrl,
+    GITLAB_TOKEN: FIXTURE_TOKEN,
+    CI_PROJECT_ID: String(HISTORY_PROJECT.id),
+    CI_JOB_ID: '1',
+  };
 });
 afterAll(async () => {
   await fixture?.close();
@@ -69,13 +88,21 @@ describe('pipeline-metrics backfill (built binary, in CI)', () => {
       }
     });
     expect(first.stderr).toContain('SIGTERM: finishing the pipelines in flight');
-    expect(first.stderr).toMatch(/backfill \(interrupted: rerun to continue\): 12 listed, 0 skipped as stored, [1-3] collected, 0 refreshed, 0 failed/);
+    expect(first.stderr).toMatch(
+      /backfill \(interrupted: rerun to continue\): 12 listed, 0 skipped as stored, [1-3] collected, 0 refreshed, 0 failed/,
+    );
     expect(first.code).toBe(0);
     const done = Number(/(\d) collected/.exec(first.stderr)![1]);
 
     const second = await run([...args(), '--json'], env);
     expect(second.code).toBe(0);
-    const summary = JSON.parse(second.stdout) as { listed: number; skipped: number; collected: number; failed: number; interrupted: boolean };
+    const summary = JSON.parse(second.stdout) as {
+      listed: number;
+      skipped: number;
+      collected: number;
+      failed: number;
+      interrupted: boolean;
+    };
     expect(summary).toMatchObject({ listed: 12, skipped: done, collected: 12 - done, failed: 0, interrupted: false });
     expect(second.stderr).toMatch(/^backfill: 12 listed, \d+ skipped as stored/m);
   }, 120_000);

@@ -42,7 +42,13 @@ export async function backfill(
   deps: BackfillDeps = {},
 ): Promise<BackfillResult> {
   const config = resolveBackfillConfig(
-    { project: [String(fixture.history.options.projectId)], ...WINDOW, rate: flags.rate ?? '60000', parallel: flags.parallel, refreshAll: flags.refreshAll },
+    {
+      project: [String(fixture.history.options.projectId)],
+      ...WINDOW,
+      rate: flags.rate ?? '60000',
+      parallel: flags.parallel,
+      refreshAll: flags.refreshAll,
+    },
     delivery,
     gitlabEnv(fixture.server),
     new Date(),

@@ -15,12 +15,17 @@ export function postgresUnderTest(spec: string, extra: Partial<StoreUnderTest> =
     async read() {
       const client = await openSqlClient(spec);
       try {
-        const pipelines = await client.query<{ pipeline_id: string; status: string | null; finished_at: unknown }>('SELECT pipeline_id, status, finished_at FROM metrics_pipeline');
+        const pipelines = await client.query<{ pipeline_id: string; status: string | null; finished_at: unknown }>(
+          'SELECT pipeline_id, status, finished_at FROM metrics_pipeline',
+        );
         const attempts = await client.query<{ pipeline_id: string; n: number; unfinished: number }>(
           'SELECT pipeline_id, count(*)::int AS n, count(*) FILTER (WHERE status = ANY($1::text[]))::int AS unfinished FROM metrics_job_attempt GROUP BY pipeline_id',
           [UNFINISHED],
         );
-        return view(pipelines.map((r) => [r.pipeline_id, r.status ?? '', r.finished_at !== null]), attempts.map((r) => [r.pipeline_id, r.n, r.unfinished]));
+        return view(
+          pipelines.map((r) => [r.pipeline_id, r.status ?? '', r.finished_at !== null]),
+          attempts.map((r) => [r.pipeline_id, r.n, r.unfinished]),
+        );
       } finally {
         await client.close();
       }
@@ -44,14 +49,22 @@ export async function chdbUnderTest(): Promise<StoreUnderTest> {
       const handle = await openClickhouseClient(dir);
       try {
         const rows = async <T>(query: string) => (await handle.client.query({ query, format: 'JSONEachRow' })).json<T>();
-        const pipelines = await rows<{ id: string; status: string; f: string }>('SELECT toString(id) AS id, status, toString(finished_at) AS f FROM ci_finished_pipelines FINAL');
-        const builds = await rows<{ p: string; n: string }>('SELECT toString(pipeline_id) AS p, toString(count()) AS n FROM ci_finished_builds FINAL GROUP BY pipeline_id');
-        return view(pipelines.map((r) => [r.id, r.status, !r.f.startsWith('1970-01-01')]), builds.map((r) => [r.p, Number(r.n), 0]));
+        const pipelines = await rows<{ id: string; status: string; f: string }>(
+          'SELECT toString(id) AS id, status, toString(finished_at) AS f FROM ci_finished_pipelines FINAL',
+        );
+        const builds = await rows<{ p: string; n: string }>(
+          'SELECT toString(pipeline_id) AS p, toString(count()) AS n FROM ci_finished_builds FINAL GROUP BY pipeline_id',
+        );
+        return view(
+          pipelines.map((r) => [r.id, r.status, !r.f.startsWith('1970-01-01')]),
+          builds.map((r) => [r.p, Number(r.n), 0]),
+        );
       } finally {
         await handle.close();
       }
     },
-    expectedAttempts: (payload) => (payload.attempts ?? []).filter((a) => (FINISHED_BUILD_STATUSES as readonly string[]).includes(a.status)).length,
+    expectedAttempts: (payload) =>
+      (payload.attempts ?? []).filter((a) => (FINISHED_BUILD_STATUSES as readonly string[]).includes(a.status)).length,
     close: () => rm(dir, { recursive: true, force: true }),
   };
 }

@@ -63,10 +63,15 @@ export function describeBackfillInto(label: string, open: () => Promise<StoreUnd
 
     it('Ctrl-C / SIGTERM: the in-flight pipelines finish, nothing else starts', async () => {
       const stop = new AbortController();
-      const result = await backfill(fixture, store.delivery, { parallel: '2' }, {
-        signal: stop.signal,
-        onProgress: (c) => (c.collected + c.refreshed >= 1 ? stop.abort() : undefined),
-      });
+      const result = await backfill(
+        fixture,
+        store.delivery,
+        { parallel: '2' },
+        {
+          signal: stop.signal,
+          onProgress: (c) => (c.collected + c.refreshed >= 1 ? stop.abort() : undefined),
+        },
+      );
       runs.push(result);
       expect(result.interrupted).toBe(true);
       expect(result.failed).toBe(0);
@@ -78,7 +83,16 @@ export function describeBackfillInto(label: string, open: () => Promise<StoreUnd
 
     it('the next run continues: a forced 429 is survived, the running snapshot is refreshed', async () => {
       const last = ids[ids.length - 1]!;
-      fixture.server.options.faults = [{ path: new RegExp(`/pipelines/${last}/jobs`), kind: 'status', status: 429, headers: { 'retry-after': '1' }, body: { message: '429 Too Many Requests' }, times: 1 }];
+      fixture.server.options.faults = [
+        {
+          path: new RegExp(`/pipelines/${last}/jobs`),
+          kind: 'status',
+          status: 429,
+          headers: { 'retry-after': '1' },
+          body: { message: '429 Too Many Requests' },
+          times: 1,
+        },
+      ];
       const before = fixture.server.requests.length;
       const result = await backfill(fixture, store.delivery);
       runs.push(result);
@@ -125,6 +139,11 @@ async function collectAndStoreNothing(fixture: BackfillFixture, pipelineId: numb
   const { runCollect } = await import('../../src/commands/collect.js');
   const { resolveCollectConfig } = await import('../../src/config/collect.js');
   const { gitlabEnv } = await import('./backfill-harness.js');
-  const env = { ...gitlabEnv(fixture.server), CI_PROJECT_ID: String(fixture.history.options.projectId), CI_PIPELINE_ID: String(pipelineId), CI_DEFAULT_BRANCH: 'main' };
+  const env = {
+    ...gitlabEnv(fixture.server),
+    CI_PROJECT_ID: String(fixture.history.options.projectId),
+    CI_PIPELINE_ID: String(pipelineId),
+    CI_DEFAULT_BRANCH: 'main',
+  };
   return (await runCollect(resolveCollectConfig({}, env))).payload;
 }

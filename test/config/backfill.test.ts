@@ -10,7 +10,10 @@ function problems(run: () => unknown): string[] {
     run();
   } catch (error) {
     expect(error).toBeInstanceOf(UsageError);
-    return (error as Error).message.split('\n').slice(1).map((l) => l.trim());
+    return (error as Error).message
+      .split('\n')
+      .slice(1)
+      .map((l) => l.trim());
   }
   throw new Error('expected a UsageError');
 }
@@ -37,8 +40,19 @@ describe('timeBound', () => {
 
 describe('resolveBackfillConfig', () => {
   it('defaults: the CI project, rate 600/min, 8 pipelines at once; the collector job id is not carried over', () => {
-    const config = resolveBackfillConfig({ since: '2d' }, { db: 'postgres://u@db/m' }, { ...ENV, CI_PROJECT_ID: '42', CI_JOB_ID: '777' }, NOW);
-    expect(config).toMatchObject({ projects: ['42'], ratePerMinute: 600, parallel: 8, refreshAll: false, window: { since: '2026-11-26T12:00:00.000Z' } });
+    const config = resolveBackfillConfig(
+      { since: '2d' },
+      { db: 'postgres://u@db/m' },
+      { ...ENV, CI_PROJECT_ID: '42', CI_JOB_ID: '777' },
+      NOW,
+    );
+    expect(config).toMatchObject({
+      projects: ['42'],
+      ratePerMinute: 600,
+      parallel: 8,
+      refreshAll: false,
+      window: { since: '2026-11-26T12:00:00.000Z' },
+    });
     expect(config.classify.selfJobId).toBeUndefined();
   });
 
@@ -48,7 +62,9 @@ describe('resolveBackfillConfig', () => {
   });
 
   it('--project and --group exclude each other; --until must follow --since', () => {
-    const lines = problems(() => resolveBackfillConfig({ project: ['1'], group: 'g', since: '2026-02-01', until: '2026-01-01' }, { db: 'x' }, ENV, NOW));
+    const lines = problems(() =>
+      resolveBackfillConfig({ project: ['1'], group: 'g', since: '2026-02-01', until: '2026-01-01' }, { db: 'x' }, ENV, NOW),
+    );
     expect(lines[0]).toMatch(/^project \(--project\) and group \(--group\)/);
     expect(lines[1]).toMatch(/^until \(--until\): .* must be after --since/);
   });

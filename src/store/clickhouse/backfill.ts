@@ -34,11 +34,19 @@ export async function storedStates(handle: ClickhouseHandle, ids: readonly numbe
  * wins; sections and the pipeline row (ReplacingMergeTrees without a version) keep the last
  * row written. The pipeline row goes last, as in `save`.
  */
-export async function refreshPipeline(handle: ClickhouseHandle, payload: Payload, now: () => Date = () => new Date()): Promise<RefreshOutcome> {
+export async function refreshPipeline(
+  handle: ClickhouseHandle,
+  payload: Payload,
+  now: () => Date = () => new Date(),
+): Promise<RefreshOutcome> {
   const rows = payloadRows(payload);
   if (!(await pipelineExists(handle, Number(rows.pipeline.id)))) return 'missing';
   const version = toClickhouseDateTime(now());
-  await insert(handle, BUILDS_TABLE, rows.builds.map((row) => ({ ...row, version })));
+  await insert(
+    handle,
+    BUILDS_TABLE,
+    rows.builds.map((row) => ({ ...row, version })),
+  );
   await insert(handle, SECTIONS_TABLE, rows.sections);
   await insert(handle, PIPELINES_TABLE, [rows.pipeline]);
   return 'refreshed';
