@@ -6,6 +6,7 @@ import { classifyStoreError } from '../store/store-errors.js';
 import { postPayload, serverMessage } from './http.js';
 import { describeStoreSpec, openClickhouseSink, openPostgresSink } from './open-store.js';
 import { isDelivered } from './outcome.js';
+import { redactUrl } from '../redact-url.js';
 
 /**
  * One place `backfill` writes to — a metrics server, or a Postgres / ClickHouse opened once for
@@ -64,7 +65,7 @@ function sinkTarget(spec: string, sink: BackfillSink): BackfillTarget {
 function httpTarget(targets: DeliveryTargets, doFetch: typeof fetch): BackfillTarget {
   const endpoint = targets.url!;
   const base = endpoint.replace(/\/save_metrics$/, '');
-  const description = base;
+  const description = redactUrl(base);
   const headers: Record<string, string> = { 'content-type': 'application/json' };
   if (targets.token) headers.authorization = `Bearer ${targets.token}`;
   return {
@@ -79,12 +80,12 @@ function httpTarget(targets: DeliveryTargets, doFetch: typeof fetch): BackfillTa
       const text = await response.text();
       if (!response.ok) {
         const exitCode = response.status >= 500 ? EXIT.unreachable : EXIT.rejected;
-        throw new UpstreamError(`${base}/pipelines/known answered HTTP ${response.status}: ${serverMessage(text)}`, {
+        throw new UpstreamError(`${description}/pipelines/known answered HTTP ${response.status}: ${serverMessage(text)}`, {
           status: response.status,
           exitCode,
         });
       }
-      return parseKnown(text, base);
+      return parseKnown(text, description);
     },
     async write(payload, stored) {
       const url = stored === undefined ? endpoint : `${base}/pipelines/${payload.pipeline_id}/metrics`;
