@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { runBackfill } from '../commands/backfill.js';
 import {
   DEFAULT_BACKFILL_PARALLEL,
   DEFAULT_BACKFILL_RATE,
@@ -77,6 +76,8 @@ export function registerBackfill(program: Command, io: CliIO): Command {
     });
     const view = await createProgressView(io, process.stderr.columns);
     try {
+      // loaded on use: the stores' modules stay out of other commands (push --url loads none)
+      const { runBackfill } = await import('../commands/backfill.js');
       const result = await runBackfill(config, { signal: stop.signal, onProgress: (c) => view.update(c) });
       view.stop();
       for (const line of summaryLines(result)) io.err(line);

@@ -44,7 +44,7 @@ export function describeBackfillInto(label: string, open: () => Promise<StoreUnd
       runningId = ids[3]!;
       fixture.server.options.running!.add(runningId);
       store = await open();
-    }, 120_000);
+    }, 240_000);
     afterAll(async () => {
       await store?.close();
       await fixture?.close();
@@ -59,7 +59,7 @@ export function describeBackfillInto(label: string, open: () => Promise<StoreUnd
       expect(view.pipelines.get(runningId)).toEqual({ status: 'running', finished: false });
       expect(view.pipelines.get(ids[0]!)?.finished).toBe(true);
       expect(view.pipelines.size).toBe(3);
-    }, 60_000);
+    }, 240_000);
 
     it('Ctrl-C / SIGTERM: the in-flight pipelines finish, nothing else starts', async () => {
       const stop = new AbortController();
@@ -79,7 +79,7 @@ export function describeBackfillInto(label: string, open: () => Promise<StoreUnd
       expect(done).toBeGreaterThanOrEqual(1);
       expect(done).toBeLessThanOrEqual(3); // the one that triggered the stop and at most one more pair in flight
       expect((await store.read()).pipelines.size).toBe(3 + result.collected);
-    }, 60_000);
+    }, 240_000);
 
     it('the next run continues: a forced 429 is survived, the running snapshot is refreshed', async () => {
       const last = ids[ids.length - 1]!;
@@ -115,14 +115,14 @@ export function describeBackfillInto(label: string, open: () => Promise<StoreUnd
       const finished = await collectAndStoreNothing(fixture, runningId);
       expect(view.attempts.get(runningId)).toBe(store.expectedAttempts(finished));
       expect(view.unfinishedAttempts.get(runningId) ?? 0).toBe(0);
-    }, 120_000);
+    }, 240_000);
 
     it('a rerun over the same window only lists', async () => {
       const before = fixture.server.requests.length;
       const result = await backfill(fixture, store.delivery);
       expect(result).toMatchObject({ listed: 12, skipped: 12, collected: 0, refreshed: 0, failed: 0 });
       expect(requestsSince(fixture.server, before)).toEqual({ listing: 1, project: 1, other: 0 });
-    }, 60_000);
+    }, 240_000);
 
     it('--refresh-all re-collects everything and replaces it without duplicates', async () => {
       const result = await backfill(fixture, store.delivery, { refreshAll: true });
@@ -130,7 +130,7 @@ export function describeBackfillInto(label: string, open: () => Promise<StoreUnd
       const view = await store.read();
       expect(view.pipelineRows).toBe(12);
       expect(view.attempts.get(runningId)).toBeGreaterThan(0);
-    }, 120_000);
+    }, 240_000);
   });
 }
 
