@@ -1,16 +1,17 @@
-import { createGitlabClient, fetchPipelineSnapshot, type GitlabClient, type TokenInfo } from '../gitlab/index.js';
+import { collectPipeline } from '../commands/collect.js';
+import type { CollectConfig, DownstreamConfig } from '../config/collect.js';
+import { createGitlabClient, type GitlabClient, type TokenInfo } from '../gitlab/index.js';
 import type { GitlabProject } from '../gitlab/types.js';
-import { buildPayload, jobsNeedingLogs } from '../payload/build.js';
 import type { ClassifyOptions } from '../payload/options.js';
 import type { Payload } from '../payload/schema.js';
-import { VERSION } from '../version.js';
 
 /**
- * The one seam between `backfill` and `collect`'s GitLab reading: a pipeline of a project in,
- * its payload out (the same snapshot and the same pure `buildPayload` as `collect`). Requests go
- * through the `fetch` given, which for backfill is the shared rate pacer.
+ * The one seam between `backfill` and `collect`: a listed pipeline of a project in, its payloads
+ * out — the pipeline first, then its downstream (child) pipelines — read and built exactly as
+ * `collect` does (collectPipeline). Requests go through the `fetch` given, which for backfill is
+ * the shared rate pacer.
  */
-export type CollectPipeline = (project: GitlabProject, pipelineId: number) => Promise<Payload>;
+export type CollectPipeline = (project: GitlabProject, pipelineId: number) => Promise<Payload[]>;
 
 export interface PipelineCollectorOptions {
   /** API root ending in `/api/v4` */
@@ -22,6 +23,7 @@ export interface PipelineCollectorOptions {
   timeoutMs: number;
   /** requests in flight for the job pages and logs of one pipeline */
   concurrency: number;
+  downstream: DownstreamConfig;
   fetch: typeof fetch;
   /** GitLab retry tuning (tests use small values); ms */
   retry?: { baseDelayMs?: number; maxDelayMs?: number; attemptTimeoutMs?: number };
@@ -48,13 +50,13 @@ export function createPipelineCollector(options: PipelineCollectorOptions): Coll
     return client;
   };
   return async (project, pipelineId) => {
-    const snapshot = await fetchPipelineSnapshot(clientFor(project), {
-      pipelineId,
+    const config: CollectConfig = {
+      ...options,
+      project: String(project.id),
       projectPath: project.path_with_namespace,
+      pipelineId,
       defaultBranch: project.default_branch ?? undefined,
-      apiUrl: options.gitlabUrl,
-      selectLogs: (jobs) => jobsNeedingLogs(jobs, options.classify),
-    });
-    return buildPayload(snapshot, options.classify, { name: 'pipeline-metrics', version: VERSION });
+    };
+    return (await collectPipeline(clientFor(project), pipelineId, config)).payloads;
   };
 }

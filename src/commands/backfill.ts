@@ -146,13 +146,15 @@ async function backfillPipeline(run: Run, project: GitlabProject, item: Pipeline
   // the slot freed after a stop was asked: start nothing new
   if (run.deps.signal?.aborted) return;
   try {
-    const payload = await run.collect(project, item.pipelineId);
+    const [root, ...downstream] = await run.collect(project, item.pipelineId);
     await Promise.all(
-      run.targets.map((target, i) => {
+      run.targets.map(async (target, i) => {
         const stored = item.stored[i];
         // a target already holding the final snapshot is left alone unless --refresh-all
-        if (stored === 'final' && !run.config.refreshAll) return undefined;
-        return target.write(payload, stored);
+        if (stored === 'final' && !run.config.refreshAll) return;
+        await target.write(root!, stored);
+        // child pipelines follow their parent: replaced (or created) when the parent was stored
+        for (const child of downstream) await target.write(child, stored === undefined ? undefined : 'running');
       }),
     );
     run.counts[item.kind]++;

@@ -2,13 +2,14 @@ import { UsageError } from '../errors.js';
 import type { TokenInfo } from '../gitlab/http-errors.js';
 import type { PipelineWindow } from '../gitlab/list-pipelines.js';
 import type { ClassifyOptions } from '../payload/options.js';
+import { apiUrl, intInRange, timeoutSeconds } from './collect-fields.js';
 import {
-  apiUrl,
   classifyOptions,
+  downstreamOptions,
+  type DownstreamConfig,
   COLLECT_ENV,
+  DEFAULT_COLLECT_CONCURRENCY,
   DEFAULT_COLLECT_TIMEOUT_S,
-  inflight,
-  number,
   pickToken,
   serverApi,
   type CollectFlags,
@@ -40,6 +41,8 @@ export interface BackfillConfig {
   timeoutMs: number;
   /** GitLab requests in flight for one pipeline's job pages and logs */
   concurrency: number;
+  /** child and multi-project pipelines collected with each listed pipeline (collect's settings) */
+  downstream: DownstreamConfig;
   /** numeric ids or paths; empty when `group` is set */
   projects: string[];
   group?: string;
@@ -89,9 +92,17 @@ export function resolveBackfillConfig(
   if (since && until && Date.parse(until) <= Date.parse(since)) problems.push(`until (--until): ${until} must be after --since (${since})`);
   // the collector's own job id (CI_JOB_ID) belongs to this backfill job, not to the pipelines listed
   const classify = classifyOptions(gitlab, { ...env, CI_JOB_ID: undefined }, { ...file, jobId: undefined }, problems);
+  const timeoutField = `timeout (--timeout / ${COLLECT_ENV.timeout})`;
   const timeoutS =
-    number(str(flags.timeout) ?? firstEnv(env, COLLECT_ENV.timeout) ?? str(file.timeout), problems) ?? DEFAULT_COLLECT_TIMEOUT_S;
-  const concurrency = inflight(str(flags.concurrency) ?? firstEnv(env, COLLECT_ENV.concurrency) ?? str(file.concurrency), problems);
+    timeoutSeconds(str(flags.timeout) ?? firstEnv(env, COLLECT_ENV.timeout) ?? str(file.timeout), timeoutField, problems) ??
+    DEFAULT_COLLECT_TIMEOUT_S;
+  const concurrency = intInRange(
+    str(flags.concurrency) ?? firstEnv(env, COLLECT_ENV.concurrency) ?? str(file.concurrency),
+    `concurrency (--concurrency / ${COLLECT_ENV.concurrency})`,
+    { min: 1, max: 32, fallback: DEFAULT_COLLECT_CONCURRENCY },
+    problems,
+  );
+  const downstream = downstreamOptions(gitlab, env, file, problems);
   const ratePerMinute = intIn(
     str(flags.rate) ?? firstEnv(env, BACKFILL_ENV.rate),
     `rate (--rate / ${BACKFILL_ENV.rate})`,
@@ -109,6 +120,7 @@ export function resolveBackfillConfig(
     tokenInfo,
     classify,
     timeoutMs: Math.round(timeoutS * 1000),
+    downstream,
     concurrency,
     projects,
     group,

@@ -1,6 +1,7 @@
 import { z } from 'zod';
-import { fetchAllPages, nextLinkQuery, PER_PAGE } from './pagination.js';
-import { parseGitlabJson } from './parse.js';
+import { fetchAllPages, PER_PAGE } from './pagination.js';
+import { ValidationError } from '../errors.js';
+import { parseOrThrow } from '../validate.js';
 import type { Query, Requester } from './requester.js';
 import { GitlabProjectSchema, type GitlabProject } from './types.js';
 
@@ -62,36 +63,52 @@ export async function* listFinishedPipelines(requester: Requester, project: stri
   while (query) {
     const page = Number(query.page ?? 1);
     const response = await requester.get(path, query, { kind: 'project', project });
-    const rows = parseGitlabJson(PipelinePageSchema, response.body, `GitLab pipelines of project "${project}" (page ${page})`);
+    const rows = parseBody(PipelinePageSchema, response.body, `GitLab pipelines of project "${project}" (page ${page})`);
     const total = Number(response.headers.get('x-total') ?? NaN);
     yield { rows, page, total: Number.isInteger(total) ? total : undefined };
     query = nextPage(response.headers, base, rows.length);
   }
 }
 
-/** `x-next-page` when GitLab sends it, else the `Link: rel="next"` query; null on the last page. */
+/** `x-next-page` (GitLab sends it empty on the last page, also above 10 000 rows); null on the last page. */
 function nextPage(headers: Headers, base: Query, rowCount: number): Query | null {
   const next = headers.get('x-next-page');
-  if (next && /^\d+$/.test(next)) return { ...base, page: Number(next) };
-  if (rowCount === 0) return null;
-  const link = nextLinkQuery(headers.get('link'));
-  return link ? { ...base, ...link } : null;
+  return next && /^\d+$/.test(next) && rowCount > 0 ? { ...base, page: Number(next) } : null;
 }
 
 /** Every project of a group and its subgroups (`include_subgroups=true`), pages fetched concurrently. */
 export async function listGroupProjects(requester: Requester, group: string, concurrency: number): Promise<GitlabProject[]> {
-  return fetchAllPages(requester, {
-    path: `/groups/${encodeURIComponent(group)}/projects`,
-    query: { include_subgroups: true, simple: true, archived: false },
+  const path = `/groups/${encodeURIComponent(group)}/projects`;
+  return fetchAllPages({
+    async fetchPage(page) {
+      const query = { include_subgroups: true, simple: true, archived: false, per_page: PER_PAGE, page };
+      const response = await requester.get(path, query, { kind: 'project', project: `group ${group}` });
+      const next = Number(response.headers.get('x-next-page') || NaN);
+      const data = parseBody(z.unknown(), response.body, `GitLab projects of group "${group}" (page ${page})`);
+      return {
+        data,
+        paginationInfo: { totalPages: Number(response.headers.get('x-total-pages') ?? NaN), next: Number.isInteger(next) ? next : null },
+      };
+    },
     schema: ProjectPageSchema,
-    target: { kind: 'project', project: `group ${group}` },
     subject: `GitLab projects of group "${group}"`,
     concurrency,
   });
 }
 
+/** A GitLab JSON body, validated; errors name the response and each field path. */
+function parseBody<S extends z.ZodType>(schema: S, body: string, subject: string): z.infer<S> {
+  let json: unknown;
+  try {
+    json = JSON.parse(body);
+  } catch (cause) {
+    throw new ValidationError(subject, [`(root): not JSON: ${body.slice(0, 120)}`], { cause });
+  }
+  return parseOrThrow(schema, json, subject);
+}
+
 /** One project (path and default branch), asked once per project of a run. */
 export async function getProject(requester: Requester, project: string): Promise<GitlabProject> {
   const response = await requester.get(`/projects/${encodeURIComponent(project)}`, {}, { kind: 'project', project });
-  return parseGitlabJson(GitlabProjectSchema, response.body, `GitLab project "${project}"`);
+  return parseBody(GitlabProjectSchema, response.body, `GitLab project "${project}"`);
 }

@@ -78,7 +78,8 @@ export function describeBackfillInto(label: string, open: () => Promise<StoreUnd
       const done = result.collected + result.refreshed;
       expect(done).toBeGreaterThanOrEqual(1);
       expect(done).toBeLessThanOrEqual(3); // the one that triggered the stop and at most one more pair in flight
-      expect((await store.read()).pipelines.size).toBe(3 + result.collected);
+      const stored = [...(await store.read()).pipelines.keys()];
+      expect(stored.filter((id) => ids.includes(id)).length).toBe(3 + result.collected);
     }, 240_000);
 
     it('the next run continues: a forced 429 is survived, the running snapshot is refreshed', async () => {
@@ -105,8 +106,11 @@ export function describeBackfillInto(label: string, open: () => Promise<StoreUnd
       expect(result.skipped).toBe(2 + runs[0]!.collected + runs[0]!.refreshed);
 
       const view = await store.read();
-      expect(view.pipelineRows).toBe(12);
-      expect([...view.pipelines.keys()].sort()).toEqual([...ids].sort());
+      // 12 parents and the 2 child pipelines collected with their parents (indexes 4 and 9)
+      const children = ids.map((id) => fixture.history.get(id)!.childId).filter((id) => id !== undefined);
+      expect(children).toHaveLength(2);
+      expect(view.pipelineRows).toBe(14);
+      expect([...view.pipelines.keys()].sort()).toEqual([...ids, ...children].sort());
       for (const id of ids) {
         const stored = view.pipelines.get(id)!;
         expect({ id, ...stored }).toEqual({ id, status: fixture.history.get(id)!.status, finished: true });
@@ -128,7 +132,7 @@ export function describeBackfillInto(label: string, open: () => Promise<StoreUnd
       const result = await backfill(fixture, store.delivery, { refreshAll: true });
       expect(result).toMatchObject({ listed: 12, skipped: 0, collected: 0, refreshed: 12, failed: 0 });
       const view = await store.read();
-      expect(view.pipelineRows).toBe(12);
+      expect(view.pipelineRows).toBe(14);
       expect(view.attempts.get(runningId)).toBeGreaterThan(0);
     }, 240_000);
   });
