@@ -15,8 +15,8 @@ export async function storedStates(client: SqlClient, ids: readonly number[]): P
 /** Replaces a stored snapshot in one transaction (see refresh-sql.ts); `missing` writes nothing. */
 export async function refreshPipeline(client: SqlClient, payload: Payload): Promise<RefreshOutcome> {
   const p = saveParams(payload);
-  // saveParams order: 0 pipeline_id, 2 project_id, 10..23 iid … collector_version, 27..29 attempts/steps/sections
-  const update = [p[0], p[2], ...p.slice(10, 24)];
+  // saveParams order: 0 pipeline_id, 2 project_id, 10..23 iid … collector_version, 27..29 attempts/steps/sections, 30 0003 extras
+  const update = [p[0], p[2], ...p.slice(10, 24), p[30]];
   try {
     return await client.transaction(async (tx) => {
       const updated = await tx.query(REFRESH_PIPELINE_SQL, update);
