@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { VERSION } from '../version.js';
 import { exitCodeFor } from './exit.js';
 import { processIO, type CliIO } from './output.js';
+import { registerBackfill } from './backfill.js';
 import { registerCollect } from './collect.js';
 import { registerMigrate } from './migrate.js';
 import { registerPush } from './push.js';
@@ -20,6 +21,7 @@ export function buildProgram(io: CliIO = processIO): Command {
     .configureOutput({ writeOut: (text) => io.out(text), writeErr: (text) => io.err(text) })
     .exitOverride();
   registerCollect(program, io);
+  registerBackfill(program, io);
   registerMigrate(program, io);
   registerPush(program, io);
   registerQuery(program, io);

@@ -39,7 +39,7 @@ export function registerServe(program: Command, io: CliIO): void {
 }
 
 /** Each signal once: a second SIGTERM/SIGINT during shutdown falls back to Node's default (terminate). */
-function subscribeToSignals(stop: (reason: string) => void): () => void {
+export function subscribeToSignals(stop: (reason: string) => void): () => void {
   const handler = (signal: NodeJS.Signals): void => {
     unsubscribe();
     stop(signal);

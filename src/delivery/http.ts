@@ -16,6 +16,8 @@ export interface HttpDeliveryOptions {
   clock?: Clock;
   /** told before each retry wait; reasons start with the target */
   onRetry?: RetryListener;
+  /** POST (default, /save_metrics) or PUT (backfill's `/pipelines/:id/metrics`, 200 replaced / 201 created) */
+  method?: 'POST' | 'PUT';
 }
 
 const MAX_DETAIL_CHARS = 4_000;
@@ -39,7 +41,7 @@ export async function postPayload(body: unknown, options: HttpDeliveryOptions): 
     let response: Response;
     try {
       response = await doFetch(options.url, {
-        method: 'POST',
+        method: options.method ?? 'POST',
         headers,
         body: json,
         signal: AbortSignal.timeout(timeoutMs),
@@ -66,6 +68,7 @@ async function classifyResponse(
   const text = await response.text().catch(() => '');
   const common = { ...base, httpStatus: status, attempts: 0 };
   if (status === 200) return { done: true, value: { ...common, status: 'created', detail: 'HTTP 200 created' } };
+  if (status === 201) return { done: true, value: { ...common, status: 'created', detail: 'HTTP 201 created' } };
   if (status === 208) return { done: true, value: { ...common, status: 'duplicate', detail: 'HTTP 208 already stored' } };
   const message = `HTTP ${status}${serverMessage(text) ? `: ${serverMessage(text)}` : ''}`;
   if (status >= 500 || status === 408 || status === 429) {

@@ -1,4 +1,4 @@
-import type { PayloadSink } from '../store/types.js';
+import type { BackfillSink } from '../store/stored-state.js';
 import { redactUrl } from '../redact-url.js';
 
 /**
@@ -15,12 +15,12 @@ export interface OpenOptions {
  * Opens stores lazily: the store modules (and with them pg, PGlite, chDB, @clickhouse/client)
  * are imported only when a database target is actually used, so `push --url` loads none of them.
  */
-export async function openPostgresSink(spec: string, options: OpenOptions = { autoMigrate: true }): Promise<PayloadSink> {
+export async function openPostgresSink(spec: string, options: OpenOptions = { autoMigrate: true }): Promise<BackfillSink> {
   const { openPostgresStore } = await import('../store/postgres/index.js');
   return openPostgresStore(spec, options);
 }
 
-export async function openClickhouseSink(spec: string, options: OpenOptions = { autoMigrate: true }): Promise<PayloadSink> {
+export async function openClickhouseSink(spec: string, options: OpenOptions = { autoMigrate: true }): Promise<BackfillSink> {
   const { openClickhouseStore } = await import('../store/clickhouse/index.js');
   // like Postgres: only the embedded engine migrates itself; a server is migrated with `migrate`
   return openClickhouseStore(spec, { autoMigrate: options.autoMigrate && !/^https?:\/\//i.test(spec.trim()) });

@@ -1,14 +1,15 @@
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
-import type { PayloadSink } from '../store/types.js';
+import type { BackfillSink } from '../store/stored-state.js';
 import { createTokenCheck } from './auth.js';
 import { replyForError } from './error-replies.js';
 import { registerJsonBodyParser } from './json-body.js';
 import { formatLogLine, outcomeForStatus, type LogWriter } from './request-log.js';
 import { registerRoutes, type RequestNotes } from './routes.js';
+import { registerBackfillRoutes } from './backfill-routes.js';
 
 export interface ServerDeps {
   /** the first sink decides 200 vs 208; every sink receives every payload */
-  sinks: PayloadSink[];
+  sinks: BackfillSink[];
   /** accepted bearer tokens; empty = no authentication */
   tokens: readonly string[];
   /** maximum request body, bytes */
@@ -22,7 +23,8 @@ export interface ServerDeps {
 export const DEFAULT_STORE_TIMEOUT_MS = 10_000;
 
 /**
- * The HTTP service: `POST /save_metrics`, `GET /healthz`. Closing the instance (`app.close()`)
+ * The HTTP service: `POST /save_metrics`, `GET /healthz`, and backfill's `POST /pipelines/known`
+ * and `PUT /pipelines/:id/metrics` (see backfill-routes.ts). Closing the instance (`app.close()`)
  * stops accepting, answers new requests 503, lets in-flight ones finish, then closes the sinks.
  */
 export function buildServer(deps: ServerDeps): FastifyInstance {
@@ -35,12 +37,14 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
   });
   const notes = new WeakMap<FastifyRequest, RequestNotes>();
   registerJsonBodyParser(app);
-  registerRoutes(app, {
+  const routeDeps = {
     sinks: deps.sinks,
     isAuthorized: deps.tokens.length ? createTokenCheck(deps.tokens) : undefined,
     storeTimeoutMs: deps.storeTimeoutMs ?? DEFAULT_STORE_TIMEOUT_MS,
     notes,
-  });
+  };
+  registerRoutes(app, routeDeps);
+  registerBackfillRoutes(app, routeDeps);
 
   app.setErrorHandler((error, request, reply) => {
     const answer = replyForError(error, deps.bodyLimit);

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Payload } from '../../payload/schema.js';
-import type { PayloadSink } from '../types.js';
+import type { BackfillSink } from '../stored-state.js';
+import { refreshPipeline, storedStates } from './backfill.js';
 import { openClickhouseClient, type ClickhouseHandle } from './client.js';
 import { wrapClickhouseError } from './errors.js';
 import { createGroupWriter, type GroupWriterOptions } from './group-writer.js';
@@ -11,7 +12,7 @@ import { replacePipeline, writeBatch } from './write-rows.js';
 
 export { BUILDS_TABLE, PIPELINES_TABLE, SECTIONS_TABLE } from './tables.js';
 
-export interface ClickhouseStore extends PayloadSink {
+export interface ClickhouseStore extends BackfillSink {
   /** the store, for messages (no secrets) */
   readonly description: string;
   /**
@@ -74,6 +75,8 @@ export async function openClickhouseStore(spec: string, options: OpenClickhouseS
       const rows = payloadRows(payload);
       await writer.exclusive(() => replacePipeline(handle, rows, randomUUID()));
     },
+    storedStates: (ids) => storedStates(handle, ids),
+    refresh: (payload) => refreshPipeline(handle, payload, (task) => writer.exclusive(task)),
     ping: () => ping(handle),
     runQuery: (query) => runQuery(handle, query),
     close: () => handle.close(),
