@@ -1,6 +1,7 @@
-import { mkdir } from 'node:fs/promises';
 import type { ClickHouseClient, ClickHouseSettings } from '@clickhouse/client';
 import { MissingDependencyError } from '../../errors.js';
+import { acquireDirectoryLock, type DirectoryLock } from '../directory-lock.js';
+import { detachStdinForChdb } from './detach-stdin.js';
 import { parseClickhouseSpec, type ClickhouseSpec, type EmbeddedSpec } from './spec.js';
 
 /**
@@ -23,25 +24,56 @@ export const CLICKHOUSE_SETTINGS: ClickHouseSettings = {
   output_format_json_quote_64bit_integers: 1,
 };
 
+export interface OpenClickhouseClientOptions {
+  /** embedded only: how long to wait for another process to release the directory, ms (default 30 000) */
+  lockWaitMs?: number;
+}
+
 /**
  * Opens a client for a spec (see parseClickhouseSpec): HTTP(S) → @clickhouse/client over HTTP
  * with the URL's user/password/database; a directory → chDB in this process through
- * @clickhouse/client's `connection` option. chDB binds one data directory per process.
+ * @clickhouse/client's `connection` option. chDB binds one data directory per process; the
+ * directory lock (see directory-lock) is held from before chDB opens until after it closes.
  */
-export async function openClickhouseClient(spec: string | ClickhouseSpec | undefined): Promise<ClickhouseHandle> {
+export async function openClickhouseClient(
+  spec: string | ClickhouseSpec | undefined,
+  options: OpenClickhouseClientOptions = {},
+): Promise<ClickhouseHandle> {
   const parsed = typeof spec === 'object' ? spec : parseClickhouseSpec(spec);
   const { createClient } = await import('@clickhouse/client');
-  const client =
-    parsed.kind === 'server'
-      ? createClient({
-          url: parsed.url,
-          ...(parsed.username !== undefined && { username: parsed.username }),
-          ...(parsed.password !== undefined && { password: parsed.password }),
-          ...(parsed.database !== undefined && { database: parsed.database }),
-          clickhouse_settings: CLICKHOUSE_SETTINGS,
-        })
-      : createClient({ connection: await openChdbConnection(parsed), clickhouse_settings: CLICKHOUSE_SETTINGS });
-  return { client, spec: parsed, description: parsed.description, close: () => client.close() };
+  if (parsed.kind === 'server') {
+    const client = createClient({
+      url: parsed.url,
+      ...(parsed.username !== undefined && { username: parsed.username }),
+      ...(parsed.password !== undefined && { password: parsed.password }),
+      ...(parsed.database !== undefined && { database: parsed.database }),
+      clickhouse_settings: CLICKHOUSE_SETTINGS,
+    });
+    return { client, spec: parsed, description: parsed.description, close: () => client.close() };
+  }
+  const lock = await acquireDirectoryLock(parsed.path, options.lockWaitMs);
+  const client = await openLocked(parsed, lock, createClient);
+  const close = async () => {
+    try {
+      await client.close();
+    } finally {
+      await lock.release();
+    }
+  };
+  return { client, spec: parsed, description: parsed.description, close };
+}
+
+async function openLocked(
+  spec: EmbeddedSpec,
+  lock: DirectoryLock,
+  createClient: typeof import('@clickhouse/client').createClient,
+): Promise<ClickHouseClient> {
+  try {
+    return createClient({ connection: await openChdbConnection(spec), clickhouse_settings: CLICKHOUSE_SETTINGS });
+  } catch (error) {
+    await lock.release();
+    throw error;
+  }
 }
 
 type ChdbConnection = NonNullable<Parameters<typeof import('@clickhouse/client').createClient>[0]>['connection'];
@@ -53,6 +85,6 @@ async function openChdbConnection(spec: EmbeddedSpec): Promise<ChdbConnection> {
   } catch (cause) {
     throw new MissingDependencyError('chdb', `The embedded ClickHouse engine (${spec.path})`, { cause });
   }
-  await mkdir(spec.path, { recursive: true });
+  detachStdinForChdb();
   return module.createChdbConnection({ path: spec.path }) as unknown as ChdbConnection;
 }

@@ -20,6 +20,8 @@ export interface ClickhouseStore extends PayloadSink {
 export interface OpenClickhouseStoreOptions {
   /** apply pending migrations/clickhouse files first (default false) */
   autoMigrate?: boolean;
+  /** embedded only: how long to wait for another process to release the directory, ms */
+  lockWaitMs?: number;
 }
 
 /**
@@ -38,7 +40,7 @@ export async function openClickhouseStore(
   spec: string,
   options: OpenClickhouseStoreOptions = {},
 ): Promise<ClickhouseStore> {
-  const handle = await openClickhouseClient(spec);
+  const handle = await openClickhouseClient(spec, { lockWaitMs: options.lockWaitMs });
   try {
     if (options.autoMigrate) await migrateClickhouse(handle);
   } catch (error) {
