@@ -51,6 +51,18 @@ async function storedPipelines(dir: string): Promise<number[]> {
   }
 }
 
+/** Another process with DIR open in chDB through the store (as `serve --clickhouse DIR` would), for `holdMs`. */
+function holdClickhouse(dir: string, holdMs: number): { opened: Promise<void>; exited: Promise<unknown> } {
+  const tsx = new URL('../../node_modules/tsx/dist/loader.mjs', import.meta.url).href;
+  const store = new URL('../../src/store/clickhouse/index.ts', import.meta.url).href;
+  const script = `const { openClickhouseStore } = await import(${JSON.stringify(store)});
+    const s = await openClickhouseStore(${JSON.stringify(dir)}, { autoMigrate: true }); console.log('opened');
+    await new Promise((r) => setTimeout(r, ${holdMs})); await s.close();`;
+  const child = spawn(process.execPath, ['--import', tsx, '--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const opened = new Promise<void>((resolve) => child.stdout.on('data', (d: Buffer) => d.toString().includes('opened') && resolve()));
+  return { opened, exited: new Promise((resolve) => child.on('close', resolve)) };
+}
+
 let cwd: string;
 beforeAll(async () => {
   cwd = await mkdtemp(join(tmpdir(), 'pm-embedded-bin-'));
@@ -123,14 +135,15 @@ describe('embedded ClickHouse and our stdin', () => {
     expect(run.stdout).toBe('exit=0\nshell still reads: echo the rest of the job script\n');
   });
 
-  it('`query --clickhouse DIR` waits for a directory another process holds, then runs', async () => {
+  it('`query --clickhouse DIR` waits for a directory another process has open in chDB, then runs', async () => {
     const dir = join(cwd, 'ch-stdin');
-    const lock = await acquireDirectoryLock(dir, 0);
-    setTimeout(() => void lock.release(), 1_500);
+    const holder = holdClickhouse(dir, 2_000);
+    await holder.opened;
     const query = join(dirname(fileURLToPath(import.meta.url)), '../../examples/queries/seed-job-metrics.yaml');
     const run = await sh(`$PM query "${query}" --clickhouse "${dir}" --format json`, { cwd });
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
+    await holder.exited;
     expect(JSON.parse(run.stdout)).toMatchObject({ columns: ['jobName', 'stage', 'count', 'medianDuration', 'p95Duration', 'failedCount', 'successCount'], errors: [] });
   });
 });

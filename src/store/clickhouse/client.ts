@@ -1,5 +1,5 @@
 import type { ClickHouseClient, ClickHouseSettings } from '@clickhouse/client';
-import { MissingDependencyError } from '../../errors.js';
+import { EXIT, MissingDependencyError, UpstreamError } from '../../errors.js';
 import { acquireDirectoryLock, type DirectoryLock } from '../directory-lock.js';
 import { detachStdinForChdb } from './detach-stdin.js';
 import { parseClickhouseSpec, type ClickhouseSpec, type EmbeddedSpec } from './spec.js';
@@ -72,8 +72,21 @@ async function openLocked(
     return createClient({ connection: await openChdbConnection(spec), clickhouse_settings: CLICKHOUSE_SETTINGS });
   } catch (error) {
     await lock.release();
-    throw error;
+    throw chdbBusy(error, spec.path) ?? error;
   }
+}
+
+/**
+ * chDB's own lock (its `status` file) held by a process that did not take ours (an older
+ * version, another chDB program): "in use", exit 4, instead of a driver error and a stack trace.
+ */
+function chdbBusy(error: unknown, path: string): UpstreamError | undefined {
+  const message = error instanceof Error ? error.message : String(error);
+  if (!/Failed to create connection|Cannot lock file/i.test(message)) return undefined;
+  return new UpstreamError(`directory ${path} is in use by another process (chDB: ${message.split('\n', 1)[0]})`, {
+    cause: error,
+    exitCode: EXIT.unreachable,
+  });
 }
 
 type ChdbConnection = NonNullable<Parameters<typeof import('@clickhouse/client').createClient>[0]>['connection'];
