@@ -21,7 +21,8 @@ export function answerClientError(error: Error & { code?: string }, socket: Sock
 }
 
 function describe(code: string | undefined): [number, string] {
-  if (code === 'ERR_HTTP_REQUEST_TIMEOUT') return [408, '(request): the request did not arrive completely in time (is Content-Length right?)'];
+  if (code === 'ERR_HTTP_REQUEST_TIMEOUT')
+    return [408, '(request): the request did not arrive completely in time (is Content-Length right?)'];
   if (code === 'HPE_HEADER_OVERFLOW') return [431, '(headers): request headers too large'];
   return [400, `(request): malformed HTTP request${code ? ` (${code})` : ''}; check Content-Length and Transfer-Encoding`];
 }

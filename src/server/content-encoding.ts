@@ -18,7 +18,9 @@ export class UnsupportedEncodingError extends Error {
  */
 export function registerContentEncoding(app: FastifyInstance): void {
   app.addHook('preParsing', async (request, _reply, payload) => {
-    const encoding = String(request.headers['content-encoding'] ?? 'identity').trim().toLowerCase();
+    const encoding = String(request.headers['content-encoding'] ?? 'identity')
+      .trim()
+      .toLowerCase();
     if (encoding === 'identity' || encoding === '') return payload;
     if (encoding !== 'gzip' && encoding !== 'x-gzip') throw new UnsupportedEncodingError(encoding);
     return gunzipCounting(payload);

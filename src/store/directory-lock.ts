@@ -135,7 +135,10 @@ async function breakStaleLock(path: string, seen: LockOwner): Promise<void> {
   try {
     await (await open(guard, 'wx')).close();
   } catch {
-    const age = await stat(guard).then((s) => Date.now() - s.mtimeMs, () => 0);
+    const age = await stat(guard).then(
+      (s) => Date.now() - s.mtimeMs,
+      () => 0,
+    );
     if (age > BREAKER_STALE_MS) await unlink(guard).catch(() => undefined);
     await new Promise((resolve) => setTimeout(resolve, POLL_MS));
     return;

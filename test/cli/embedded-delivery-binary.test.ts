@@ -87,13 +87,18 @@ describe('one embedded Postgres directory, many processes', () => {
 
   it('`serve --db DIR` holds the directory: `push --db DIR` fails with exit 4 naming the serve process, payload kept', async () => {
     const dir = join(cwd, 'serve-db');
-    const serve = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--host', '127.0.0.1', '--db', dir], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    const serve = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--host', '127.0.0.1', '--db', dir], {
+      cwd,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     try {
       await waitForOutput(serve.stderr!, /listening on/, 120_000);
       await writeFile(join(cwd, 'blocked.json'), payloadText(600));
       const run = await sh(`$PM push blocked.json --db "${dir}" --timeout 2`, { cwd });
       expect(run.code).toBe(4);
-      expect(run.stderr).toContain(`FAILED pipeline 600 → embedded at ${dir}: unreachable (directory ${dir} is in use by process ${serve.pid} (waited `);
+      expect(run.stderr).toContain(
+        `FAILED pipeline 600 → embedded at ${dir}: unreachable (directory ${dir} is in use by process ${serve.pid} (waited `,
+      );
       expect(run.stderr).not.toContain(': created');
       expect(await readFile(join(cwd, 'pipeline-metrics-payload-600.json'), 'utf8')).toBe(payloadText(600));
     } finally {
@@ -144,7 +149,10 @@ describe('embedded ClickHouse and our stdin', () => {
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     await holder.exited;
-    expect(JSON.parse(run.stdout)).toMatchObject({ columns: ['jobName', 'stage', 'count', 'medianDuration', 'p95Duration', 'failedCount', 'successCount'], errors: [] });
+    expect(JSON.parse(run.stdout)).toMatchObject({
+      columns: ['jobName', 'stage', 'count', 'medianDuration', 'p95Duration', 'failedCount', 'successCount'],
+      errors: [],
+    });
   });
 });
 
@@ -152,7 +160,9 @@ describe('CI without a target', () => {
   it('`push` with CI=true and no --url/--db/--clickhouse or env: exit 2, nothing written to an embedded default', async () => {
     const run = await sh('$PM push -', { cwd, input: SEED_BODY_TEXT, env: { CI: 'true' } });
     expect(run.code).toBe(2);
-    expect(run.stderr).toMatch(/^error: delivery options are invalid:\n {2}no delivery target: CI is set and none of --url\/--db\/--clickhouse or PIPELINE_METRICS_URL\/DATABASE_URL\/CLICKHOUSE_URL is/);
+    expect(run.stderr).toMatch(
+      /^error: delivery options are invalid:\n {2}no delivery target: CI is set and none of --url\/--db\/--clickhouse or PIPELINE_METRICS_URL\/DATABASE_URL\/CLICKHOUSE_URL is/,
+    );
     expect(existsSync(join(cwd, '.pipeline-metrics'))).toBe(false);
   });
 });

@@ -89,7 +89,11 @@ describe('push --url: only the documented answers are a delivery', () => {
   });
 
   it('Retry-After: -5 does not disable the backoff', async () => {
-    const http = await front({ status: 503, headers: { 'retry-after': '-5', 'content-type': 'application/json' }, body: '{"errors":["busy"]}' });
+    const http = await front({
+      status: 503,
+      headers: { 'retry-after': '-5', 'content-type': 'application/json' },
+      body: '{"errors":["busy"]}',
+    });
     try {
       const result = await deliverPayload(payload(41), { ...targets({ url: http.base }), totalMs: 2_000 }, { cwd });
       expect(result.exitCode).toBe(EXIT.unreachable);
@@ -118,8 +122,12 @@ describe('push --db: exit 4 only for "could not reach, try again"', () => {
   it('an unmigrated database is exit 2 naming the migrate command', async () => {
     const result = await deliverPayload(payload(43), { ...targets({ db: unmigrated.url }), totalMs: 20_000 }, { cwd });
     expect(result.outcomes).toMatchObject([{ kind: 'postgres', status: 'misconfigured', attempts: 1 }]);
-    expect(result.outcomes[0]!.detail).toMatch(/not ready: \d+ migration\(s\) not applied .*\nRun `pipeline-metrics migrate --db postgres:\/\//);
+    expect(result.outcomes[0]!.detail).toMatch(
+      /not ready: \d+ migration\(s\) not applied .*\nRun `pipeline-metrics migrate --db postgres:\/\//,
+    );
     expect(result.exitCode).toBe(EXIT.usage);
-    expect(result.resendCommand).toMatch(/^pipeline-metrics push \S+ --db {2}\(--db without a value reads DATABASE_URL, which must hold the URL with its password\)$/);
+    expect(result.resendCommand).toMatch(
+      /^pipeline-metrics push \S+ --db {2}\(--db without a value reads DATABASE_URL, which must hold the URL with its password\)$/,
+    );
   });
 });

@@ -33,7 +33,11 @@ afterAll(async () => {
 const body = (id: number) => JSON.stringify(seedPayload({ pipeline_id: id, build: id, builds: [{ 'build-e2e': id }] }));
 
 async function postRaw(payload: Buffer, headers: Record<string, string>) {
-  const response = await fetch(`${base}/save_metrics`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: payload });
+  const response = await fetch(`${base}/save_metrics`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: payload,
+  });
   return { status: response.status, json: (await response.json()) as { status?: string; errors?: string[] } };
 }
 
@@ -100,7 +104,10 @@ describe('malformed requests', () => {
     // the first request may still be in a handler when the parser meets the leftover bytes and
     // closes the connection; whatever was answered is a 400 in the documented shape
     expect(replies.length, raw).toBeGreaterThanOrEqual(1);
-    expect(replies.every((r) => r.status === 400), raw).toBe(true);
+    expect(
+      replies.every((r) => r.status === 400),
+      raw,
+    ).toBe(true);
     for (const reply of replies) expect(reply.body).toEqual({ errors: [expect.stringMatching(/^\((body|request)\): /)] });
     expect(await pipelineRows(engine, 804)).toBe(0);
   });
@@ -115,7 +122,9 @@ describe('shutting down', () => {
     const second = body(806);
     let closed: Promise<void> | undefined;
     const raw = await rawExchange(port, async (send) => {
-      send(`POST /save_metrics HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${first.length}\r\n\r\n${first.slice(0, 50)}`);
+      send(
+        `POST /save_metrics HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${first.length}\r\n\r\n${first.slice(0, 50)}`,
+      );
       await new Promise((resolve) => setTimeout(resolve, 200));
       closed = closing.close();
       await new Promise((resolve) => setTimeout(resolve, 100));
@@ -143,4 +152,3 @@ describe('--store-timeout', () => {
     expect(resolveServeConfig({ storeTimeout: '3600' }, {}).storeTimeoutMs).toBe(3_600_000);
   });
 });
-

@@ -65,7 +65,7 @@ describe('directory lock', () => {
     await lock.release();
   });
 
-  it("a lock file with our own pid that we do not hold (a restarted container) is stale", async () => {
+  it('a lock file with our own pid that we do not hold (a restarted container) is stale', async () => {
     const target = join(dir, 'own-pid');
     await acquireDirectoryLock(target, 0).then((l) => l.release());
     await writeFile(join(target, LOCK_FILE), `${process.pid} ${hostname()}\n`);
