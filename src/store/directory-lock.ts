@@ -48,21 +48,35 @@ interface LockOwner {
   host: string;
 }
 
-/** Directories this process holds: a second open in the same process waits like another process would. */
-const heldHere = new Set<string>();
+/** Directories this process holds, with how many openers share each (see `sharedInProcess`). */
+const heldHere = new Map<string, { shared: boolean; count: number }>();
+
+export interface LockOptions {
+  /** how long to wait for another process, ms (default DEFAULT_LOCK_WAIT_MS) */
+  waitMs?: number;
+  /**
+   * Openers in this process share the lock (chDB: connections to one path in one process share
+   * one engine by design). Otherwise a second open in this process waits like another process
+   * would (PGlite: two instances on one directory corrupt it just the same).
+   */
+  sharedInProcess?: boolean;
+}
 
 /**
- * Takes the lock of `dir` (created if missing), waiting up to `waitMs` for another process to
- * release it; throws DirectoryBusyError naming the holder when the wait is over.
+ * Takes the lock of `dir` (created if missing), waiting for another process to release it;
+ * throws DirectoryBusyError naming the holder when the wait is over.
  */
-export async function acquireDirectoryLock(dir: string, waitMs: number = DEFAULT_LOCK_WAIT_MS): Promise<DirectoryLock> {
+export async function acquireDirectoryLock(dir: string, options: LockOptions = {}): Promise<DirectoryLock> {
+  const { waitMs = DEFAULT_LOCK_WAIT_MS, sharedInProcess = false } = options;
   await mkdir(dir, { recursive: true });
   const path = join(dir, LOCK_FILE);
   const started = performance.now();
   for (;;) {
-    const owner = heldHere.has(path) ? { pid: process.pid, host: hostname() } : await tryCreate(path);
-    if (!owner) return held(path);
-    if (!heldHere.has(path) && !isAlive(owner)) {
+    const mine = heldHere.get(path);
+    if (mine && sharedInProcess && mine.shared) return held(path, true);
+    const owner = mine ? { pid: process.pid, host: hostname() } : await tryCreate(path);
+    if (!owner) return held(path, sharedInProcess);
+    if (!mine && !isAlive(owner)) {
       await breakStaleLock(path, owner);
       continue;
     }
@@ -72,14 +86,18 @@ export async function acquireDirectoryLock(dir: string, waitMs: number = DEFAULT
   }
 }
 
-function held(path: string): DirectoryLock {
-  heldHere.add(path);
+function held(path: string, shared: boolean): DirectoryLock {
+  const entry = heldHere.get(path) ?? { shared, count: 0 };
+  entry.count += 1;
+  heldHere.set(path, entry);
   let released = false;
   return {
     path,
     async release() {
       if (released) return;
       released = true;
+      entry.count -= 1;
+      if (entry.count > 0) return;
       heldHere.delete(path);
       await unlink(path).catch(() => undefined);
     },

@@ -113,7 +113,7 @@ describe('one embedded Postgres directory, many processes', () => {
     // unknown field, odd spacing: the kept file must be these bytes, not a re-serialization
     const input = `{"zz_unknown": {"kept": true},   ${payloadText(700).slice(1)}\n`;
     await writeFile(join(cwd, 'resend-in.json'), input);
-    const lock = await acquireDirectoryLock(dir, 0);
+    const lock = await acquireDirectoryLock(dir, { waitMs: 0 });
     const failed = await sh(`$PM push resend-in.json --db "${dir}" --timeout 1 --save-on-failure "kept 700.json"`, { cwd });
     await lock.release();
     expect(failed.code).toBe(4);

@@ -20,7 +20,7 @@ function holder(target: string, holdMs: number): { pid: number; locked: Promise<
   const tsx = new URL('../../node_modules/tsx/dist/loader.mjs', import.meta.url).href;
   const module = new URL('../../src/store/directory-lock.ts', import.meta.url).href;
   const script = `const { acquireDirectoryLock } = await import(${JSON.stringify(module)});
-    const lock = await acquireDirectoryLock(${JSON.stringify(target)}, 0); console.log('locked');
+    const lock = await acquireDirectoryLock(${JSON.stringify(target)}, { waitMs: 0 }); console.log('locked');
     await new Promise((r) => setTimeout(r, ${holdMs})); await lock.release();`;
   const child = spawn(process.execPath, ['--import', tsx, '--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
   const locked = new Promise<void>((resolve) => child.stdout!.on('data', (d: Buffer) => d.toString().includes('locked') && resolve()));
@@ -33,7 +33,7 @@ describe('directory lock', () => {
     const other = holder(target, 1_500);
     await other.locked;
     const started = performance.now();
-    const lock = await acquireDirectoryLock(target, 20_000);
+    const lock = await acquireDirectoryLock(target, { waitMs: 20_000 });
     expect(performance.now() - started).toBeGreaterThan(500);
     expect(await readFile(join(target, LOCK_FILE), 'utf8')).toBe(`${process.pid} ${hostname()}\n`);
     await lock.release();
@@ -45,7 +45,7 @@ describe('directory lock', () => {
     const target = join(dir, 'busy');
     const other = holder(target, 10_000);
     await other.locked;
-    const error = await acquireDirectoryLock(target, 300).catch((e: unknown) => e);
+    const error = await acquireDirectoryLock(target, { waitMs: 300 }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(DirectoryBusyError);
     expect((error as DirectoryBusyError).exitCode).toBe(4);
     expect((error as Error).message).toMatch(new RegExp(`^directory ${target} is in use by process ${other.pid} \\(waited 0\\.\\d s\\)`));
@@ -60,25 +60,35 @@ describe('directory lock', () => {
     process.kill(other.pid, 'SIGKILL');
     await other.exited;
     expect(await readFile(join(target, LOCK_FILE), 'utf8')).toBe(`${other.pid} ${hostname()}\n`);
-    const lock = await acquireDirectoryLock(target, 0);
+    const lock = await acquireDirectoryLock(target, { waitMs: 0 });
     expect(await readFile(join(target, LOCK_FILE), 'utf8')).toBe(`${process.pid} ${hostname()}\n`);
     await lock.release();
   });
 
   it('a lock file with our own pid that we do not hold (a restarted container) is stale', async () => {
     const target = join(dir, 'own-pid');
-    await acquireDirectoryLock(target, 0).then((l) => l.release());
+    await acquireDirectoryLock(target, { waitMs: 0 }).then((l) => l.release());
     await writeFile(join(target, LOCK_FILE), `${process.pid} ${hostname()}\n`);
-    const lock = await acquireDirectoryLock(target, 0);
+    const lock = await acquireDirectoryLock(target, { waitMs: 0 });
     await lock.release();
   });
 
   it('within one process, a second open of the same directory waits for the first', async () => {
     const target = join(dir, 'same-process');
-    const first = await acquireDirectoryLock(target, 0);
-    await expect(acquireDirectoryLock(target, 200)).rejects.toThrow(`is in use by process ${process.pid}`);
+    const first = await acquireDirectoryLock(target, { waitMs: 0 });
+    await expect(acquireDirectoryLock(target, { waitMs: 200 })).rejects.toThrow(`is in use by process ${process.pid}`);
     setTimeout(() => void first.release(), 300);
-    const second = await acquireDirectoryLock(target, 5_000);
+    const second = await acquireDirectoryLock(target, { waitMs: 5_000 });
     await second.release();
+  });
+
+  it('chDB openers in one process share the lock; it is removed when the last one releases', async () => {
+    const target = join(dir, 'shared');
+    const first = await acquireDirectoryLock(target, { waitMs: 0, sharedInProcess: true });
+    const second = await acquireDirectoryLock(target, { waitMs: 0, sharedInProcess: true });
+    await first.release();
+    expect(existsSync(join(target, LOCK_FILE))).toBe(true);
+    await second.release();
+    expect(existsSync(join(target, LOCK_FILE))).toBe(false);
   });
 });

@@ -51,7 +51,7 @@ export async function openClickhouseClient(
     });
     return { client, spec: parsed, description: parsed.description, close: () => client.close() };
   }
-  const lock = await acquireDirectoryLock(parsed.path, options.lockWaitMs);
+  const lock = await acquireDirectoryLock(parsed.path, { waitMs: options.lockWaitMs, sharedInProcess: true });
   const client = await openLocked(parsed, lock, createClient);
   const close = async () => {
     try {

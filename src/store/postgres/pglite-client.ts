@@ -15,7 +15,7 @@ type PGliteQueryer = Pick<PGliteInstance, 'query' | 'exec'>;
  */
 export async function openPgliteClient(dir: string, description: string, lockWaitMs?: number): Promise<SqlClient> {
   const { PGlite } = await loadPglite();
-  const lock = await acquireDirectoryLock(dir, lockWaitMs);
+  const lock = await acquireDirectoryLock(dir, { waitMs: lockWaitMs });
   let db: PGliteInstance;
   try {
     db = await PGlite.create(dir);
