@@ -22,7 +22,7 @@ export function registerServe(program: Command, io: CliIO): void {
     .option('--clickhouse [spec]', 'also write every payload to ClickHouse: http(s):// URL or embedded directory' + envHint('CLICKHOUSE_URL'))
     .option('--token <token>', 'accepted bearer token; repeat for several (none = no authentication)' + envHint('PIPELINE_METRICS_TOKENS (comma-separated)'), collect)
     .option('--body-limit <size>', 'largest accepted body, e.g. 1048576, 512KiB, 4MiB (default 4MiB)' + envHint('PIPELINE_METRICS_BODY_LIMIT'))
-    .option('--store-timeout <seconds>', `answer 503 when the database takes longer per request (default ${SERVE_DEFAULTS.storeTimeoutS})`)
+    .option('--store-timeout <seconds>', `answer 503 when the database takes longer per request, 0.001-3600 (default ${SERVE_DEFAULTS.storeTimeoutS})`)
     .option('--db-pool-size <n>', `connections to a Postgres server (default ${SERVE_DEFAULTS.dbPoolSize})` + envHint('PIPELINE_METRICS_DB_POOL_SIZE'))
     .action(async (flags: ServeFlags) => {
       const config = resolveServeConfig(flags, readEnv());

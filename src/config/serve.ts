@@ -101,13 +101,18 @@ export function parseByteSize(raw: string, problems: string[]): number {
   return bytes;
 }
 
+/** Node's timers fire at once above 2^31-1 ms (about 24.8 days); a store timeout is far below. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+const MAX_STORE_TIMEOUT_S = 3_600;
+
 function parseSeconds(raw: string | undefined, fallback: number, problems: string[]): number {
   if (raw === undefined) return fallback * 1000;
   const seconds = Number(raw);
-  if (raw.trim() === '' || !Number.isFinite(seconds) || seconds <= 0) {
-    problems.push(`--store-timeout: must be a positive number of seconds, got "${raw}"`);
+  const ms = Math.round(seconds * 1000);
+  if (raw.trim() === '' || !Number.isFinite(seconds) || ms < 1 || seconds > MAX_STORE_TIMEOUT_S || ms > MAX_TIMER_MS) {
+    problems.push(`--store-timeout: must be a number of seconds from 0.001 to ${MAX_STORE_TIMEOUT_S}, got "${raw}"`);
   }
-  return Math.round(seconds * 1000);
+  return ms;
 }
 
 function parsePoolSize(raw: string | undefined, problems: string[]): number {

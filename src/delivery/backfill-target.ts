@@ -89,7 +89,7 @@ function httpTarget(targets: DeliveryTargets, doFetch: typeof fetch): BackfillTa
     },
     async write(payload, stored) {
       const url = stored === undefined ? endpoint : `${base}/pipelines/${payload.pipeline_id}/metrics`;
-      const outcome = await postPayload(payload, {
+      const outcome = await postPayload(JSON.stringify(payload), {
         url,
         token: targets.token,
         totalMs: targets.totalMs,

@@ -9,6 +9,8 @@ export interface OpenOptions {
   autoMigrate: boolean;
   /** Postgres server only: connection pool size */
   poolSize?: number;
+  /** embedded only: how long to wait for another process to release the directory, ms */
+  lockWaitMs?: number;
 }
 
 /**
@@ -23,7 +25,8 @@ export async function openPostgresSink(spec: string, options: OpenOptions = { au
 export async function openClickhouseSink(spec: string, options: OpenOptions = { autoMigrate: true }): Promise<BackfillSink> {
   const { openClickhouseStore } = await import('../store/clickhouse/index.js');
   // like Postgres: only the embedded engine migrates itself; a server is migrated with `migrate`
-  return openClickhouseStore(spec, { autoMigrate: options.autoMigrate && !/^https?:\/\//i.test(spec.trim()) });
+  const autoMigrate = options.autoMigrate && !/^https?:\/\//i.test(spec.trim());
+  return openClickhouseStore(spec, { autoMigrate, lockWaitMs: options.lockWaitMs });
 }
 
 /** `postgres://host/db` without credentials, or `embedded at DIR`. */

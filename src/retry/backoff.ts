@@ -62,7 +62,8 @@ export async function retryWithBackoff<T>(
     const result = await attempt(Math.max(0, deadline - clock.now()), n);
     if (result.done) return { value: result.value, attempts: n, exhausted: false };
     const jittered = clock.random() * Math.min(policy.maxDelayMs, policy.baseMs * 2 ** (n - 1));
-    const wait = result.retryAfterMs ?? jittered;
+    // a server's delay is honoured but never below our own backoff, so "retry now" cannot become a flood
+    const wait = result.retryAfterMs === undefined ? jittered : Math.max(result.retryAfterMs, jittered);
     if (clock.now() + wait >= deadline) return { value: result.last, attempts: n, exhausted: true };
     policy.onRetry?.({ reason: result.reason, attempt: n, waitMs: wait, remainingMs: Math.max(0, deadline - clock.now()) });
     await clock.sleep(wait);

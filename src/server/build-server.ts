@@ -1,6 +1,8 @@
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import type { BackfillSink } from '../store/stored-state.js';
 import { createTokenCheck } from './auth.js';
+import { answerClientError } from './client-errors.js';
+import { registerContentEncoding } from './content-encoding.js';
 import { replyForError } from './error-replies.js';
 import { registerJsonBodyParser } from './json-body.js';
 import { formatLogLine, outcomeForStatus, type LogWriter } from './request-log.js';
@@ -31,11 +33,15 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
   const app = Fastify({
     logger: false,
     bodyLimit: deps.bodyLimit,
-    return503OnClosing: true,
+    // closing is answered 503 by our own hook below, so that answer is logged like any other
+    return503OnClosing: false,
     forceCloseConnections: 'idle',
     requestTimeout: 30_000,
+    clientErrorHandler: answerClientError,
   });
   const notes = new WeakMap<FastifyRequest, RequestNotes>();
+  answerWhileClosing(app, notes);
+  registerContentEncoding(app);
   registerJsonBodyParser(app);
   const routeDeps = {
     sinks: deps.sinks,
@@ -60,6 +66,23 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
     await Promise.allSettled(deps.sinks.map((sink) => sink.close()));
   });
   return app;
+}
+
+/** After close() began: every further request (a kept-alive connection) gets 503 and Connection: close. */
+function answerWhileClosing(app: FastifyInstance, notes: WeakMap<FastifyRequest, RequestNotes>): void {
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
+  app.addHook('onRequest', async (request, reply) => {
+    if (!closing) return;
+    notes.set(request, { outcome: 'shutting_down' });
+    await reply
+      .code(503)
+      .header('connection', 'close')
+      .header('retry-after', '1')
+      .send({ errors: ['(server): shutting down; retry shortly'] });
+  });
 }
 
 function addRequestLog(app: FastifyInstance, write: LogWriter, notes: WeakMap<FastifyRequest, RequestNotes>): void {

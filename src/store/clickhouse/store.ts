@@ -35,6 +35,8 @@ export interface OpenClickhouseStoreOptions {
   readOnly?: boolean;
   /** batching of concurrent saves (default: {@link DEFAULT_BATCHING}) */
   batching?: GroupWriterOptions;
+  /** embedded only: how long to wait for another process to release the directory, ms */
+  lockWaitMs?: number;
 }
 
 /**
@@ -54,8 +56,11 @@ export const DEFAULT_BATCHING: GroupWriterOptions = { maxRows: 20_000, lingerMs:
  * therefore read the tables without FINAL. Saves of one store are written by one group writer,
  * so concurrent saves of the same pipeline in one process give one `created`.
  */
-export async function openClickhouseStore(spec: string, options: OpenClickhouseStoreOptions = {}): Promise<ClickhouseStore> {
-  const handle = await openClickhouseClient(spec);
+export async function openClickhouseStore(
+  spec: string,
+  options: OpenClickhouseStoreOptions = {},
+): Promise<ClickhouseStore> {
+  const handle = await openClickhouseClient(spec, { lockWaitMs: options.lockWaitMs });
   try {
     if (options.readOnly && handle.spec.kind === 'embedded') await openReadOnly(handle, options.autoMigrate ?? false);
     else if (options.autoMigrate) await migrateClickhouse(handle);
