@@ -20,7 +20,11 @@ export async function openPostgresSink(spec: string, options: OpenOptions = { au
   return openPostgresStore(spec, options);
 }
 
-export async function openClickhouseSink(spec: string, options: OpenOptions = { autoMigrate: true }): Promise<PayloadSink> {
+/** The ClickHouse store: a PayloadSink that also runs analytics queries (serve's /graphql). */
+export async function openClickhouseSink(
+  spec: string,
+  options: OpenOptions = { autoMigrate: true },
+): Promise<import('../store/clickhouse/index.js').ClickhouseStore> {
   const { openClickhouseStore } = await import('../store/clickhouse/index.js');
   // like Postgres: only the embedded engine migrates itself; a server is migrated with `migrate`
   return openClickhouseStore(spec, { autoMigrate: options.autoMigrate && !/^https?:\/\//i.test(spec.trim()) });

@@ -3,7 +3,8 @@ import type { PayloadSink, SaveOutcome } from '../types.js';
 import { openClickhouseClient, type ClickhouseHandle } from './client.js';
 import { wrapClickhouseError } from './errors.js';
 import { migrateClickhouse } from './migrate.js';
-import { runQuery, type QueryResult, type RunnableQuery } from './query.js';
+import { findProject, type StoredProject } from './projects.js';
+import { runQuery, type QueryGuard, type QueryResult, type RunnableQuery } from './query.js';
 import { payloadRows, type Row } from './rows.js';
 
 export const BUILDS_TABLE = 'ci_finished_builds';
@@ -13,8 +14,10 @@ export const SECTIONS_TABLE = 'ci_finished_build_sections';
 export interface ClickhouseStore extends PayloadSink {
   /** the store, for messages (no secrets) */
   readonly description: string;
-  /** runs a compiled analytics query (see src/analytics) */
-  runQuery(query: RunnableQuery): Promise<QueryResult>;
+  /** runs a compiled analytics query (see src/analytics), bounded by `guard` when given */
+  runQuery(query: RunnableQuery, guard?: QueryGuard): Promise<QueryResult>;
+  /** the project stored under a full path or numeric id, undefined when no pipeline of it is stored */
+  findProject(pathOrId: string | number): Promise<StoredProject | undefined>;
 }
 
 export interface OpenClickhouseStoreOptions {
@@ -50,7 +53,8 @@ export async function openClickhouseStore(
     description: handle.description,
     save: (payload) => serialized(inFlight, payload.pipeline_id, () => savePayload(handle, payload)),
     ping: () => ping(handle),
-    runQuery: (query) => runQuery(handle, query),
+    runQuery: (query, guard) => runQuery(handle, query, guard),
+    findProject: (pathOrId) => findProject(handle, pathOrId),
     close: () => handle.close(),
   };
 }
