@@ -1,7 +1,8 @@
 import { parseJsonOrYaml } from '../config/json-or-yaml.js';
 import { compileQuery } from '../analytics/compile.js';
 import type { QueryContext } from '../analytics/context.js';
-import { ValidationError } from '../errors.js';
+import { UsageError, ValidationError } from '../errors.js';
+import { runRemoteQuery, unknownProject, type GraphqlSender } from './query-remote.js';
 
 /** A result cell: numbers, strings (64-bit integers beyond 2^53, times as ISO UTC), booleans, null. */
 export type QueryCell = string | number | boolean | null;
@@ -13,6 +14,8 @@ export interface QueryRunner {
     rows: QueryCell[][];
     errors: string[];
   }>;
+  /** a project by full path (for `--project group/app`); undefined when none of its pipelines is stored */
+  findProject(pathOrId: string | number): Promise<{ id: number } | undefined>;
   close(): Promise<void>;
 }
 
@@ -29,10 +32,16 @@ export interface QueryCommandOptions {
   sqlOnly: boolean;
   /** ClickHouse spec: http(s):// URL or embedded directory */
   clickhouse: string;
+  /** `--project` as given: a full path, or digits (then also `context.projectId`) */
+  project?: string;
+  /** run through a server's /graphql (`deps.sendGraphql`) instead of ClickHouse */
+  remote?: boolean;
 }
 
 export interface QueryCommandDeps {
   openRunner(spec: string): Promise<QueryRunner>;
+  /** `--url`: sends the GraphQL document to the server */
+  sendGraphql?: GraphqlSender;
 }
 
 export type QueryCommandResult =
@@ -45,16 +54,33 @@ export type QueryCommandResult =
  */
 export async function runQuery(options: QueryCommandOptions, deps: QueryCommandDeps): Promise<QueryCommandResult> {
   const input = withLimit(await parseQueryText(options.text, options.source), options.limit);
-  const compiled = compileQuery(input, options.context);
-  const params = { ...compiled.params } as Record<string, unknown>;
-  if (options.sqlOnly) return { kind: 'sql', sql: compiled.sql, params };
+  const byPath = options.project !== undefined && options.context.projectId === undefined;
+  if (options.remote && !options.sqlOnly) {
+    if (!deps.sendGraphql) throw new UsageError('--url: no GraphQL client configured');
+    return { kind: 'rows', ...(await runRemoteQuery(input, options.context, options.project, deps.sendGraphql)) };
+  }
+  if (options.sqlOnly && byPath) throw new UsageError('--sql: needs --project as a numeric id (a path is looked up in the database)');
+  if (options.sqlOnly) {
+    const compiled = compileQuery(input, options.context);
+    return { kind: 'sql', sql: compiled.sql, params: { ...compiled.params } as Record<string, unknown> };
+  }
+  // validate before opening anything, so a bad file fails fast without an engine
+  compileQuery(input, options.context);
   const runner = await deps.openRunner(options.clickhouse);
   try {
-    const result = await runner.runQuery({ sql: compiled.sql, params });
+    const context = byPath ? { ...options.context, projectId: await projectIdOf(runner, options.project!) } : options.context;
+    const compiled = compileQuery(input, context);
+    const result = await runner.runQuery({ sql: compiled.sql, params: { ...compiled.params } as Record<string, unknown> });
     return { kind: 'rows', columns: result.columns, rows: result.rows, errors: result.errors };
   } finally {
     await runner.close();
   }
+}
+
+async function projectIdOf(runner: QueryRunner, path: string): Promise<number> {
+  const project = await runner.findProject(path);
+  if (!project) throw unknownProject(path);
+  return project.id;
 }
 
 /** JSON or YAML (YAML is a superset of JSON) → plain data. Duplicate keys are errors. */
