@@ -10,7 +10,8 @@ export interface ServeProcess {
   url: string;
   dir: string;
   stderr(): string;
-  stop(): Promise<void>;
+  /** SIGTERM, wait for the exit; the data directory is removed unless `keepData` */
+  stop(options?: { keepData?: boolean }): Promise<void>;
 }
 
 export async function startServe(args: string[], env: Record<string, string> = {}): Promise<ServeProcess> {
@@ -28,10 +29,10 @@ export async function startServe(args: string[], env: Record<string, string> = {
     url: `http://127.0.0.1:${port}`,
     dir,
     stderr: () => stderr,
-    async stop() {
+    async stop(options) {
       child.kill('SIGTERM');
       await exited;
-      rmSync(dir, { recursive: true, force: true });
+      if (!options?.keepData) rmSync(dir, { recursive: true, force: true });
     },
   };
 }
