@@ -35,11 +35,12 @@ export function costLimitRule(maxCost: number) {
   };
 }
 
+/** Refuses a query text above the limit before it is parsed (HTTP 400, as mercurius's own validation errors). */
 export function checkDocumentSize(source: string): void {
   if (source.length > DOCUMENT_LIMITS.maxDocumentChars) {
-    throw new GraphQLError(`query is too large: ${source.length} characters; at most ${DOCUMENT_LIMITS.maxDocumentChars} are allowed`, {
-      extensions: { code: 'TOO_LARGE' },
-    });
+    const message = `query is too large: ${source.length} characters; at most ${DOCUMENT_LIMITS.maxDocumentChars} are allowed`;
+    // mercurius answers a hook's error with the status of its originalError
+    throw new GraphQLError(message, { extensions: { code: 'TOO_LARGE' }, originalError: Object.assign(new Error(message), { statusCode: 400 }) });
   }
 }
 
