@@ -53,6 +53,7 @@ export async function runQuery(handle: ClickhouseHandle, query: RunnableQuery, g
     });
     body = await result.json<unknown[]>();
   } catch (error) {
+    if (handle.spec.kind === 'embedded') await drainEmbeddedSession(handle);
     throw wrapClickhouseError(error, 'running the query', handle.description);
   }
   const meta = body.meta ?? [];
@@ -90,6 +91,19 @@ function guardSettings(guard: QueryGuard): Record<string, string> {
 function withSettingsClause(sql: string, guard: QueryGuard): string {
   const settings = Object.entries({ ...READ_ONLY, ...guardSettings(guard) }).map(([k, v]) => (/^\d+$/.test(v) ? `${k} = ${v}` : `${k} = '${v}'`));
   return `${sql}\nSETTINGS ${settings.join(', ')}`;
+}
+
+/**
+ * chDB 3.4 prepends the output a failed query had started (e.g. its empty JSON frame after
+ * TIMEOUT_EXCEEDED or TOO_MANY_ROWS) to the next result of the session, which then fails to
+ * parse. One throwaway query takes that leftover, so the next caller gets a clean answer.
+ */
+async function drainEmbeddedSession(handle: ClickhouseHandle): Promise<void> {
+  try {
+    await (await handle.client.query({ query: 'SELECT 1', format: 'JSONCompact' })).text();
+  } catch {
+    // nothing to drain, or the session is gone: the caller reports the original error
+  }
 }
 
 const BIG_INT_TYPE = /^(Nullable\()?(LowCardinality\()?U?Int(64|128|256)\b/;

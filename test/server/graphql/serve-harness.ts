@@ -14,8 +14,8 @@ export interface ServeProcess {
   stop(options?: { keepData?: boolean }): Promise<void>;
 }
 
-export async function startServe(args: string[], env: Record<string, string> = {}): Promise<ServeProcess> {
-  const dir = mkdtempSync(join(tmpdir(), 'pm-graphql-'));
+/** `dir`: an existing data directory (its `clickhouse` and `postgres` subdirectories), else a new one. */
+export async function startServe(args: string[], env: Record<string, string> = {}, dir = newDataDir()): Promise<ServeProcess> {
   const child: ChildProcess = startCli(
     ['serve', '--port', '0', '--host', '127.0.0.1', '--db', join(dir, 'postgres'), '--clickhouse', join(dir, 'clickhouse'), ...args],
     { env },
@@ -35,6 +35,10 @@ export async function startServe(args: string[], env: Record<string, string> = {
       if (!options?.keepData) rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+export function newDataDir(): string {
+  return mkdtempSync(join(tmpdir(), 'pm-graphql-'));
 }
 
 /** Stores payloads through the service, as `push --url` does; each must be newly stored. */
