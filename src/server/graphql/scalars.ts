@@ -14,7 +14,7 @@ export const TimeScalar = new GraphQLScalarType<Date, string>({
 
 function parseTime(value: unknown): Date {
   const text = typeof value === 'string' ? value.trim().replace(/ UTC$/, 'Z') : undefined;
-  const date = text === undefined ? undefined : parseIsoTime(text.replace(/(\d)Z$/, '$1Z'));
+  const date = text === undefined ? undefined : parseIsoTime(text);
   if (!date) {
     const shown = typeof value === 'string' ? JSON.stringify(value.slice(0, 64)) : typeof value;
     throw new GraphQLError(`Time: expected ISO 8601 such as 2024-05-01T12:00:00Z (years 1900-2299), got ${shown}`);
@@ -60,7 +60,8 @@ function literalValue(node: ValueNode): unknown {
       return null;
     case Kind.LIST:
       return node.values.map(literalValue);
-    default:
-      throw new GraphQLError('AnalyticsValue: expected a string, number, boolean or a list of them');
+    case Kind.OBJECT:
+    case Kind.VARIABLE:
+      throw new GraphQLError('AnalyticsValue: expected a string, number, boolean or a list of them (inline, not an object or a variable)');
   }
 }
