@@ -44,7 +44,10 @@ async function main(): Promise<void> {
     const range = defaultRange(now);
     const runner = { runQuery: store.runQuery, findProject: store.findProject, close: async () => undefined };
     const viaQuery = async () => {
-      const result = await runQueryCommand({ text, source: 'seed', context: { ...range, projectId: 42 }, sqlOnly: false, clickhouse: dir }, { openRunner: async () => runner });
+      const result = await runQueryCommand(
+        { text, source: 'seed', context: { ...range, projectId: 42 }, sqlOnly: false, clickhouse: dir },
+        { openRunner: async () => runner },
+      );
       return result.kind === 'rows' ? result.rows : [];
     };
 
@@ -52,7 +55,12 @@ async function main(): Promise<void> {
       sinks: [store],
       tokens: [],
       bodyLimit: 1024 * 1024,
-      graphql: graphqlPlugin({ source: store, authenticate: createReadAuth([], true), guards: { budgetSeconds: 30, limits: resolveLimits() }, now: () => now }),
+      graphql: graphqlPlugin({
+        source: store,
+        authenticate: createReadAuth([], true),
+        guards: { budgetSeconds: 30, limits: resolveLimits() },
+        now: () => now,
+      }),
     });
     await app.listen({ port: 0, host: '127.0.0.1' });
     const address = app.server.address() as { port: number };
@@ -60,7 +68,8 @@ async function main(): Promise<void> {
     const { parseQueryText } = await import('../src/commands/query.js');
     const input = await parseQueryText(text, 'seed');
     const viaGraphql = async () =>
-      (await client.request<{ project: { pipelineAnalytics: { values: unknown[][] } } }>(DOCUMENT, { query: input })).project.pipelineAnalytics.values;
+      (await client.request<{ project: { pipelineAnalytics: { values: unknown[][] } } }>(DOCUMENT, { query: input })).project
+        .pipelineAnalytics.values;
 
     const [a, b] = [await viaQuery(), await viaGraphql()]; // warm-up; the two must agree
     // quantile(0.95) samples (ClickHouse's reservoir, multi-threaded): compare every other column
@@ -70,7 +79,16 @@ async function main(): Promise<void> {
     const queryMs: number[] = [];
     const graphqlMs: number[] = [];
     for (let i = 0; i < RUNS; i++) {
-      const order = i % 2 === 0 ? ([[viaQuery, queryMs], [viaGraphql, graphqlMs]] as const) : ([[viaGraphql, graphqlMs], [viaQuery, queryMs]] as const);
+      const order =
+        i % 2 === 0
+          ? ([
+              [viaQuery, queryMs],
+              [viaGraphql, graphqlMs],
+            ] as const)
+          : ([
+              [viaGraphql, graphqlMs],
+              [viaQuery, queryMs],
+            ] as const);
       for (const [run, times] of order) {
         t = performance.now();
         await run();

@@ -32,7 +32,11 @@ const MAX_PERIODS = 1_000;
 
 export function compilePipelineStats(context: QueryContext, period?: PipelinePeriod): CompiledQuery {
   const parsed = QueryContextSchema.safeParse(context);
-  if (!parsed.success) throw new ValidationError('context', parsed.error.issues.map((i) => `context.${i.path.join('.')}: ${i.message}`));
+  if (!parsed.success)
+    throw new ValidationError(
+      'context',
+      parsed.error.issues.map((i) => `context.${i.path.join('.')}: ${i.message}`),
+    );
   const col = (name: string) => ast.column(FP, name);
   const status = (values: readonly string[]) => ast.binary(col('status'), 'IN', ast.param('Array(String)', values));
   const duration = col('duration');
@@ -57,7 +61,11 @@ export function compilePipelineStats(context: QueryContext, period?: PipelinePer
     }),
   );
   const names = [...(bucket ? ['period'] : []), 'total', 'success', 'failed', 'other', 'mean', ...QUANTILES.map(([a]) => a)];
-  return { sql, params, columns: names.map((name) => ({ name, kind: name === 'period' ? 'dimension' : 'metric', type: name === 'period' ? 'time' : 'number' })) };
+  return {
+    sql,
+    params,
+    columns: names.map((name) => ({ name, kind: name === 'period' ? 'dimension' : 'metric', type: name === 'period' ? 'time' : 'number' })),
+  };
 }
 
 function contextWhere(context: QueryContext): ExprNode[] {

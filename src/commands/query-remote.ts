@@ -8,24 +8,37 @@ import type { QueryCell } from './query.js';
  * is asked (path or numeric id), else the server-wide one.
  */
 export const PROJECT_QUERY_DOCUMENT = /* GraphQL */ `
-query pipelineMetricsQuery($fullPath: ID!, $fromTime: Time, $toTime: Time, $source: CiPipelineSources, $ref: String, $query: AnalyticsQueryInput!) {
-  project(fullPath: $fullPath) {
+  query pipelineMetricsQuery(
+    $fullPath: ID!
+    $fromTime: Time
+    $toTime: Time
+    $source: CiPipelineSources
+    $ref: String
+    $query: AnalyticsQueryInput!
+  ) {
+    project(fullPath: $fullPath) {
+      pipelineAnalytics(fromTime: $fromTime, toTime: $toTime, source: $source, ref: $ref, query: $query) {
+        columns {
+          name
+        }
+        values
+        errors
+      }
+    }
+  }
+`;
+
+export const ALL_PROJECTS_DOCUMENT = /* GraphQL */ `
+  query pipelineMetricsQuery($fromTime: Time, $toTime: Time, $source: CiPipelineSources, $ref: String, $query: AnalyticsQueryInput!) {
     pipelineAnalytics(fromTime: $fromTime, toTime: $toTime, source: $source, ref: $ref, query: $query) {
-      columns { name }
+      columns {
+        name
+      }
       values
       errors
     }
   }
-}`;
-
-export const ALL_PROJECTS_DOCUMENT = /* GraphQL */ `
-query pipelineMetricsQuery($fromTime: Time, $toTime: Time, $source: CiPipelineSources, $ref: String, $query: AnalyticsQueryInput!) {
-  pipelineAnalytics(fromTime: $fromTime, toTime: $toTime, source: $source, ref: $ref, query: $query) {
-    columns { name }
-    values
-    errors
-  }
-}`;
+`;
 
 interface AnalyticsAnswer {
   columns: { name: string }[];

@@ -50,11 +50,14 @@ function toCliError(error: unknown, endpoint: GraphqlEndpoint): Error {
   const messages = errors.map((e) => e.message ?? '').filter(Boolean);
   const detail = messages.length ? messages.join('\n  ') : `HTTP ${status}`;
   if (status === 401) {
-    return new UpstreamError(`metrics server (${where}) refused the token (HTTP 401): ${detail}. Pass a read token with --token or PIPELINE_METRICS_TOKEN.`, {
-      cause: error,
-      status,
-      exitCode: EXIT.rejected,
-    });
+    return new UpstreamError(
+      `metrics server (${where}) refused the token (HTTP 401): ${detail}. Pass a read token with --token or PIPELINE_METRICS_TOKEN.`,
+      {
+        cause: error,
+        status,
+        exitCode: EXIT.rejected,
+      },
+    );
   }
   const unavailable = status >= 500 || errors.some((e) => e.extensions?.code === 'UNAVAILABLE');
   return new UpstreamError(`metrics server (${where}) answered with an error: ${detail}`, {

@@ -26,7 +26,19 @@ describe('compilePipelineStats (GitLab pipelineAnalytics aggregate / timeSeries)
       project_id: 42,
       source: 'push',
     });
-    expect(compiled.columns.map((c) => c.name)).toEqual(['period', 'total', 'success', 'failed', 'other', 'mean', 'p50', 'p75', 'p90', 'p95', 'p99']);
+    expect(compiled.columns.map((c) => c.name)).toEqual([
+      'period',
+      'total',
+      'success',
+      'failed',
+      'other',
+      'mean',
+      'p50',
+      'p75',
+      'p90',
+      'p95',
+      'p99',
+    ]);
   });
 
   it('the aggregate has no period and no GROUP BY; a hostile ref stays a parameter', () => {

@@ -9,11 +9,30 @@ import { formatDateTime64 } from '../../src/analytics/index.js';
 
 const PER_PIPELINE = 20;
 const NAMES = [
-  ['job-compile', 'build'], ['job-docker', 'build'], ['assets', 'build'], ['deps', 'build'],
-  ['job-lint', 'test'], ['job-unit', 'test'], ['job-unit-2', 'test'], ['rubocop', 'test'], ['eslint', 'test'], ['typecheck', 'test'],
-  ['job-e2e-chrome', 'e2e'], ['job-e2e-firefox', 'e2e'], ['job-e2e-api', 'e2e'], ['smoke', 'e2e'],
-  ['job-package', 'package'], ['sbom', 'package'], ['container-scan', 'security'], ['job-sast', 'security'], ['secret-detection', 'security'], ['dependency-scan', 'security'],
-  ['job-deploy-staging', 'deploy'], ['job-deploy-review', 'deploy'], ['pages', 'deploy'], ['cleanup', 'deploy'],
+  ['job-compile', 'build'],
+  ['job-docker', 'build'],
+  ['assets', 'build'],
+  ['deps', 'build'],
+  ['job-lint', 'test'],
+  ['job-unit', 'test'],
+  ['job-unit-2', 'test'],
+  ['rubocop', 'test'],
+  ['eslint', 'test'],
+  ['typecheck', 'test'],
+  ['job-e2e-chrome', 'e2e'],
+  ['job-e2e-firefox', 'e2e'],
+  ['job-e2e-api', 'e2e'],
+  ['smoke', 'e2e'],
+  ['job-package', 'package'],
+  ['sbom', 'package'],
+  ['container-scan', 'security'],
+  ['job-sast', 'security'],
+  ['secret-detection', 'security'],
+  ['dependency-scan', 'security'],
+  ['job-deploy-staging', 'deploy'],
+  ['job-deploy-review', 'deploy'],
+  ['pages', 'deploy'],
+  ['cleanup', 'deploy'],
 ] as const;
 
 export async function generateBuilds(handle: ClickhouseHandle, builds: number, now: Date): Promise<void> {

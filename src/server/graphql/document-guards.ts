@@ -25,9 +25,12 @@ export function costLimitRule(maxCost: number) {
         if (cost > maxCost && !reported) {
           reported = true;
           context.reportError(
-            new GraphQLError(`query is too complex: cost above ${maxCost} (1 per field, ${ANALYTICS_FIELD_COST} per analytics field); split it into several requests`, {
-              extensions: { code: 'TOO_COMPLEX' },
-            }),
+            new GraphQLError(
+              `query is too complex: cost above ${maxCost} (1 per field, ${ANALYTICS_FIELD_COST} per analytics field); split it into several requests`,
+              {
+                extensions: { code: 'TOO_COMPLEX' },
+              },
+            ),
           );
         }
       },
@@ -40,7 +43,10 @@ export function checkDocumentSize(source: string): void {
   if (source.length > DOCUMENT_LIMITS.maxDocumentChars) {
     const message = `query is too large: ${source.length} characters; at most ${DOCUMENT_LIMITS.maxDocumentChars} are allowed`;
     // mercurius answers a hook's error with the status of its originalError
-    throw new GraphQLError(message, { extensions: { code: 'TOO_LARGE' }, originalError: Object.assign(new Error(message), { statusCode: 400 }) });
+    throw new GraphQLError(message, {
+      extensions: { code: 'TOO_LARGE' },
+      originalError: Object.assign(new Error(message), { statusCode: 400 }),
+    });
   }
 }
 

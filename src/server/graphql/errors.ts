@@ -29,7 +29,10 @@ export function toGraphqlError(error: unknown, signal: AbortSignal, budgetSecond
   if (error instanceof ValidationError) return graphqlError(error.message, 'INVALID_QUERY', { issues: error.issues });
   if (error instanceof ClickhouseServerError) {
     if (error.type === 'TIMEOUT_EXCEEDED' || error.code === '159') {
-      return graphqlError(`query cancelled: it ran longer than the ${budgetSeconds} s budget; narrow the time range or the query`, 'TIMEOUT');
+      return graphqlError(
+        `query cancelled: it ran longer than the ${budgetSeconds} s budget; narrow the time range or the query`,
+        'TIMEOUT',
+      );
     }
     return graphqlError(error.message, 'QUERY_REFUSED');
   }

@@ -102,7 +102,9 @@ function compareValues(a: SortValue, b: SortValue): number {
 
 function checkSize(name: string, value: number | null | undefined): void {
   if (value != null && (value < 0 || value > MAX_PAGE_SIZE)) {
-    throw graphqlError(`${name}: must be from 0 to ${MAX_PAGE_SIZE}`, 'INVALID_QUERY', { issues: [`${name}: must be from 0 to ${MAX_PAGE_SIZE}`] });
+    throw graphqlError(`${name}: must be from 0 to ${MAX_PAGE_SIZE}`, 'INVALID_QUERY', {
+      issues: [`${name}: must be from 0 to ${MAX_PAGE_SIZE}`],
+    });
   }
 }
 
@@ -114,8 +116,11 @@ function decodeCursor(cursor: string, name: string): Key {
   try {
     const key: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
     if (
-      Array.isArray(key) && key.length === 3 && ['string', 'number'].includes(typeof key[0]) !== (key[0] === null) &&
-      typeof key[1] === 'string' && typeof key[2] === 'string'
+      Array.isArray(key) &&
+      key.length === 3 &&
+      ['string', 'number'].includes(typeof key[0]) !== (key[0] === null) &&
+      typeof key[1] === 'string' &&
+      typeof key[2] === 'string'
     ) {
       return key as unknown as Key;
     }

@@ -33,7 +33,14 @@ export function graphqlPlugin(deps: GraphqlDeps): FastifyPluginAsync {
       await reply
         .code(401)
         .header('www-authenticate', 'Bearer')
-        .send({ errors: [{ message: '(authorization): missing or invalid read token (/graphql accepts only --read-token tokens)', extensions: { code: 'UNAUTHENTICATED' } }] });
+        .send({
+          errors: [
+            {
+              message: '(authorization): missing or invalid read token (/graphql accepts only --read-token tokens)',
+              extensions: { code: 'UNAUTHENTICATED' },
+            },
+          ],
+        });
     });
     await app.register(mercurius, {
       schema: SCHEMA_SDL,

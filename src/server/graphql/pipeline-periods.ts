@@ -15,7 +15,11 @@ export interface PeriodStats {
 const DURATIONS: readonly DurationKey[] = ['mean', 'p50', 'p75', 'p90', 'p95', 'p99'];
 
 /** GitLab's aggregate (no period) or time series over ci_finished_pipelines. */
-export async function loadPeriods(scope: QueryContext, period: PipelinePeriod | undefined, context: GraphqlContext): Promise<PeriodStats[]> {
+export async function loadPeriods(
+  scope: QueryContext,
+  period: PipelinePeriod | undefined,
+  context: GraphqlContext,
+): Promise<PeriodStats[]> {
   const compiled = compilePipelineStats(scope, period);
   const result = await context.source.runQuery({ sql: compiled.sql, params: compiled.params }, queryGuard(context));
   const at = (name: string) => result.columns.indexOf(name);

@@ -54,7 +54,9 @@ interface JobArgs extends WindowArgs, PageArgs {
 
 async function jobAnalytics(project: StoredProject, args: JobArgs, context: GraphqlContext, info: GraphQLResolveInfo) {
   if (args.nameSearch != null && args.nameSearch.length > MAX_NAME_SEARCH) {
-    throw graphqlError(`nameSearch: must be at most ${MAX_NAME_SEARCH} characters`, 'INVALID_QUERY', { issues: [`nameSearch: must be at most ${MAX_NAME_SEARCH} characters`] });
+    throw graphqlError(`nameSearch: must be at most ${MAX_NAME_SEARCH} characters`, 'INVALID_QUERY', {
+      issues: [`nameSearch: must be at most ${MAX_NAME_SEARCH} characters`],
+    });
   }
   const sort = args.sort ?? DEFAULT_SORT;
   const withStage = selectsField(info, 'stageName') || sort.startsWith('STAGE_NAME');
@@ -77,7 +79,10 @@ export const resolvers = {
     project: guarded((_: unknown, args: { fullPath: string }, context) => findReadableProject(args.fullPath, context)),
     pipelineAnalytics: guarded((_: unknown, args: WindowArgs & { query?: unknown }, context) => {
       if (context.access.projectPatterns) {
-        throw graphqlError('pipelineAnalytics without a project needs a read token not limited to project paths; use project(fullPath:)', 'FORBIDDEN');
+        throw graphqlError(
+          'pipelineAnalytics without a project needs a read token not limited to project paths; use project(fullPath:)',
+          'FORBIDDEN',
+        );
       }
       return analytics(args, undefined, context);
     }),
@@ -85,7 +90,9 @@ export const resolvers = {
   Project: {
     id: (project: StoredProject) => `gid://gitlab/Project/${project.id}`,
     fullPath: (project: StoredProject) => project.fullPath,
-    pipelineAnalytics: guarded((project: StoredProject, args: WindowArgs & { query?: unknown }, context) => analytics(args, project, context)),
+    pipelineAnalytics: guarded((project: StoredProject, args: WindowArgs & { query?: unknown }, context) =>
+      analytics(args, project, context),
+    ),
     jobAnalytics: guarded(jobAnalytics),
   },
   PipelineAnalytics: {

@@ -16,9 +16,13 @@ export interface SeedResult {
  */
 export async function runSeedQuery(query: unknown, scope: QueryContext, context: GraphqlContext): Promise<SeedResult> {
   if (query == null) {
-    throw graphqlError('query: required for columns, values and errors: pass pipelineAnalytics(query: { metrics: [{ function: "count" }] })', 'INVALID_QUERY', {
-      issues: ['query: required'],
-    });
+    throw graphqlError(
+      'query: required for columns, values and errors: pass pipelineAnalytics(query: { metrics: [{ function: "count" }] })',
+      'INVALID_QUERY',
+      {
+        issues: ['query: required'],
+      },
+    );
   }
   const compiled = compileQuery(plainInput(query), scope, context.guards.limits);
   const result = await context.source.runQuery({ sql: compiled.sql, params: compiled.params }, queryGuard(context));

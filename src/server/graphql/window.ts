@@ -26,7 +26,9 @@ export function windowContext(args: WindowArgs, project: StoredProject | undefin
   const days = (toTime.getTime() - fromTime.getTime()) / DAY_MS;
   const max = context.guards.limits.maxRangeDays;
   if (days <= 0) {
-    throw new ValidationError('query', [`toTime: toTime (${toTime.toISOString()}) must be after fromTime (${fromTime.toISOString()}); toTime is exclusive`]);
+    throw new ValidationError('query', [
+      `toTime: toTime (${toTime.toISOString()}) must be after fromTime (${fromTime.toISOString()}); toTime is exclusive`,
+    ]);
   }
   if (days > max) throw new ValidationError('query', [`toTime: time range is ${Math.ceil(days)} days; at most ${max} are allowed`]);
   return {

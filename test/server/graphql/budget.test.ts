@@ -16,10 +16,14 @@ let serve: ServeProcess;
 
 beforeAll(async () => {
   const dir = newDataDir();
-  const fill = spawnSync(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'test/server/graphql/fill-builds.ts'), join(dir, 'clickhouse'), String(BUILDS)], {
-    cwd: REPO_ROOT,
-    encoding: 'utf8',
-  });
+  const fill = spawnSync(
+    process.execPath,
+    ['--import', 'tsx', join(REPO_ROOT, 'test/server/graphql/fill-builds.ts'), join(dir, 'clickhouse'), String(BUILDS)],
+    {
+      cwd: REPO_ROOT,
+      encoding: 'utf8',
+    },
+  );
   if (fill.status !== 0) throw new Error(`fill-builds failed: ${fill.stderr}`);
   serve = await startServe(['--query-timeout', '1'], {}, dir);
 }, 300_000);
@@ -33,7 +37,11 @@ describe('budget', () => {
     // one group per build id, every quantile: far more than a second of work on 2 M builds
     const slow = {
       dimensions: [{ column: 'id' }],
-      metrics: ['0.1', '0.2', '0.3', '0.4', '0.5', '0.6', '0.7', '0.8', '0.9'].map((p) => ({ function: `quantile(${p})`, column: 'duration', as: `q${p.slice(2)}` })),
+      metrics: ['0.1', '0.2', '0.3', '0.4', '0.5', '0.6', '0.7', '0.8', '0.9'].map((p) => ({
+        function: `quantile(${p})`,
+        column: 'duration',
+        as: `q${p.slice(2)}`,
+      })),
       orderBy: [{ column: 'q5', desc: true }],
       limit: 10,
     };
@@ -64,10 +72,19 @@ describe('without ClickHouse', () => {
     child.stdout!.resume();
     try {
       const [, port] = await waitForOutput(child.stderr!, /listening on http:\/\/127\.0\.0\.1:(\d+)/, 120_000);
-      const response = await fetch(`http://127.0.0.1:${port}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":"{ __typename }"}' });
+      const response = await fetch(`http://127.0.0.1:${port}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{"query":"{ __typename }"}',
+      });
       expect(response.status).toBe(404);
       expect(await response.json()).toEqual({
-        errors: [{ message: expect.stringMatching(/^\/graphql needs a ClickHouse store: start serve with --clickhouse/) as unknown, extensions: { code: 'UNAVAILABLE' } }],
+        errors: [
+          {
+            message: expect.stringMatching(/^\/graphql needs a ClickHouse store: start serve with --clickhouse/) as unknown,
+            extensions: { code: 'UNAVAILABLE' },
+          },
+        ],
       });
     } finally {
       child.kill('SIGTERM');

@@ -83,7 +83,14 @@ describe('jobAnalytics', () => {
     // unit: 2 success, 1 failed → 66.666… → 66.67 (GitLab's 2-decimal rounding); canceled not in the divisor
     expect(nodes.find((n) => n.name === 'unit')!.statistics.successRate).toBe(66.67);
     // one build: every percentile is its duration
-    expect(nodes.find((n) => n.name === 'e2e-chrome')!.statistics.durationStatistics).toEqual({ mean: 100, p50: 100, p75: 100, p90: 100, p95: 100, p99: 100 });
+    expect(nodes.find((n) => n.name === 'e2e-chrome')!.statistics.durationStatistics).toEqual({
+      mean: 100,
+      p50: 100,
+      p75: 100,
+      p90: 100,
+      p95: 100,
+      p99: 100,
+    });
   });
 
   it('groups by name only when stageName is not selected', async () => {
@@ -98,7 +105,12 @@ describe('jobAnalytics', () => {
     const byRef = await jobAnalytics('ref: "feature/x"');
     expect(byRef.nodes.map((n) => n.name)).toEqual(['compile', 'e2e-chrome', 'lint', 'unit']);
     const bySource = await jobAnalytics('source: SCHEDULE');
-    expect(bySource.nodes.map((n) => [n.name, n.statistics.count])).toEqual([['compile', '1'], ['deploy', '1'], ['lint', '1'], ['unit', '1']]);
+    expect(bySource.nodes.map((n) => [n.name, n.statistics.count])).toEqual([
+      ['compile', '1'],
+      ['deploy', '1'],
+      ['lint', '1'],
+      ['unit', '1'],
+    ]);
   });
 
   const SORTS: Record<string, (n: Node) => string | number> = {
@@ -130,8 +142,20 @@ describe('jobAnalytics', () => {
   }
 
   it('known orders: MEAN_DURATION_DESC, SUCCESS_RATE_ASC, STAGE_NAME_ASC', async () => {
-    expect((await jobAnalytics('sort: MEAN_DURATION_DESC')).nodes.map((n) => n.name)).toEqual(['e2e-chrome', 'unit', 'compile', 'lint', 'deploy']);
-    expect((await jobAnalytics('sort: SUCCESS_RATE_ASC')).nodes.map((n) => n.name)).toEqual(['e2e-chrome', 'unit', 'lint', 'compile', 'deploy']);
+    expect((await jobAnalytics('sort: MEAN_DURATION_DESC')).nodes.map((n) => n.name)).toEqual([
+      'e2e-chrome',
+      'unit',
+      'compile',
+      'lint',
+      'deploy',
+    ]);
+    expect((await jobAnalytics('sort: SUCCESS_RATE_ASC')).nodes.map((n) => n.name)).toEqual([
+      'e2e-chrome',
+      'unit',
+      'lint',
+      'compile',
+      'deploy',
+    ]);
     expect((await jobAnalytics('sort: STAGE_NAME_ASC')).nodes.map((n) => n.stageName)).toEqual(['build', 'deploy', 'e2e', 'test', 'test']);
   });
 
@@ -176,7 +200,10 @@ describe('pipelineAnalytics aggregate and timeSeries', () => {
   } } }`;
 
   it('counts pipelines per status and their durations (seconds), per day, ISO week and month; numeric id works', async () => {
-    const data = await client.request<{ project: { id: string; fullPath: string; pipelineAnalytics: Record<string, unknown> } }>(query, WINDOW);
+    const data = await client.request<{ project: { id: string; fullPath: string; pipelineAnalytics: Record<string, unknown> } }>(
+      query,
+      WINDOW,
+    );
     expect(data.project.id).toBe('gid://gitlab/Project/55');
     expect(data.project.fullPath).toBe('team/jobs');
     expect(data.project.pipelineAnalytics).toEqual({

@@ -25,14 +25,24 @@ export const JOB_PIPELINES: Payload[] = [
     id: 501,
     startedAt: '2024-05-01T10:00:00.000Z',
     status: 'success',
-    jobs: [job('compile', 'build', 'success', 10.001), job('lint', 'test', 'success', 2), job('unit', 'test', 'success', 30), job('deploy', 'deploy', 'skipped', 0, 40)],
+    jobs: [
+      job('compile', 'build', 'success', 10.001),
+      job('lint', 'test', 'success', 2),
+      job('unit', 'test', 'success', 30),
+      job('deploy', 'deploy', 'skipped', 0, 40),
+    ],
   }),
   buildPayload({
     ...TEAM,
     id: 502,
     startedAt: '2024-05-01T16:00:00.000Z',
     status: 'failed',
-    jobs: [job('compile', 'build', 'success', 10.004), job('lint', 'test', 'failed', 3), job('unit', 'test', 'failed', 31), job('deploy', 'deploy', 'skipped', 0, 40)],
+    jobs: [
+      job('compile', 'build', 'success', 10.004),
+      job('lint', 'test', 'failed', 3),
+      job('unit', 'test', 'failed', 31),
+      job('deploy', 'deploy', 'skipped', 0, 40),
+    ],
   }),
   buildPayload({
     ...TEAM,
@@ -40,7 +50,12 @@ export const JOB_PIPELINES: Payload[] = [
     startedAt: '2024-05-02T09:00:00.000Z',
     source: 'schedule',
     status: 'success',
-    jobs: [job('compile', 'build', 'success', 12), job('lint', 'test', 'success', 2), job('unit', 'test', 'success', 29), job('deploy', 'deploy', 'success', 5, 40)],
+    jobs: [
+      job('compile', 'build', 'success', 12),
+      job('lint', 'test', 'success', 2),
+      job('unit', 'test', 'success', 29),
+      job('deploy', 'deploy', 'success', 5, 40),
+    ],
   }),
   buildPayload({
     ...TEAM,
@@ -48,10 +63,21 @@ export const JOB_PIPELINES: Payload[] = [
     startedAt: '2024-05-03T09:00:00.000Z',
     ref: 'feature/x',
     status: 'canceled',
-    jobs: [job('compile', 'build', 'success', 11), job('lint', 'test', 'success', 2), job('unit', 'test', 'canceled', 1), job('e2e-chrome', 'e2e', 'failed', 100)],
+    jobs: [
+      job('compile', 'build', 'success', 11),
+      job('lint', 'test', 'success', 2),
+      job('unit', 'test', 'canceled', 1),
+      job('e2e-chrome', 'e2e', 'failed', 100),
+    ],
   }),
   // another project: never counted in team/jobs
-  buildPayload({ id: 601, projectId: 77, project: 'group/other', startedAt: '2024-05-02T09:00:00.000Z', jobs: [job('compile', 'build', 'success', 50)] }),
+  buildPayload({
+    id: 601,
+    projectId: 77,
+    project: 'group/other',
+    startedAt: '2024-05-02T09:00:00.000Z',
+    jobs: [job('compile', 'build', 'success', 50)],
+  }),
   // before the window used below
   buildPayload({ ...TEAM, id: 499, startedAt: '2024-04-20T09:00:00.000Z', jobs: [job('compile', 'build', 'success', 500)] }),
 ];

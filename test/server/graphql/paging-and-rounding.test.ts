@@ -24,7 +24,9 @@ describe("GitLab's rounding", () => {
 
   it('success and failed rates divide by success + failed; other and any by all builds; 0 when nothing', () => {
     const counts = { total: 10, success: 6, failed: 2, other: 2 };
-    expect([rateOf(counts, 'SUCCESS'), rateOf(counts, 'FAILED'), rateOf(counts, 'OTHER'), rateOf(counts, 'ANY')]).toEqual([75, 25, 20, 100]);
+    expect([rateOf(counts, 'SUCCESS'), rateOf(counts, 'FAILED'), rateOf(counts, 'OTHER'), rateOf(counts, 'ANY')]).toEqual([
+      75, 25, 20, 100,
+    ]);
     expect(percent(1, 0)).toBe(0);
   });
 });

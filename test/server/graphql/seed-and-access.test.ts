@@ -47,12 +47,15 @@ errors
 
 describe("seed 002's API", () => {
   it('runs the seed document with the seed input: rows as ordered arrays, compiled by the query compiler', async () => {
-    const data = await reader().request<{ project: { id: string; pipelineAnalytics: { values: unknown[][]; errors: string[] } } }>(SEED_DOCUMENT, {
-      fullPath: 'group/app',
-      fromTime: RANGE.fromTime.toISOString(),
-      toTime: RANGE.toTime.toISOString(),
-      query: SEED_INPUT,
-    });
+    const data = await reader().request<{ project: { id: string; pipelineAnalytics: { values: unknown[][]; errors: string[] } } }>(
+      SEED_DOCUMENT,
+      {
+        fullPath: 'group/app',
+        fromTime: RANGE.fromTime.toISOString(),
+        toTime: RANGE.toTime.toISOString(),
+        query: SEED_INPUT,
+      },
+    );
     expect(data.project.id).toBe('gid://gitlab/Project/42');
     const { values, errors } = data.project.pipelineAnalytics;
     expect(errors).toEqual([]);
@@ -65,9 +68,14 @@ describe("seed 002's API", () => {
     for (const row of values) expect(typeof row[4]).toBe('number');
   });
 
-  it('reports an invalid query as a GraphQL error with the CLI\'s path: message lines, never a 500', async () => {
+  it("reports an invalid query as a GraphQL error with the CLI's path: message lines, never a 500", async () => {
     const error = await reader()
-      .request(SEED_DOCUMENT, { fullPath: 'group/app', fromTime: '2024-05-01', toTime: '2024-05-04', query: { metrics: [{ function: 'avgg', column: 'duration' }] } })
+      .request(SEED_DOCUMENT, {
+        fullPath: 'group/app',
+        fromTime: '2024-05-01',
+        toTime: '2024-05-04',
+        query: { metrics: [{ function: 'avgg', column: 'duration' }] },
+      })
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ClientError);
     const [first] = (error as ClientError).response.errors!;
@@ -81,13 +89,23 @@ describe("seed 002's API", () => {
         dimensions: [{ column: "stage_name", as: "stage" }], metrics: [{ function: "count", as: "builds" }], orderBy: [{ column: "stage" }] }) { columns { name } values } } }`,
     );
     expect(data.project.pipelineAnalytics.columns.map((c) => c.name)).toEqual(['stage', 'builds']);
-    expect(data.project.pipelineAnalytics.values).toEqual([['build', 3], ['e2e', 2], ['test', 5]]);
+    expect(data.project.pipelineAnalytics.values).toEqual([
+      ['build', 3],
+      ['e2e', 2],
+      ['test', 5],
+    ]);
   });
 });
 
 describe('tokens', () => {
   const status = async (path: string, token: string | undefined, body: unknown) =>
-    (await fetch(`${serve.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...(token && { authorization: `Bearer ${token}` }) }, body: JSON.stringify(body) })).status;
+    (
+      await fetch(`${serve.url}${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...(token && { authorization: `Bearer ${token}` }) },
+        body: JSON.stringify(body),
+      })
+    ).status;
   const doc = { query: '{ project(fullPath: "group/app") { id } }' };
 
   it('a push token cannot read, a read token cannot push, no token does neither', async () => {
@@ -103,14 +121,20 @@ describe('tokens', () => {
       '{ team: project(fullPath: "team/jobs") { fullPath } app: project(fullPath: "group/app") { fullPath } byId: project(fullPath: "42") { fullPath } }',
     );
     expect(data).toEqual({ team: { fullPath: 'team/jobs' }, app: null, byId: null });
-    const error = await reader(READ_TEAM).request('{ pipelineAnalytics { aggregate { count } } }').catch((e: unknown) => e);
+    const error = await reader(READ_TEAM)
+      .request('{ pipelineAnalytics { aggregate { count } } }')
+      .catch((e: unknown) => e);
     expect((error as ClientError).response.errors![0]!.extensions).toMatchObject({ code: 'FORBIDDEN' });
   });
 });
 
 describe('guards', () => {
   const post = async (body: unknown) => {
-    const response = await fetch(`${serve.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${READ}` }, body: JSON.stringify(body) });
+    const response = await fetch(`${serve.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${READ}` },
+      body: JSON.stringify(body),
+    });
     return { status: response.status, body: (await response.json()) as { data?: unknown; errors?: { message: string }[] } };
   };
 
@@ -127,7 +151,9 @@ describe('guards', () => {
   it('refuses a document nested deeper than the limit (400, not 500)', async () => {
     let selection = 'mean';
     for (let i = 0; i < 12; i++) selection = `... on CiDurationStatistics { ${selection} }`;
-    const deep = await post({ query: `{ project(fullPath: "group/app") { jobAnalytics { nodes { statistics { durationStatistics { ${selection} } } } } } }` });
+    const deep = await post({
+      query: `{ project(fullPath: "group/app") { jobAnalytics { nodes { statistics { durationStatistics { ${selection} } } } } } }`,
+    });
     expect(deep.status).toBe(400);
     expect(deep.body.errors![0]!.message).toMatch(/depth/);
   });
@@ -147,13 +173,19 @@ describe('guards', () => {
       ];
       for (const input of inputs) {
         const answer = await post({
-          query: 'query($q: AnalyticsQueryInput, $p: ID!, $ref: String) { project(fullPath: $p) { pipelineAnalytics(fromTime: "2024-05-01", toTime: "2024-05-04", ref: $ref, query: $q) { values } } }',
+          query:
+            'query($q: AnalyticsQueryInput, $p: ID!, $ref: String) { project(fullPath: $p) { pipelineAnalytics(fromTime: "2024-05-01", toTime: "2024-05-04", ref: $ref, query: $q) { values } } }',
           variables: { q: input, p: 'group/app', ref: text },
         });
         expect(answer.status).toBeLessThan(500);
         expect(answer.body.errors ?? answer.body.data).toBeTruthy();
       }
-      for (const args of [`nameSearch: ${JSON.stringify(text)}`, `after: ${JSON.stringify(text)}`, `ref: ${JSON.stringify(text)}`, `fromTime: ${JSON.stringify(text)}`]) {
+      for (const args of [
+        `nameSearch: ${JSON.stringify(text)}`,
+        `after: ${JSON.stringify(text)}`,
+        `ref: ${JSON.stringify(text)}`,
+        `fromTime: ${JSON.stringify(text)}`,
+      ]) {
         const answer = await post({ query: `{ project(fullPath: "team/jobs") { jobAnalytics(${args}) { nodes { name } } } }` });
         expect(answer.status).toBeLessThan(500);
       }
@@ -175,12 +207,17 @@ describe('query --url and a local query print the same', () => {
     queryFile = join(serve.dir, 'seed.json');
     badFile = join(serve.dir, 'bad.json');
     writeFileSync(queryFile, JSON.stringify(SEED_INPUT));
-    writeFileSync(badFile, JSON.stringify({ dimensions: [{ column: 'stagee' }], metrics: [{ function: 'quantile(2)', column: 'duration' }] }));
+    writeFileSync(
+      badFile,
+      JSON.stringify({ dimensions: [{ column: 'stagee' }], metrics: [{ function: 'quantile(2)', column: 'duration' }] }),
+    );
   });
 
   it('runs through the server (one request per format), also for a bad file', async () => {
     for (const format of FORMATS) {
-      remote[format] = await runCli(['query', queryFile, '--url', serve.url, '--format', format, ...context], { env: { PIPELINE_METRICS_TOKEN: READ } });
+      remote[format] = await runCli(['query', queryFile, '--url', serve.url, '--format', format, ...context], {
+        env: { PIPELINE_METRICS_TOKEN: READ },
+      });
       expect(remote[format]!.code, remote[format]!.stderr).toBe(0);
     }
     remote.bad = await runCli(['query', badFile, '--url', serve.url, '--token', READ, ...context]);
@@ -194,7 +231,17 @@ describe('query --url and a local query print the same', () => {
     const unreachable = await runCli(['query', queryFile, '--url', 'http://127.0.0.1:9', ...context]);
     expect(unreachable.code).toBe(4);
     expect(unreachable.stderr).toMatch(/Could not reach the metrics server \(http:\/\/127\.0\.0\.1:9\/graphql\): network error/);
-    const unknown = await runCli(['query', queryFile, '--url', serve.url, '--token', READ, ...context.slice(2), '--project', 'nobody/here']);
+    const unknown = await runCli([
+      'query',
+      queryFile,
+      '--url',
+      serve.url,
+      '--token',
+      READ,
+      ...context.slice(2),
+      '--project',
+      'nobody/here',
+    ]);
     expect(unknown.code).toBe(2);
   }, 120_000);
 
