@@ -7,7 +7,8 @@ export const ALIAS_PATTERN = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
 
 /**
  * Checks an alias against the names reserved for the query's table. It may equal a catalog
- * column's name only when it labels that very column (`{ column: "name", as: "name" }`); anything
+ * column's name only when it labels that very column (`{ column: "name", as: "name" }`, or
+ * `{ column: "stage_name", as: "stage" }` where `stage` is that column's public name); anything
  * else would make a filter on that name ambiguous.
  */
 export function checkAlias(
@@ -25,7 +26,11 @@ export function checkAlias(
     issues.add(path, `alias ${quote(alias)} is reserved; choose another name`);
     return false;
   }
-  const sameColumn = own !== undefined && (alias === own.name || alias === own.column);
+  // the alias may also be another public name of the same column (`{ column: stage_name, as: stage }`)
+  const named = table.columns.get(alias);
+  const sameColumn =
+    own !== undefined &&
+    (alias === own.name || alias === own.column || (named?.table === own.table && named.column === own.column));
   if (table.reservedColumnNames.has(alias) && !sameColumn) {
     issues.add(path, `alias ${quote(alias)} is the name of a catalog column; choose another name`);
     return false;

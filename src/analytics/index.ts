@@ -43,3 +43,4 @@ export { FUNCTION_NAMES } from './functions.js';
 export { OPERATORS, type Operator } from './operators.js';
 export { GRANULARITIES, type Granularity, type QueryPlan } from './plan.js';
 export { defaultRange, formatDateTime64, parseIsoTime, parseTimeArg, type TimeRange } from './time-range.js';
+export { compilePipelineStats, PIPELINE_PERIODS, type PipelinePeriod } from './pipeline-stats.js';

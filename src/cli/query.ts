@@ -4,7 +4,8 @@ import { relative } from 'node:path';
 import type { Command } from 'commander';
 import { CLICKHOUSE_ENV, DEFAULT_CLICKHOUSE_DIR } from '../config/clickhouse.js';
 import { readEnv, type Env } from '../config/env.js';
-import { QUERY_FORMATS, resolveQueryConfig, type QueryFlags } from '../config/query.js';
+import { QUERY_FORMATS, resolveQueryConfig, type QueryFlags, type QueryRemote } from '../config/query.js';
+import type { GraphqlSender, RemoteAnswer } from '../commands/query-remote.js';
 import { runQuery, type QueryCommandDeps, type QueryRunner } from '../commands/query.js';
 import { UsageError } from '../errors.js';
 import { formatResult, formatSql } from './format-result.js';
@@ -14,6 +15,7 @@ import { exampleQueryPath, EXAMPLE_QUERIES_NOTE } from './example-queries.js';
 import { querySummary } from './query-summary.js';
 import { parseClickhouseSpec } from '../store/clickhouse/spec.js';
 import { readStdin } from './stdin.js';
+import { redactUrl } from '../redact-url.js';
 
 /** Injected edges of `query` (tests pass their own env, clock and stdin). */
 export interface QueryCliDeps {
@@ -30,17 +32,20 @@ export function registerQuery(program: Command, io: CliIO, deps: QueryCliDeps = 
     .summary('run a jobAnalytics query file against ClickHouse and print the result')
     .description(
       'Run a jobAnalytics query (dimensions + metrics, JSON or YAML) against ClickHouse and print the result.\n' +
-        'Exit codes: 0 ok, 2 bad options, 3 invalid query file or query refused by ClickHouse, 4 ClickHouse unreachable.',
+        'With --url (or PIPELINE_METRICS_URL) it runs through a server\'s /graphql and prints the same output.\n' +
+        'Exit codes: 0 ok, 2 bad options, 3 invalid query file, query refused, or token refused (401), 4 ClickHouse or server unreachable.',
     )
     .argument('<file>', `query file, JSON or YAML; "-" = stdin; or the name of a shipped example (${EXAMPLE_QUERIES_NOTE})`)
     .option('--format <format>', `${QUERY_FORMATS.join(' | ')} (default: table on a terminal, else json)`)
     .option('--sql', 'print the compiled SQL and its parameters without running it (needs no engine)')
-    .option('--project <id>', 'only builds of this project id')
+    .option('--project <path|id>', 'only builds of this project: full path (group/app) or numeric id')
     .option('--from <time>', 'pipelines started at or after: ISO 8601 or relative (30m, 24h, 7d, 2w) (default: 7d)')
     .option('--to <time>', 'pipelines started before (exclusive): ISO 8601, relative or now (default: now)')
     .option('--source <source>', 'only pipelines of this source, e.g. push, schedule, merge_request_event')
     .option('--ref <ref>', 'only pipelines of this branch or tag')
     .option('--limit <n>', "maximum rows; replaces the file's limit")
+    .option('--url <url>', "run through a pipeline-metrics server's /graphql instead of ClickHouse (needs no database credentials)" + envHint('PIPELINE_METRICS_URL'))
+    .option('--token <token>', 'read token for --url' + envHint('PIPELINE_METRICS_TOKEN'))
     .option(
       '--clickhouse [spec]',
       `ClickHouse: http(s)://user:password@host:port/database, or an embedded (chDB) directory (default ${DEFAULT_CLICKHOUSE_DIR})` +
@@ -54,17 +59,28 @@ export function registerQuery(program: Command, io: CliIO, deps: QueryCliDeps = 
 async function queryAction(io: CliIO, deps: QueryCliDeps, file: string, flags: QueryFlags): Promise<void> {
   const config = resolveQueryConfig(file, flags, deps.env(), { now: deps.now(), stdoutIsTTY: io.outIsTTY ?? false });
   const text = await readQueryFile(file, deps);
-  const options = { text, source: file, context: config.context, sqlOnly: config.sqlOnly, clickhouse: config.clickhouse };
+  const options = {
+    text,
+    source: file,
+    context: config.context,
+    sqlOnly: config.sqlOnly,
+    clickhouse: config.clickhouse,
+    ...(config.project !== undefined && { project: config.project }),
+    ...(config.limit !== undefined && { limit: config.limit }),
+    remote: config.remote !== undefined,
+  };
   const started = performance.now();
+  const sendGraphql = config.remote ? graphqlSender(config.remote) : undefined;
   const result = await withSpinner(io, config.sqlOnly ? undefined : 'running query', () =>
-    runQuery(config.limit === undefined ? options : { ...options, limit: config.limit }, { openRunner }),
+    runQuery(options, { openRunner, ...(sendGraphql && { sendGraphql }) }),
   );
   if (result.kind === 'sql') return io.out(formatSql(result.sql, result.params, config.format));
   io.out(formatResult(result, config.format));
-  // for people (a table, or a terminal): one closing line saying what was asked of which store
-  const summary = querySummary(result, config.context, describeClickhouse(config.clickhouse), performance.now() - started);
-  if (config.format === 'table') io.out(summary);
-  else if (io.isTTY) io.err(summary);
+  // for people (a table, or a terminal): one closing line saying what was asked of which store,
+  // on stderr so that stdout stays the data (the same locally and through --url)
+  const store = config.remote ? redactUrl(config.remote.url) : describeClickhouse(config.clickhouse);
+  const summary = querySummary(result, config.context, store, performance.now() - started);
+  if (config.format === 'table' || io.isTTY) io.err(summary);
 }
 
 async function readQueryFile(file: string, deps: QueryCliDeps): Promise<string> {
@@ -97,4 +113,12 @@ const openRunner: QueryCommandDeps['openRunner'] = async (spec): Promise<QueryRu
 function describeClickhouse(spec: string): string {
   const parsed = parseClickhouseSpec(spec);
   return parsed.kind === 'embedded' ? `chDB ${relative(process.cwd(), parsed.path) || '.'}` : parsed.description;
+}
+
+/** `--url`: graphql-request (src/graphql-client), loaded only when a server is asked. */
+function graphqlSender(remote: QueryRemote): GraphqlSender {
+  return async (document, variables) => {
+    const { requestGraphql } = await import('../graphql-client/request.js');
+    return requestGraphql<RemoteAnswer>(remote, document, variables);
+  };
 }

@@ -1,9 +1,10 @@
 import { parseJsonOrYaml } from '../config/json-or-yaml.js';
 import { compileQuery } from '../analytics/compile.js';
 import type { QueryContext } from '../analytics/context.js';
-import { ValidationError } from '../errors.js';
-import type { QueryResult, ResultCell } from '../analytics/result.js';
+import { UsageError, ValidationError } from '../errors.js';
+import type { QueryResult, ResultCell, ResultUnit } from '../analytics/result.js';
 import { PIPELINES_TABLE } from '../analytics/catalog.js';
+import { runRemoteQuery, unknownProject, type GraphqlSender } from './query-remote.js';
 
 
 /** What `query` needs of a store: src/store/clickhouse's ClickhouseStore satisfies it. */
@@ -13,6 +14,8 @@ export interface QueryRunner {
     rows: ResultCell[][];
     errors: string[];
   }>;
+  /** a project by full path (for `--project group/app`); undefined when none of its pipelines is stored */
+  findProject(pathOrId: string | number): Promise<{ id: number } | undefined>;
   close(): Promise<void>;
 }
 
@@ -29,10 +32,16 @@ export interface QueryCommandOptions {
   sqlOnly: boolean;
   /** ClickHouse spec: http(s):// URL or embedded directory */
   clickhouse: string;
+  /** `--project` as given: a full path, or digits (then also `context.projectId`) */
+  project?: string;
+  /** run through a server's /graphql (`deps.sendGraphql`) instead of ClickHouse */
+  remote?: boolean;
 }
 
 export interface QueryCommandDeps {
   openRunner(spec: string): Promise<QueryRunner>;
+  /** `--url`: sends the GraphQL document to the server */
+  sendGraphql?: GraphqlSender;
 }
 
 export type QueryCommandResult =
@@ -55,15 +64,27 @@ const STORED_SPAN_SQL = `SELECT min(started_at), max(started_at), count() FROM $
  */
 export async function runQuery(options: QueryCommandOptions, deps: QueryCommandDeps): Promise<QueryCommandResult> {
   const input = withLimit(await parseQueryText(options.text, options.source), options.limit);
-  const compiled = compileQuery(input, options.context);
-  const params = { ...compiled.params } as Record<string, unknown>;
-  if (options.sqlOnly) return { kind: 'sql', sql: compiled.sql, params };
+  const byPath = options.project !== undefined && options.context.projectId === undefined;
+  if (options.remote && !options.sqlOnly) {
+    if (!deps.sendGraphql) throw new UsageError('--url: no GraphQL client configured');
+    const remote = await runRemoteQuery(input, options.context, options.project, deps.sendGraphql);
+    // units come from the same compiler the server uses, so both print the same table
+    return { kind: 'rows', ...remote, ...unitsOf(compileQuery(input, options.context)) };
+  }
+  if (options.sqlOnly && byPath) throw new UsageError('--sql: needs --project as a numeric id (a path is looked up in the database)');
+  if (options.sqlOnly) {
+    const compiled = compileQuery(input, options.context);
+    return { kind: 'sql', sql: compiled.sql, params: { ...compiled.params } as Record<string, unknown> };
+  }
+  // validate before opening anything, so a bad file fails fast without an engine
+  compileQuery(input, options.context);
   const runner = await deps.openRunner(options.clickhouse);
   try {
-    const result = await runner.runQuery({ sql: compiled.sql, params });
-    const units = Object.fromEntries(compiled.columns.flatMap((c) => (c.unit ? [[c.name, c.unit] as const] : [])));
+    const context = byPath ? { ...options.context, projectId: await projectIdOf(runner, options.project!) } : options.context;
+    const compiled = compileQuery(input, context);
+    const result = await runner.runQuery({ sql: compiled.sql, params: { ...compiled.params } as Record<string, unknown> });
     const storedSpan = result.rows.length === 0 ? await storedSpanOf(runner) : undefined;
-    return { kind: 'rows', columns: result.columns, rows: result.rows, errors: result.errors, ...(Object.keys(units).length > 0 && { units }), ...(storedSpan && { storedSpan }) };
+    return { kind: 'rows', columns: result.columns, rows: result.rows, errors: result.errors, ...unitsOf(compiled), ...(storedSpan && { storedSpan }) };
   } finally {
     await runner.close();
   }
@@ -75,6 +96,18 @@ async function storedSpanOf(runner: QueryRunner): Promise<StoredSpan | undefined
   const [first, last, count] = rows[0] ?? [];
   if (!count || typeof first !== 'string' || typeof last !== 'string') return undefined;
   return { first, last, pipelines: Number(count) };
+}
+
+async function projectIdOf(runner: QueryRunner, path: string): Promise<number> {
+  const project = await runner.findProject(path);
+  if (!project) throw unknownProject(path);
+  return project.id;
+}
+
+/** The unit of each column that has one (durations in ms), for formatting. */
+function unitsOf(compiled: { columns: ReadonlyArray<{ name: string; unit?: ResultUnit }> }): Pick<QueryResult, 'units'> {
+  const units = Object.fromEntries(compiled.columns.flatMap((c) => (c.unit ? [[c.name, c.unit] as const] : [])));
+  return Object.keys(units).length > 0 ? { units } : {};
 }
 
 /** JSON or YAML (YAML is a superset of JSON) → plain data. Duplicate keys are errors. */

@@ -1,10 +1,14 @@
 import type { AddressInfo } from 'node:net';
-import type { ServeConfig } from '../config/serve.js';
+import type { FastifyPluginAsync } from 'fastify';
+import { SERVE_DEFAULTS, type ServeConfig } from '../config/serve.js';
+import type { AnalyticsSource } from '../server/graphql/context.js';
 import { describeStoreSpec, type OpenOptions } from '../delivery/open-store.js';
 import type { BackfillSink } from '../store/stored-state.js';
 import type { LogWriter } from '../server/request-log.js';
 
 export type SinkOpener = (spec: string, options: OpenOptions) => Promise<BackfillSink>;
+/** Opens ClickHouse as a sink that also answers /graphql (one handle: chDB binds a directory per process). */
+export type AnalyticsSinkOpener = (spec: string, options: OpenOptions) => Promise<BackfillSink & AnalyticsSource>;
 
 export interface ServeDeps {
   /** one JSON line per request */
@@ -15,8 +19,10 @@ export interface ServeDeps {
   onClosing?: (reason: string) => void;
   /** subscribes to shutdown requests (signals); returns the unsubscribe function */
   onShutdownRequest: (stop: (reason: string) => void) => () => void;
+  /** start-up warnings, e.g. that /graphql is open to anyone */
+  onWarning?: (message: string) => void;
   openPostgres?: SinkOpener;
-  openClickhouse?: SinkOpener;
+  openClickhouse?: AnalyticsSinkOpener;
 }
 
 export interface ServeResult {
@@ -38,9 +44,10 @@ export async function runServe(config: ServeConfig, deps: ServeDeps): Promise<Se
     requested?.(reason);
   });
   try {
-    const sinks = await openSinks(config, deps);
+    const { sinks, analytics } = await openSinks(config, deps);
     const { buildServer } = await import('../server/build-server.js');
-    const app = buildServer({ sinks, tokens: config.tokens, bodyLimit: config.bodyLimit, logger: deps.logger, storeTimeoutMs: config.storeTimeoutMs });
+    const graphql = analytics ? await graphqlFor(config, analytics, deps) : undefined;
+    const app = buildServer({ sinks, tokens: config.tokens, bodyLimit: config.bodyLimit, logger: deps.logger, storeTimeoutMs: config.storeTimeoutMs, graphql });
     try {
       await app.listen({ port: config.port, host: config.host });
     } catch (error) {
@@ -59,16 +66,38 @@ export async function runServe(config: ServeConfig, deps: ServeDeps): Promise<Se
   }
 }
 
-async function openSinks(config: ServeConfig, deps: ServeDeps): Promise<BackfillSink[]> {
+async function openSinks(config: ServeConfig, deps: ServeDeps): Promise<{ sinks: BackfillSink[]; analytics?: AnalyticsSource }> {
   const { openPostgresSink, openClickhouseSink } = await import('../delivery/open-store.js');
   const openPg = deps.openPostgres ?? openPostgresSink;
   const postgres = await openPg(config.postgres, { autoMigrate: true, poolSize: config.dbPoolSize });
-  if (!config.clickhouse) return [postgres];
+  if (!config.clickhouse) return { sinks: [postgres] };
   try {
     const openCh = deps.openClickhouse ?? openClickhouseSink;
-    return [postgres, await openCh(config.clickhouse, { autoMigrate: true })];
+    const clickhouse = await openCh(config.clickhouse, { autoMigrate: true });
+    return { sinks: [postgres, clickhouse], analytics: clickhouse };
   } catch (error) {
     await postgres.close();
     throw error;
   }
+}
+
+/**
+ * /graphql over the ClickHouse store. Read tokens only; with no token of any kind configured it
+ * is open (warned at start-up); with push tokens but no read token it refuses every request.
+ */
+async function graphqlFor(config: ServeConfig, source: AnalyticsSource, deps: ServeDeps): Promise<FastifyPluginAsync> {
+  const [{ graphqlPlugin }, { createReadAuth }, { resolveLimits }] = await Promise.all([
+    import('../server/graphql/mount.js'),
+    import('../server/graphql/access.js'),
+    import('../analytics/index.js'),
+  ]);
+  const readTokens = config.readTokens ?? [];
+  const open = readTokens.length === 0 && config.tokens.length === 0;
+  if (open) deps.onWarning?.('no token configured: /graphql and /save_metrics are open to anyone who can reach this port (use --read-token and --token)');
+  else if (readTokens.length === 0) deps.onWarning?.('no --read-token configured: /graphql refuses every request (push tokens cannot read)');
+  return graphqlPlugin({
+    source,
+    authenticate: createReadAuth(readTokens, open),
+    guards: { budgetSeconds: config.queryTimeoutS ?? SERVE_DEFAULTS.queryTimeoutS, limits: resolveLimits() },
+  });
 }

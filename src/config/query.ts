@@ -3,7 +3,8 @@ import { UsageError } from '../errors.js';
 import { defaultRange, parseTimeArg } from '../analytics/time-range.js';
 import type { QueryContext } from '../analytics/context.js';
 import { resolveClickhouseSpec } from './clickhouse.js';
-import type { Env } from './env.js';
+import { firstEnv, type Env } from './env.js';
+import { isFlagSet } from './store-targets.js';
 
 export const QUERY_FORMATS = ['table', 'json', 'csv', 'markdown'] as const;
 export type QueryFormat = (typeof QUERY_FORMATS)[number];
@@ -19,7 +20,21 @@ export interface QueryFlags {
   ref?: string;
   clickhouse?: string | boolean;
   limit?: string;
+  url?: string;
+  token?: string;
 }
+
+/** `query --url`: a server's /graphql instead of ClickHouse. */
+export interface QueryRemote {
+  /** the full endpoint, ending in /graphql */
+  url: string;
+  token?: string;
+  /** milliseconds for the whole request */
+  timeoutMs: number;
+}
+
+/** budget of one `query --url` request; the server's own budget is usually lower */
+export const REMOTE_QUERY_TIMEOUT_MS = 60_000;
 
 export interface QueryConfig {
   /** query file path; `-` = stdin */
@@ -33,6 +48,10 @@ export interface QueryConfig {
   limit?: number;
   /** ClickHouse spec: http(s):// URL or embedded chDB directory */
   clickhouse: string;
+  /** `--project` as given: a full path or digits (digits also set `context.projectId`) */
+  project?: string;
+  /** set: run through this server's /graphql */
+  remote?: QueryRemote;
 }
 
 export interface QueryConfigClock {
@@ -51,7 +70,12 @@ export function resolveQueryConfig(file: string, flags: QueryFlags, env: Env, cl
   if (fromTime && toTime && fromTime.getTime() >= toTime.getTime()) {
     problems.push(`--from must be before --to (--to is exclusive): ${fromTime.toISOString()} ≥ ${toTime.toISOString()}`);
   }
-  const projectId = flags.project === undefined ? undefined : parsePositiveInt('--project', flags.project, problems);
+  const project = nonEmpty('--project', flags.project, problems)?.trim();
+  const projectId = project !== undefined && /^\d+$/.test(project) ? parsePositiveInt('--project', project, problems) : undefined;
+  if (project !== undefined && !/^\d+$/.test(project) && !PROJECT_PATH.test(project)) {
+    problems.push(`--project: expected a numeric project id or a full path such as group/app, got "${project.slice(0, 64)}"`);
+  }
+  const remote = resolveRemote(flags, env, problems);
   const limit = flags.limit === undefined ? undefined : parsePositiveInt('--limit', flags.limit, problems);
   const source = nonEmpty('--source', flags.source, problems);
   const ref = nonEmpty('--ref', flags.ref, problems);
@@ -72,7 +96,34 @@ export function resolveQueryConfig(file: string, flags: QueryFlags, env: Env, cl
     context,
     ...(limit !== undefined && { limit }),
     clickhouse: resolveClickhouseSpec(flags.clickhouse, env),
+    ...(project !== undefined && { project }),
+    ...(remote && { remote }),
   };
+}
+
+/** GitLab full paths: namespace/project, segments of letters, digits, `_`, `.`, `-` */
+const PROJECT_PATH = /^[\w.-]+(\/[\w.-]+)+$/;
+
+/** `--url` flag, else PIPELINE_METRICS_URL unless `--clickhouse` is given; base URLs get `/graphql`. */
+function resolveRemote(flags: QueryFlags, env: Env, problems: string[]): QueryRemote | undefined {
+  if (flags.url !== undefined && isFlagSet(flags.clickhouse)) problems.push('--url and --clickhouse: choose one (a server, or ClickHouse directly)');
+  const raw = flags.url ?? (isFlagSet(flags.clickhouse) ? undefined : firstEnv(env, 'PIPELINE_METRICS_URL'));
+  if (raw === undefined) return undefined;
+  let parsed: URL;
+  try {
+    parsed = new URL(raw.trim());
+  } catch {
+    problems.push(`--url / PIPELINE_METRICS_URL: "${raw}" is not a URL (expected http(s)://host[:port][/path])`);
+    return undefined;
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
+    problems.push(`--url / PIPELINE_METRICS_URL: protocol must be http or https, got "${parsed.protocol}"`);
+    return undefined;
+  }
+  const path = parsed.pathname.replace(/\/+$/, '');
+  parsed.pathname = path.endsWith('/graphql') ? path : `${path}/graphql`;
+  const token = flags.token?.trim() || firstEnv(env, 'PIPELINE_METRICS_TOKEN');
+  return { url: parsed.toString(), ...(token && { token }), timeoutMs: REMOTE_QUERY_TIMEOUT_MS };
 }
 
 function parseFormat(raw: string | undefined, stdoutIsTTY: boolean, problems: string[]): QueryFormat {

@@ -22,7 +22,11 @@ export async function openPostgresSink(spec: string, options: OpenOptions = { au
   return openPostgresStore(spec, options);
 }
 
-export async function openClickhouseSink(spec: string, options: OpenOptions = { autoMigrate: true }): Promise<BackfillSink> {
+/** The ClickHouse store: a PayloadSink that also runs analytics queries (serve's /graphql). */
+export async function openClickhouseSink(
+  spec: string,
+  options: OpenOptions = { autoMigrate: true },
+): Promise<import('../store/clickhouse/index.js').ClickhouseStore> {
   const { openClickhouseStore } = await import('../store/clickhouse/index.js');
   // like Postgres: only the embedded engine migrates itself; a server is migrated with `migrate`
   const autoMigrate = options.autoMigrate && !/^https?:\/\//i.test(spec.trim());

@@ -1,4 +1,4 @@
-import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyPluginAsync, type FastifyRequest } from 'fastify';
 import type { BackfillSink } from '../store/stored-state.js';
 import { createTokenCheck } from './auth.js';
 import { answerClientError } from './client-errors.js';
@@ -20,13 +20,15 @@ export interface ServerDeps {
   logger?: LogWriter;
   /** budget for the stores per request, milliseconds (default 10 000) */
   storeTimeoutMs?: number;
+  /** `/graphql` (src/server/graphql's graphqlPlugin); absent = no ClickHouse, /graphql says so */
+  graphql?: FastifyPluginAsync;
 }
 
 export const DEFAULT_STORE_TIMEOUT_MS = 10_000;
 
 /**
- * The HTTP service: `POST /save_metrics`, `GET /healthz`, and backfill's `POST /pipelines/known`
- * and `PUT /pipelines/:id/metrics` (see backfill-routes.ts). Closing the instance (`app.close()`)
+ * The HTTP service: `POST /save_metrics`, `GET /healthz`, `/graphql`, and backfill's
+ * `POST /pipelines/known` and `PUT /pipelines/:id/metrics` (see backfill-routes.ts). Closing the instance (`app.close()`)
  * stops accepting, answers new requests 503, lets in-flight ones finish, then closes the sinks.
  */
 export function buildServer(deps: ServerDeps): FastifyInstance {
@@ -51,6 +53,9 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
   };
   registerRoutes(app, routeDeps);
   registerBackfillRoutes(app, routeDeps);
+
+  if (deps.graphql) void app.register(deps.graphql);
+  else registerGraphqlUnavailable(app);
 
   app.setErrorHandler((error, request, reply) => {
     const answer = replyForError(error, deps.bodyLimit);
@@ -83,6 +88,20 @@ function answerWhileClosing(app: FastifyInstance, notes: WeakMap<FastifyRequest,
       .header('retry-after', '1')
       .send({ errors: ['(server): shutting down; retry shortly'] });
   });
+}
+
+/** `/graphql` on a service without ClickHouse: a clear answer instead of a bare 404. */
+function registerGraphqlUnavailable(app: FastifyInstance): void {
+  app.all('/graphql', async (_request, reply) =>
+    reply.code(404).send({
+      errors: [
+        {
+          message: '/graphql needs a ClickHouse store: start serve with --clickhouse (or CLICKHOUSE_URL); this service stores to Postgres only',
+          extensions: { code: 'UNAVAILABLE' },
+        },
+      ],
+    }),
+  );
 }
 
 function addRequestLog(app: FastifyInstance, write: LogWriter, notes: WeakMap<FastifyRequest, RequestNotes>): void {

@@ -81,7 +81,8 @@ describe('collect --push (source CLI, CI environment)', () => {
     expect(first.stdout).toBe(''); // delivered, not printed
 
     const counted = fixture.attempts.filter((a) => a.id !== fixture.selfJobId);
-    const finished = counted.filter((a) => ['success', 'failed', 'canceled'].includes(a.status));
+    // ClickHouse keeps every finished build, skipped ones too (GitLab's job analytics counts them)
+    const finished = counted.filter((a) => ['success', 'failed', 'canceled', 'skipped'].includes(a.status));
     expect(await pgCount('metrics_pipeline')).toBe(1);
     expect(await pgCount('metrics_job')).toBe(expectedSeed(fixture).jobs.length);
     expect(await pgCount('metrics_job_attempt')).toBe(counted.length);

@@ -2,6 +2,7 @@
 export { openClickhouseStore, DEFAULT_BATCHING, type ClickhouseStore, type OpenClickhouseStoreOptions } from './store.js';
 export { openClickhouseClient, type ClickhouseHandle } from './client.js';
 export { openClickhouseMigrationTarget } from './migration-target.js';
-export { runQuery, type QueryResult, type CellValue, type RunnableQuery } from './query.js';
+export { runQuery, type QueryResult, type QueryGuard, type CellValue, type RunnableQuery } from './query.js';
+export { type StoredProject } from './projects.js';
 export { parseClickhouseSpec, DEFAULT_CHDB_DIR, type ClickhouseSpec } from './spec.js';
 export { ClickhouseServerError } from './errors.js';

@@ -28,21 +28,34 @@ interface JsonCompact {
 }
 
 /**
+ * Bounds for one analytics query of a shared service (GraphQL): ClickHouse stops it after
+ * `maxExecutionSeconds` and refuses results above `maxResultRows` (TIMEOUT_EXCEEDED /
+ * TOO_MANY_ROWS_OR_BYTES); `signal` cancels it when the client goes away.
+ */
+export interface QueryGuard {
+  maxExecutionSeconds: number;
+  maxResultRows: number;
+  signal?: AbortSignal;
+}
+
+/**
  * Runs one SELECT with bound parameters (never spliced into the SQL) and returns ordered rows.
  * Values: 64-bit integers become numbers when exactly representable (else stay decimal
  * strings); DateTime values in UTC become ISO 8601 with `Z`; NaN (e.g. avg of nothing) is null.
  */
-export async function runQuery(handle: ClickhouseHandle, query: RunnableQuery): Promise<QueryResult> {
+export async function runQuery(handle: ClickhouseHandle, query: RunnableQuery, guard?: QueryGuard): Promise<QueryResult> {
   let body: JsonCompact;
   try {
     const result = await handle.client.query({
-      query: query.sql,
+      query: guard && handle.spec.kind === 'embedded' ? withSettingsClause(query.sql, guard) : query.sql,
       query_params: { ...query.params },
       format: 'JSONCompact',
-      ...(handle.spec.kind === 'server' && { clickhouse_settings: READ_ONLY }),
+      ...(handle.spec.kind === 'server' && { clickhouse_settings: { ...READ_ONLY, ...(guard && guardSettings(guard)) } }),
+      ...(guard?.signal && { abort_signal: guard.signal }),
     });
     body = await result.json<unknown[]>();
   } catch (error) {
+    if (handle.spec.kind === 'embedded') await drainEmbeddedSession(handle);
     throw wrapClickhouseError(error, 'running the query', handle.description);
   }
   const meta = body.meta ?? [];
@@ -62,6 +75,38 @@ export async function runQuery(handle: ClickhouseHandle, query: RunnableQuery): 
  * catalog, values bound as parameters.
  */
 const READ_ONLY = { readonly: '2' } as const;
+
+function guardSettings(guard: QueryGuard): Record<string, string> {
+  return {
+    max_execution_time: String(Math.max(1, Math.ceil(guard.maxExecutionSeconds))),
+    max_result_rows: String(Math.max(1, Math.floor(guard.maxResultRows))),
+    result_overflow_mode: 'throw',
+  };
+}
+
+/**
+ * chDB turns `clickhouse_settings` into session-wide SETs (which would make the store's later
+ * inserts read-only), so there the guard travels as the statement's own SETTINGS clause, which
+ * applies to this query only. The values are numbers we format, never user text; the compiled
+ * statement is one SELECT without a SETTINGS clause of its own.
+ */
+function withSettingsClause(sql: string, guard: QueryGuard): string {
+  const settings = Object.entries({ ...READ_ONLY, ...guardSettings(guard) }).map(([k, v]) => (/^\d+$/.test(v) ? `${k} = ${v}` : `${k} = '${v}'`));
+  return `${sql}\nSETTINGS ${settings.join(', ')}`;
+}
+
+/**
+ * chDB 3.4 prepends the output a failed query had started (e.g. its empty JSON frame after
+ * TIMEOUT_EXCEEDED or TOO_MANY_ROWS) to the next result of the session, which then fails to
+ * parse. One throwaway query takes that leftover, so the next caller gets a clean answer.
+ */
+async function drainEmbeddedSession(handle: ClickhouseHandle): Promise<void> {
+  try {
+    await (await handle.client.query({ query: 'SELECT 1', format: 'JSONCompact' })).text();
+  } catch {
+    // nothing to drain, or the session is gone: the caller reports the original error
+  }
+}
 
 const BIG_INT_TYPE = /^(Nullable\()?(LowCardinality\()?U?Int(64|128|256)\b/;
 const DATETIME_TYPE = /^(Nullable\()?DateTime(64)?\b/;

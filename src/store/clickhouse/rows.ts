@@ -7,8 +7,11 @@ import { secondsToMs, toClickhouseDateTime } from './values.js';
  * Absent values are left out so the column DEFAULT (GitLab's: 0, '', epoch) applies.
  */
 
-/** Statuses GitLab syncs into ci_finished_builds (a build's transition to a finished state). */
-export const FINISHED_BUILD_STATUSES = ['success', 'failed', 'canceled'] as const;
+/**
+ * Statuses stored in ci_finished_builds: a build's finished states. `skipped` is kept because
+ * GitLab's job analytics counts skipped builds (`count(status: OTHER)`, its `rate_of_skipped`).
+ */
+export const FINISHED_BUILD_STATUSES = ['success', 'failed', 'canceled', 'skipped'] as const;
 
 /** GitLab's Ci::Runner.runner_types, as stored in ci_finished_builds.runner_type (UInt8). */
 export const RUNNER_TYPES: Readonly<Record<string, number>> = { instance_type: 1, group_type: 2, project_type: 3 };

@@ -6,7 +6,8 @@ import { openClickhouseClient, type ClickhouseHandle } from './client.js';
 import { wrapClickhouseError } from './errors.js';
 import { createGroupWriter, type GroupWriterOptions } from './group-writer.js';
 import { hasPendingClickhouseMigrations, migrateClickhouse } from './migrate.js';
-import { runQuery, type QueryResult, type RunnableQuery } from './query.js';
+import { findProject, type StoredProject } from './projects.js';
+import { runQuery, type QueryGuard, type QueryResult, type RunnableQuery } from './query.js';
 import { payloadRows, type PayloadRows } from './rows.js';
 import { replacePipeline, writeBatch } from './write-rows.js';
 
@@ -20,8 +21,10 @@ export interface ClickhouseStore extends BackfillSink {
    * still running); stores it when absent. Never leaves it doubled. See replacePipeline.
    */
   replace(payload: Payload): Promise<void>;
-  /** runs a compiled analytics query (see src/analytics) */
-  runQuery(query: RunnableQuery): Promise<QueryResult>;
+  /** runs a compiled analytics query (see src/analytics), bounded by `guard` when given */
+  runQuery(query: RunnableQuery, guard?: QueryGuard): Promise<QueryResult>;
+  /** the project stored under a full path or numeric id, undefined when no pipeline of it is stored */
+  findProject(pathOrId: string | number): Promise<StoredProject | undefined>;
 }
 
 export interface OpenClickhouseStoreOptions {
@@ -83,7 +86,8 @@ export async function openClickhouseStore(
     storedStates: (ids) => storedStates(handle, ids),
     refresh: (payload) => refreshPipeline(handle, payload, (task) => writer.exclusive(task)),
     ping: () => ping(handle),
-    runQuery: (query) => runQuery(handle, query),
+    runQuery: (query, guard) => runQuery(handle, query, guard),
+    findProject: (pathOrId) => findProject(handle, pathOrId),
     close: () => handle.close(),
   };
 }
