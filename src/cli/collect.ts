@@ -70,6 +70,7 @@ export function summary(config: CollectConfig, { stats, payload }: CollectResult
   return (
     `collected pipeline ${config.pipelineId} of ${payload.project}: ${stats.attempts} attempts, ${stats.logs} logs, ` +
     `${stats.requests} requests${retries} in ${(stats.elapsedMs / 1000).toFixed(1)} s` +
-    (config.output ? ` → ${config.output}` : '')
+    (config.output ? ` → ${config.output}` : '') +
+    (stats.jobGraph.skipped ? `\nwarning: no critical path: ${stats.jobGraph.skipped}` : '')
   );
 }

@@ -1,8 +1,10 @@
 import type { CollectConfig } from '../config/collect.js';
+import { withCriticalPath } from '../critical-path/index.js';
 import { createGitlabClient, fetchPipelineSnapshot, type RequestStats } from '../gitlab/index.js';
 import { buildPayload, jobsNeedingLogs } from '../payload/build.js';
 import type { Payload } from '../payload/schema.js';
 import { VERSION } from '../version.js';
+import { readJobGraph, type JobGraphStats } from './collect-job-graph.js';
 
 export interface CollectDeps {
   fetch?: typeof fetch;
@@ -18,6 +20,8 @@ export interface CollectStats extends RequestStats {
   logs: number;
   /** wall time of the collection, ms */
   elapsedMs: number;
+  /** the GraphQL job graph behind the critical path (its requests are counted in `requests`) */
+  jobGraph: JobGraphStats;
 }
 
 export interface CollectResult {
@@ -46,11 +50,15 @@ export async function runCollect(config: CollectConfig, deps: CollectDeps = {}):
     apiUrl: config.gitlabUrl,
     selectLogs: (jobs) => jobsNeedingLogs(jobs, config.classify),
   });
-  const payload = buildPayload(snapshot, config.classify, { name: 'pipeline-metrics', version: VERSION });
+  const graph = await readJobGraph(config, snapshot, deps.fetch);
+  const built = buildPayload(snapshot, config.classify, { name: 'pipeline-metrics', version: VERSION });
+  const payload = graph.nodes ? withCriticalPath(built, graph.nodes) : built;
   return {
     payload,
     stats: {
       ...client.stats,
+      requests: client.stats.requests + graph.stats.requests,
+      jobGraph: graph.stats,
       attempts: snapshot.jobs.length,
       logs: snapshot.logs.size,
       elapsedMs: now().getTime() - started,

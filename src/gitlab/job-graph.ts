@@ -83,6 +83,8 @@ export interface JobGraphRequest {
   timeoutMs?: number;
   /** pages read at most (100 jobs each; default 20) */
   maxPages?: number;
+  /** called before each HTTP request (counts requests also when one fails) */
+  onRequest?: () => void;
 }
 
 export interface JobGraphResult {
@@ -106,6 +108,7 @@ export async function fetchJobGraph(request: JobGraphRequest): Promise<JobGraphR
   let requests = 0;
   for (let page = 0; page < (request.maxPages ?? 20); page++) {
     requests++;
+    request.onRequest?.();
     const raw = await client.request<unknown>({
       document: JOB_GRAPH_QUERY,
       variables: { fullPath: request.projectPath, iid: String(request.pipelineIid), after },
