@@ -80,6 +80,14 @@ export const CI_FINISHED_BUILDS_COLUMNS = {
   /** true when a later attempt of the same job replaced this one */
   retried: col('Bool', 'bool', { gitlab: false }),
   commit_sha: col('String', 'string', { gitlab: false }),
+  /** on the pipeline's critical path (false also when no path was computed) */
+  on_critical_path: col('Bool', 'bool', { gitlab: false }),
+  /** contribution to the critical path, ms: waiting before being queued, queueing, running */
+  critical_path_wait: col('Int64', 'number', { gitlab: false }),
+  critical_path_queue: col('Int64', 'number', { gitlab: false }),
+  critical_path_run: col('Int64', 'number', { gitlab: false }),
+  /** the job's final attempt in the pipeline, successful after a failed attempt there */
+  flaky_success: col('Bool', 'bool', { gitlab: false }),
 } as const satisfies Record<string, TableColumn>;
 
 /** Every column of `ci_finished_pipelines`; only `ref` and `source` are queryable (via the build). */
@@ -103,6 +111,10 @@ export const CI_FINISHED_PIPELINES_COLUMNS = {
   commit_sha: col('String', 'string', { queryable: false, gitlab: false }),
   /** seconds; the seed's end-to-end duration, 0 when not reported */
   duration_e2e: col('UInt64', 'number', { queryable: false, gitlab: false }),
+  /** ms from creation to the end of the critical path; 0 when none was computed */
+  critical_path_duration: col('Int64', 'number', { queryable: false, gitlab: false }),
+  /** build ids on the critical path, in time order */
+  critical_path_build_ids: col('Array(UInt64)', 'number', { queryable: false, gitlab: false }),
 } as const satisfies Record<string, TableColumn>;
 
 export type BuildColumnName = keyof typeof CI_FINISHED_BUILDS_COLUMNS;

@@ -28,6 +28,7 @@ export function saveParams(payload: Payload): unknown[] {
     JSON.stringify((payload.attempts ?? []).map(attemptRow)),
     JSON.stringify(timingRows(payload.attempts ?? [], 'steps')),
     JSON.stringify(timingRows(payload.attempts ?? [], 'sections')),
+    payload.critical_path?.duration ?? null, payload.critical_path?.job_ids ?? null,
   ];
 }
 
@@ -57,6 +58,8 @@ function attemptRow(a: Attempt): Record<string, unknown> {
     queued_duration: a.queued_duration ?? null, retried: a.retried ?? false,
     runner_id: a.runner?.id ?? null, runner_description: a.runner?.description ?? null,
     runner_type: a.runner?.runner_type ?? null, runner_tags: a.runner?.tags ?? null, web_url: a.web_url ?? null,
+    on_critical_path: a.on_critical_path ?? null, critical_path_wait: a.critical_path_wait ?? null,
+    critical_path_queue: a.critical_path_queue ?? null, critical_path_run: a.critical_path_run ?? null,
   };
 }
 

@@ -10,12 +10,13 @@ WITH p AS (
   INSERT INTO metrics_pipeline (
     pipeline_id, project, project_id, created_at, duration, duration_e2e, is_master, has_restarts,
     ref, build, iid, source, status, sha, tag, default_branch, updated_at, started_at, finished_at,
-    pipeline_duration, pipeline_queued_duration, web_url, collector_name, collector_version)
+    pipeline_duration, pipeline_queued_duration, web_url, collector_name, collector_version,
+    critical_path_duration, critical_path_job_ids)
   VALUES (
     $1::bigint, $2::text, $3::bigint, $4::timestamptz, $5::float8, $6::float8, $7::boolean, $8::boolean,
     $9::text, $10::float8, $11::bigint, $12::text, $13::text, $14::text, $15::boolean, $16::text,
     $17::timestamptz, $18::timestamptz, $19::timestamptz,
-    $20::float8, $21::float8, $22::text, $23::text, $24::text)
+    $20::float8, $21::float8, $22::text, $23::text, $24::text, $31::float8, $32::bigint[])
   ON CONFLICT (pipeline_id) DO NOTHING
   RETURNING pipeline_id
 ), builds AS (
@@ -37,16 +38,19 @@ WITH p AS (
 ), attempts AS (
   INSERT INTO metrics_job_attempt (job_id, pipeline_id, name, stage, status, allow_failure,
     failure_reason, created_at, queued_at, started_at, finished_at, duration, queued_duration,
-    retried, runner_id, runner_description, runner_type, runner_tags, web_url)
+    retried, runner_id, runner_description, runner_type, runner_tags, web_url,
+    on_critical_path, critical_path_wait, critical_path_queue, critical_path_run)
   SELECT x.job_id, p.pipeline_id, x.name, x.stage, x.status, x.allow_failure,
     x.failure_reason, x.created_at, x.queued_at, x.started_at, x.finished_at, x.duration,
     x.queued_duration, x.retried, x.runner_id, x.runner_description, x.runner_type,
-    x.runner_tags, x.web_url
+    x.runner_tags, x.web_url, x.on_critical_path, x.critical_path_wait, x.critical_path_queue,
+    x.critical_path_run
   FROM p CROSS JOIN jsonb_to_recordset($28::jsonb) AS x(job_id bigint, name text, stage text,
     status text, allow_failure boolean, failure_reason text, created_at timestamptz,
     queued_at timestamptz, started_at timestamptz, finished_at timestamptz, duration float8,
     queued_duration float8, retried boolean, runner_id bigint, runner_description text,
-    runner_type text, runner_tags text[], web_url text)
+    runner_type text, runner_tags text[], web_url text, on_critical_path boolean,
+    critical_path_wait float8, critical_path_queue float8, critical_path_run float8)
 ), steps AS (
   INSERT INTO metrics_job_step (job_id, name, seconds)
   SELECT x.job_id, x.name, x.seconds

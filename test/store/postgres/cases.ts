@@ -23,7 +23,7 @@ export async function checkSeedExample(store: PostgresStore, client: SqlClient):
     created_at: '2023-06-13T07:11:24.029Z', duration: 97, duration_e2e: 27, is_master: true, has_restarts: false,
     ref: 'master', build: 64, iid: null, source: null, status: null, sha: null, tag: null, default_branch: null,
     updated_at: null, started_at: null, finished_at: null, pipeline_duration: null, pipeline_queued_duration: null,
-    web_url: null, collector_name: null, collector_version: null,
+    web_url: null, collector_name: null, collector_version: null, critical_path_duration: null, critical_path_job_ids: null,
   });
   expect(p!.received_at).toBeInstanceOf(Date);
   const builds = await client.query('SELECT name, duration FROM metrics_build WHERE pipeline_id = 1');
@@ -63,7 +63,7 @@ export async function checkFullRoundTrip(store: PostgresStore, client: SqlClient
   expect({
     ...p, id: undefined, received_at: undefined, pipeline_id: num(p!.pipeline_id), project_id: num(p!.project_id),
     iid: num(p!.iid), created_at: iso(p!.created_at), updated_at: iso(p!.updated_at), started_at: iso(p!.started_at),
-    finished_at: iso(p!.finished_at),
+    finished_at: iso(p!.finished_at), critical_path_job_ids: (p!.critical_path_job_ids as unknown[]).map(num),
   }).toEqual({
     id: undefined, received_at: undefined, pipeline_id: id, project: 'group/full', project_id: 4242,
     created_at: '2024-02-01T10:00:00.125Z', duration: 300, duration_e2e: 120, is_master: true, has_restarts: true,
@@ -71,7 +71,7 @@ export async function checkFullRoundTrip(store: PostgresStore, client: SqlClient
     tag: false, default_branch: 'main', updated_at: '2024-02-01T10:06:00.000Z', started_at: '2024-02-01T10:00:05.000Z',
     finished_at: '2024-02-01T10:05:05.000Z', pipeline_duration: 300.25, pipeline_queued_duration: 4.75,
     web_url: 'https://gitlab.example/group/full/-/pipelines/9007199254740000', collector_name: 'pipeline-metrics',
-    collector_version: '0.1.0',
+    collector_version: '0.1.0', critical_path_duration: 96.375, critical_path_job_ids: [5001],
   });
   expect(await client.query('SELECT name, duration FROM metrics_build WHERE pipeline_id = $1 ORDER BY id', [id])).toEqual([
     { name: 'build-e2e', duration: 64 }, { name: 'build-assets', duration: 30.5 },
@@ -91,11 +91,13 @@ export async function checkFullRoundTrip(store: PostgresStore, client: SqlClient
       failure_reason: 'script_failure', created_at: '2024-02-01T10:01:00.000Z', queued_at: '2024-02-01T10:01:01.000Z',
       started_at: '2024-02-01T10:01:03.500Z', finished_at: '2024-02-01T10:01:36.500Z', duration: 33, queued_duration: 2.5,
       retried: true, runner_id: 12, runner_description: 'docker "runner" #1', runner_type: 'group_type',
-      runner_tags: ['docker', 'linux'], web_url: 'https://gitlab.example/group/full/-/jobs/5001' },
+      runner_tags: ['docker', 'linux'], web_url: 'https://gitlab.example/group/full/-/jobs/5001',
+      on_critical_path: true, critical_path_wait: 55.875, critical_path_queue: 2.5, critical_path_run: 33 },
     { job_id: 5002, pipeline_id: id, name: 'e2e:chrome', stage: 'test', status: 'success', allow_failure: false,
       failure_reason: null, created_at: '2024-02-01T10:01:00.000Z', queued_at: null, started_at: null, finished_at: null,
       duration: null, queued_duration: null, retried: false, runner_id: null, runner_description: null, runner_type: null,
-      runner_tags: null, web_url: null },
+      runner_tags: null, web_url: null, on_critical_path: false, critical_path_wait: null, critical_path_queue: null,
+      critical_path_run: null },
   ]);
   const timings = (table: string) => client.query(`SELECT job_id::text AS job_id, name, seconds FROM ${table} WHERE job_id IN (5001, 5002) ORDER BY job_id, name`);
   expect(await timings('metrics_job_step')).toEqual([

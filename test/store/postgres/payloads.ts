@@ -61,9 +61,11 @@ export const FULL_INPUT: PayloadInput = {
       retried: true, runner: { id: 12, description: 'docker "runner" #1', runner_type: 'group_type', tags: ['docker', 'linux'] },
       steps: { up: 8.25, e2e: 20 }, sections: { prepare_executor: 1.5, step_script: 30 },
       web_url: 'https://gitlab.example/group/full/-/jobs/5001',
+      on_critical_path: true, critical_path_wait: 55.875, critical_path_queue: 2.5, critical_path_run: 33,
     },
-    { id: 5002, name: 'e2e:chrome', stage: 'test', status: 'success', created_at: '2024-02-01T10:01:00Z' },
+    { id: 5002, name: 'e2e:chrome', stage: 'test', status: 'success', created_at: '2024-02-01T10:01:00Z', on_critical_path: false },
   ],
+  critical_path: { duration: 96.375, job_ids: [5001] },
   collector: { name: 'pipeline-metrics', version: '0.1.0' },
 };
 
