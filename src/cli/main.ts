@@ -6,6 +6,7 @@ import { registerCollect } from './collect.js';
 import { registerMigrate } from './migrate.js';
 import { registerPush } from './push.js';
 import { registerQuery } from './query.js';
+import { registerReport } from './report.js';
 import { registerServe } from './serve.js';
 
 /** Builds the program. Each command lives in its own file and registers itself here. */
@@ -19,6 +20,7 @@ export function buildProgram(): Command {
   registerMigrate(program, processIO);
   registerPush(program, processIO);
   registerQuery(program, processIO);
+  registerReport(program, processIO);
   registerServe(program, processIO);
   return program;
 }

@@ -65,7 +65,7 @@ async function readQueryFile(file: string, deps: QueryCliDeps): Promise<string> 
 }
 
 /** Opens the ClickHouse store lazily (only when a query runs); an embedded directory migrates itself. */
-const openRunner: QueryCommandDeps['openRunner'] = async (spec): Promise<QueryRunner> => {
+export const openRunner: QueryCommandDeps['openRunner'] = async (spec): Promise<QueryRunner> => {
   const { openClickhouseStore, parseClickhouseSpec } = await import('../store/clickhouse/index.js');
   return openClickhouseStore(spec, { autoMigrate: parseClickhouseSpec(spec).kind === 'embedded' });
 };
