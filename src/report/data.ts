@@ -18,7 +18,7 @@ export interface ReportData {
   slowestSections: Row[];
   fixFirst: Row[];
   /** the slowest pipelines and their critical path steps (seconds from pipeline creation) */
-  gantt: { id: number; ref: string; duration: number; steps: { name: string; wait: number; queue: number; run: number; end: number }[] }[];
+  gantt: { id: number; ref: string; duration: number; pathDuration: number; steps: { name: string; wait: number; queue: number; run: number; end: number }[] }[];
 }
 
 async function rowsOf(runner: QueryRunner, sql: string, params: Record<string, unknown>): Promise<Row[]> {
@@ -39,7 +39,7 @@ export async function loadReportData(runner: QueryRunner, context: QueryContext,
     rowsOf(runner, REPORT_SQL.fixFirst, params),
     rowsOf(runner, REPORT_SQL.slowestPipelines, params),
   ]);
-  const steps = slowest.length ? await rowsOf(runner, REPORT_SQL.pathSteps, { pipelines: slowest.map((p) => String(p.id)) }) : [];
+  const steps = slowest.length ? await rowsOf(runner, REPORT_SQL.pathSteps, { pipelines: slowest.map((p) => Number(p.id)) }) : [];
   return {
     generatedAt: now.toISOString(),
     range: { from: context.fromTime.toISOString(), to: context.toTime.toISOString(), projectId: context.projectId ?? null },
@@ -53,6 +53,7 @@ export async function loadReportData(runner: QueryRunner, context: QueryContext,
       id: Number(p.id),
       ref: String(p.ref),
       duration: Number(p.duration),
+      pathDuration: Number(p.path_duration),
       steps: steps
         .filter((s) => String(s.pipeline_id) === String(p.id))
         .map((s) => ({ name: String(s.name), wait: Number(s.wait), queue: Number(s.queue), run: Number(s.run), end: (Number(s.finished_ms) - Number(p.created_ms)) / 1000 })),
