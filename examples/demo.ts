@@ -4,7 +4,8 @@
  * A loopback GitLab stand-in (the test fixture) serves three pipelines of 250 jobs. For each,
  * the built CLI runs exactly as in a CI job — `pipeline-metrics collect --push` with only CI_*
  * variables — writing to embedded Postgres (PGlite) and embedded ClickHouse (chDB) under
- * `.pipeline-metrics/demo/`. Then `pipeline-metrics query` prints the seed's job metrics.
+ * `.pipeline-metrics/demo/`. Then `pipeline-metrics query` prints the seed's job metrics and
+ * `pipeline-metrics report` writes `.pipeline-metrics/demo/report.html`.
  */
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -44,3 +45,4 @@ for (const [i, pipelineId] of [9101, 9102, 9103].entries()) {
 const range = ['--from', '2024-04-30T00:00:00Z', '--to', '2024-05-03T00:00:00Z', '--clickhouse', clickhouse];
 await cli(['query', join(root, 'examples/queries/job-table.yaml'), '--format', 'table', ...range]);
 await cli(['query', join(root, 'examples/queries/slowest-sections.yaml'), '--format', 'table', ...range]);
+await cli(['report', '--out', join(dir, 'report.html'), ...range]);
