@@ -4,11 +4,10 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compileQuery } from '../../../src/analytics/index.js';
 import { withCriticalPath } from '../../../src/critical-path/index.js';
-import type { JobGraphNode } from '../../../src/gitlab/index.js';
 import { discoverMigrations } from '../../../src/migrate/discover.js';
 import { runMigrations } from '../../../src/migrate/run.js';
 import { openClickhouseMigrationTarget, openClickhouseStore, type ClickhouseStore } from '../../../src/store/clickhouse/index.js';
-import { DATASET, RANGE } from './dataset.js';
+import { DATASET, DATASET_GRAPH as GRAPH, RANGE } from './dataset.js';
 
 /**
  * Critical path and flakiness through the real store (chDB) and `query`. Pipeline 1001 of the
@@ -19,14 +18,6 @@ import { DATASET, RANGE } from './dataset.js';
  */
 const dir = mkdtempSync(join(tmpdir(), 'pm-ch-critical-'));
 let store: ClickhouseStore;
-
-const stage = (name: string, s: string, previous: string[]): JobGraphNode => ({ name, stage: s, schedulingType: 'stage', needs: [], previousStageJobs: previous });
-const GRAPH: JobGraphNode[] = [
-  stage('job-build', 'build', []),
-  stage('job-test', 'test', ['job-build']),
-  stage('lint', 'test', ['job-build']),
-  stage('job-e2e', 'e2e', ['job-test', 'lint']),
-];
 
 beforeAll(async () => {
   const target = await openClickhouseMigrationTarget(dir);
