@@ -10,7 +10,7 @@ export function registerJsonBodyParser(app: FastifyInstance): void {
   const secureParse = app.getDefaultJsonParser('error', 'error');
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
-    secureParse(request, body as string, (error, value) => {
+    void secureParse(request, body as string, (error, value) => {
       const code = (error as { code?: string } | null)?.code;
       if (code === 'FST_ERR_CTP_INVALID_JSON_BODY') {
         done(new ValidationError('request body', [`(body): ${describeJsonProblem(String(body))}`]), undefined);
