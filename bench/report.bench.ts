@@ -18,10 +18,58 @@ import { openClickhouseClient, type ClickhouseHandle } from '../src/store/clickh
 const PIPELINES = 100_000;
 const PER_PIPELINE = 20;
 const RUNS = 5;
-const NAMES = ['compile', 'docker', 'assets', 'deps', 'lint', 'unit', 'unit-2', 'rubocop', 'eslint', 'typecheck', 'e2e-chrome', 'e2e-firefox',
-  'e2e-api', 'smoke', 'package', 'sbom', 'container-scan', 'sast', 'secret-detection', 'dependency-scan', 'deploy-staging', 'deploy-review', 'pages', 'cleanup'];
-const STAGES = ['build', 'build', 'build', 'build', 'test', 'test', 'test', 'test', 'test', 'test', 'e2e', 'e2e', 'e2e', 'e2e', 'package', 'package',
-  'security', 'security', 'security', 'security', 'deploy', 'deploy', 'deploy', 'deploy'];
+const NAMES = [
+  'compile',
+  'docker',
+  'assets',
+  'deps',
+  'lint',
+  'unit',
+  'unit-2',
+  'rubocop',
+  'eslint',
+  'typecheck',
+  'e2e-chrome',
+  'e2e-firefox',
+  'e2e-api',
+  'smoke',
+  'package',
+  'sbom',
+  'container-scan',
+  'sast',
+  'secret-detection',
+  'dependency-scan',
+  'deploy-staging',
+  'deploy-review',
+  'pages',
+  'cleanup',
+];
+const STAGES = [
+  'build',
+  'build',
+  'build',
+  'build',
+  'test',
+  'test',
+  'test',
+  'test',
+  'test',
+  'test',
+  'e2e',
+  'e2e',
+  'e2e',
+  'e2e',
+  'package',
+  'package',
+  'security',
+  'security',
+  'security',
+  'security',
+  'deploy',
+  'deploy',
+  'deploy',
+  'deploy',
+];
 const list = (xs: string[]) => `[${xs.map((x) => `'${x}'`).join(',')}]`;
 
 async function generate(handle: ClickhouseHandle, now: Date): Promise<void> {
@@ -68,17 +116,26 @@ async function main(): Promise<void> {
     let t = performance.now();
     await generate(handle, now);
     await handle.close();
-    console.log(`generated ${PIPELINES.toLocaleString('en')} pipelines, ${(PIPELINES * PER_PIPELINE).toLocaleString('en')} builds in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+    console.log(
+      `generated ${PIPELINES.toLocaleString('en')} pipelines, ${(PIPELINES * PER_PIPELINE).toLocaleString('en')} builds in ${((performance.now() - t) / 1000).toFixed(1)} s`,
+    );
     const context = { fromTime: new Date(now.getTime() - 30 * 86_400_000), toTime: now };
     const runs: ReportResult[] = [];
     for (let i = 0; i < RUNS; i++) {
       t = performance.now();
-      runs.push(await runReport({ context, clickhouse: dir, out: join(dir, 'report.html') }, { openRunner: (s) => openClickhouseStore(s), now: () => now }));
+      runs.push(
+        await runReport(
+          { context, clickhouse: dir, out: join(dir, 'report.html') },
+          { openRunner: (s) => openClickhouseStore(s), now: () => now },
+        ),
+      );
     }
     const ms = runs.map((r) => r.elapsedMs).sort((a, b) => a - b);
     const last = runs.at(-1)!;
     if (last.pipelines !== PIPELINES) throw new Error(`the report counted ${last.pipelines} pipelines, expected ${PIPELINES}`);
-    console.log(`report of ${last.pipelines.toLocaleString('en')} pipelines (${last.jobs} job rows): median ${(ms[ms.length >> 1]! / 1000).toFixed(2)} s over ${RUNS} runs (min ${(ms[0]! / 1000).toFixed(2)} s, max ${(ms.at(-1)! / 1000).toFixed(2)} s; first run opens chDB cold)`);
+    console.log(
+      `report of ${last.pipelines.toLocaleString('en')} pipelines (${last.jobs} job rows): median ${(ms[ms.length >> 1]! / 1000).toFixed(2)} s over ${RUNS} runs (min ${(ms[0]! / 1000).toFixed(2)} s, max ${(ms.at(-1)! / 1000).toFixed(2)} s; first run opens chDB cold)`,
+    );
     console.log(`HTML file: ${last.bytes.toLocaleString('en')} bytes (${(last.bytes / 1024).toFixed(0)} KiB), of which Chart.js ~205 KiB`);
   } finally {
     rmSync(dir, { recursive: true, force: true });

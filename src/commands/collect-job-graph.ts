@@ -19,9 +19,17 @@ export async function readJobGraph(
   fetch?: typeof globalThis.fetch,
 ): Promise<{ nodes?: JobGraphNode[]; stats: JobGraphStats }> {
   const iid = snapshot.pipeline.iid;
-  if (config.tokenInfo.kind === 'job') return { stats: { requests: 0, skipped: 'GitLab GraphQL does not accept CI_JOB_TOKEN; set GITLAB_TOKEN (read_api)' } };
+  if (config.tokenInfo.kind === 'job')
+    return { stats: { requests: 0, skipped: 'GitLab GraphQL does not accept CI_JOB_TOKEN; set GITLAB_TOKEN (read_api)' } };
   if (iid === undefined) return { stats: { requests: 0, skipped: 'GitLab did not send the pipeline iid' } };
-  const request = { apiUrl: config.gitlabUrl, token: config.token, projectPath: snapshot.projectPath, pipelineIid: iid, fetch, timeoutMs: config.timeoutMs };
+  const request = {
+    apiUrl: config.gitlabUrl,
+    token: config.token,
+    projectPath: snapshot.projectPath,
+    pipelineIid: iid,
+    fetch,
+    timeoutMs: config.timeoutMs,
+  };
   let requests = 0;
   try {
     const result = await fetchJobGraph({ ...request, onRequest: () => requests++ });

@@ -58,7 +58,14 @@ function predecessorOf(attempt: GraphAttempt, attempts: readonly GraphAttempt[],
 /** The step of one attempt from `segmentStart`; a bridge with a child adds the child's steps. */
 function stepsOf(attempt: GraphAttempt, pipelineId: number, segmentStart: number, toleranceMs: number): PathStep[] {
   const child = attempt.downstream ? computeCriticalPath(attempt.downstream, toleranceMs) : null;
-  const base = { attemptId: attempt.id, pipelineId, name: attempt.name, stage: attempt.stage, segmentStartMs: segmentStart, finishedMs: attempt.finishedMs! };
+  const base = {
+    attemptId: attempt.id,
+    pipelineId,
+    name: attempt.name,
+    stage: attempt.stage,
+    segmentStartMs: segmentStart,
+    finishedMs: attempt.finishedMs!,
+  };
   if (child && child.steps.length) {
     const childCreated = attempt.downstream!.createdMs;
     const childEnd = clamp(childCreated + child.totalMs, segmentStart, attempt.finishedMs!);

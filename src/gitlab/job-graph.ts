@@ -31,7 +31,10 @@ export const JOB_GRAPH_QUERY = `query pipelineJobGraph($fullPath: ID!, $iid: ID!
   }
 }`;
 
-const names = z.object({ nodes: z.array(z.object({ name: z.string() }).nullable()) }).nullable().optional();
+const names = z
+  .object({ nodes: z.array(z.object({ name: z.string() }).nullable()) })
+  .nullable()
+  .optional();
 
 const JobNodeSchema = z.object({
   name: z.string().nullable(),
@@ -129,7 +132,8 @@ function parseJobs(raw: unknown, request: JobGraphRequest) {
     throw new Error(`GitLab GraphQL job graph: ${issue.path.join('.')}: ${issue.message}`);
   }
   const pipeline = parsed.data.project?.pipeline;
-  if (!pipeline) throw new Error(`GitLab GraphQL: no pipeline !${request.pipelineIid} in project "${request.projectPath}" visible to the token`);
+  if (!pipeline)
+    throw new Error(`GitLab GraphQL: no pipeline !${request.pipelineIid} in project "${request.projectPath}" visible to the token`);
   return pipeline.jobs;
 }
 

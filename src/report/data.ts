@@ -18,7 +18,13 @@ export interface ReportData {
   slowestSections: Row[];
   fixFirst: Row[];
   /** the slowest pipelines and their critical path steps (seconds from pipeline creation) */
-  gantt: { id: number; ref: string; duration: number; pathDuration: number; steps: { name: string; wait: number; queue: number; run: number; end: number }[] }[];
+  gantt: {
+    id: number;
+    ref: string;
+    duration: number;
+    pathDuration: number;
+    steps: { name: string; wait: number; queue: number; run: number; end: number }[];
+  }[];
 }
 
 async function rowsOf(runner: QueryRunner, sql: string, params: Record<string, unknown>): Promise<Row[]> {
@@ -29,7 +35,11 @@ async function rowsOf(runner: QueryRunner, sql: string, params: Record<string, u
 /** Runs the report's queries (aggregation in ClickHouse) for `context`'s range and project. */
 export async function loadReportData(runner: QueryRunner, context: QueryContext, now: Date): Promise<ReportData> {
   const params = { from: formatDateTime64(context.fromTime), to: formatDateTime64(context.toTime), project: context.projectId ?? 0 };
-  const job = compileQuery(JOB_TABLE_INPUT, { fromTime: context.fromTime, toTime: context.toTime, ...(context.projectId && { projectId: context.projectId }) });
+  const job = compileQuery(JOB_TABLE_INPUT, {
+    fromTime: context.fromTime,
+    toTime: context.toTime,
+    ...(context.projectId && { projectId: context.projectId }),
+  });
   const [dailyDuration, timeToE2eByRef, jobTable, queueVsRun, slowestSections, fixFirst, slowest] = await Promise.all([
     rowsOf(runner, REPORT_SQL.dailyDuration, params),
     rowsOf(runner, REPORT_SQL.timeToE2eByRef, params),
@@ -56,7 +66,13 @@ export async function loadReportData(runner: QueryRunner, context: QueryContext,
       pathDuration: Number(p.path_duration),
       steps: steps
         .filter((s) => String(s.pipeline_id) === String(p.id))
-        .map((s) => ({ name: String(s.name), wait: Number(s.wait), queue: Number(s.queue), run: Number(s.run), end: (Number(s.finished_ms) - Number(p.created_ms)) / 1000 })),
+        .map((s) => ({
+          name: String(s.name),
+          wait: Number(s.wait),
+          queue: Number(s.queue),
+          run: Number(s.run),
+          end: (Number(s.finished_ms) - Number(p.created_ms)) / 1000,
+        })),
     })),
   };
 }

@@ -27,13 +27,22 @@ function scriptSafe(source: string): string {
 }
 
 const JOB_HEADERS = [
-  ['job', 'Job'], ['stage', 'Stage'], ['runs', 'Runs'], ['mean', 'Mean'], ['p50', 'p50'], ['p95', 'p95'],
-  ['failureRate', 'Failure rate'], ['retries', 'Retries'], ['flakeRate', 'Flake rate'],
+  ['job', 'Job'],
+  ['stage', 'Stage'],
+  ['runs', 'Runs'],
+  ['mean', 'Mean'],
+  ['p50', 'p50'],
+  ['p95', 'p95'],
+  ['failureRate', 'Failure rate'],
+  ['retries', 'Retries'],
+  ['flakeRate', 'Flake rate'],
 ] as const;
 
 /** The page for `data`; `chartJs` is the Chart.js UMD bundle's source. */
 export function renderReportHtml(data: ReportData, chartJs: string): string {
-  const scope = `${data.range.from} – ${data.range.to} (to exclusive)` + (data.range.projectId ? `, project ${data.range.projectId}` : ', every project');
+  const scope =
+    `${data.range.from} – ${data.range.to} (to exclusive)` +
+    (data.range.projectId ? `, project ${data.range.projectId}` : ', every project');
   const headers = JOB_HEADERS.map(([key, label]) => `<th data-key="${key}" aria-sort="none">${label}</th>`).join('');
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8">

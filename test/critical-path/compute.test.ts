@@ -5,10 +5,30 @@ import { computeCriticalPath, type GraphAttempt, type PipelineGraph } from '../.
 const T0 = Date.parse('2024-05-01T10:00:00Z');
 const at = (s: number) => T0 + s * 1000;
 let nextId = 100;
-function job(name: string, stage: string, t: { created?: number; queued: number; started: number; finished: number }, dependsOn: string[] = [], status = 'success'): GraphAttempt {
-  return { id: nextId++, name, stage, status, createdMs: at(t.created ?? 0), queuedMs: at(t.queued), startedMs: at(t.started), finishedMs: at(t.finished), dependsOn };
+function job(
+  name: string,
+  stage: string,
+  t: { created?: number; queued: number; started: number; finished: number },
+  dependsOn: string[] = [],
+  status = 'success',
+): GraphAttempt {
+  return {
+    id: nextId++,
+    name,
+    stage,
+    status,
+    createdMs: at(t.created ?? 0),
+    queuedMs: at(t.queued),
+    startedMs: at(t.started),
+    finishedMs: at(t.finished),
+    dependsOn,
+  };
 }
-const pipeline = (attempts: GraphAttempt[], pipelineId = 1, createdS = 0): PipelineGraph => ({ pipelineId, createdMs: at(createdS), attempts });
+const pipeline = (attempts: GraphAttempt[], pipelineId = 1, createdS = 0): PipelineGraph => ({
+  pipelineId,
+  createdMs: at(createdS),
+  attempts,
+});
 
 /** [name, wait, queue, run] in seconds, for compact hand-checked expectations. */
 function summary(graph: PipelineGraph) {
@@ -107,8 +127,15 @@ describe('computeCriticalPath', () => {
       2,
       12,
     );
-    const bridge: GraphAttempt = { ...job('trigger-child', 'downstream', { queued: 10, started: 10, finished: 72 }, ['prepare']), downstream: child };
-    const g = pipeline([job('prepare', 'prepare', { queued: 0, started: 2, finished: 10 }), bridge, job('other', 'downstream', { queued: 10, started: 11, finished: 30 }, ['prepare'])]);
+    const bridge: GraphAttempt = {
+      ...job('trigger-child', 'downstream', { queued: 10, started: 10, finished: 72 }, ['prepare']),
+      downstream: child,
+    };
+    const g = pipeline([
+      job('prepare', 'prepare', { queued: 0, started: 2, finished: 10 }),
+      bridge,
+      job('other', 'downstream', { queued: 10, started: 11, finished: 30 }, ['prepare']),
+    ]);
     const path = computeCriticalPath(g)!;
     expect(path.steps.map((s) => s.pipelineId)).toEqual([1, 1, 2, 2]);
     expect(summary(g)).toEqual({
@@ -135,7 +162,17 @@ describe('computeCriticalPath', () => {
   });
 
   it('no finished attempt: no path', () => {
-    const running: GraphAttempt = { id: 1, name: 'x', stage: 's', status: 'running', createdMs: at(0), queuedMs: at(0), startedMs: at(1), finishedMs: null, dependsOn: [] };
+    const running: GraphAttempt = {
+      id: 1,
+      name: 'x',
+      stage: 's',
+      status: 'running',
+      createdMs: at(0),
+      queuedMs: at(0),
+      startedMs: at(1),
+      finishedMs: null,
+      dependsOn: [],
+    };
     expect(computeCriticalPath(pipeline([running]))).toBeNull();
   });
 });

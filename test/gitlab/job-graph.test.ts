@@ -14,7 +14,12 @@ afterEach(async () => {
   server = undefined;
 });
 
-const request = (s: FixtureServer, token = FIXTURE_TOKEN) => ({ apiUrl: s.apiUrl, token, projectPath: fixture.projectPath, pipelineIid: PIPELINE_IID });
+const request = (s: FixtureServer, token = FIXTURE_TOKEN) => ({
+  apiUrl: s.apiUrl,
+  token,
+  projectPath: fixture.projectPath,
+  pipelineIid: PIPELINE_IID,
+});
 
 describe('fetchJobGraph (loopback GitLab GraphQL)', () => {
   it('reads every job in pages of 100 and keeps one node per job name', async () => {
@@ -25,7 +30,13 @@ describe('fetchJobGraph (loopback GitLab GraphQL)', () => {
     expect(server.requests.filter((r) => r.path === '/api/graphql')).toHaveLength(result.requests);
     expect(result.nodes.map((n) => n.name).sort()).toEqual([...names].sort());
     const e2e = result.nodes.find((n) => n.name === 'e2e-03')!;
-    expect(e2e).toEqual({ name: 'e2e-03', stage: 'test', schedulingType: 'dag', needs: fixtureNeeds(e2e), previousStageJobs: previousStageNames(fixture, 'test') });
+    expect(e2e).toEqual({
+      name: 'e2e-03',
+      stage: 'test',
+      schedulingType: 'dag',
+      needs: fixtureNeeds(e2e),
+      previousStageJobs: previousStageNames(fixture, 'test'),
+    });
     const unit = result.nodes.find((n) => n.name === 'unit')!;
     expect(unit).toMatchObject({ schedulingType: 'stage', needs: [] });
     expect(unit.previousStageJobs.sort()).toEqual(previousStageNames(fixture, 'test').sort());
@@ -35,7 +46,9 @@ describe('fetchJobGraph (loopback GitLab GraphQL)', () => {
   it('fails with GitLab’s message on a rejected token, and on an unknown pipeline', async () => {
     server = await startGitlabServer({ fixture });
     await expect(fetchJobGraph(request(server, 'revoked'))).rejects.toThrow(/Invalid token/);
-    await expect(fetchJobGraph({ ...request(server), pipelineIid: 999 })).rejects.toThrow(/no pipeline !999 in project "qa-group\/platform\/web-app"/);
+    await expect(fetchJobGraph({ ...request(server), pipelineIid: 999 })).rejects.toThrow(
+      /no pipeline !999 in project "qa-group\/platform\/web-app"/,
+    );
   });
 
   it('GraphQL lives beside API v4', () => {

@@ -28,10 +28,13 @@ beforeAll(async () => {
     await store.close();
   }
   const spec = join(dir, 'ch');
-  result = await runReport({ context: DEMO_RANGE, clickhouse: spec, out }, {
-    openRunner: (s) => openClickhouseStore(s),
-    now: () => new Date('2024-05-03T00:00:00Z'),
-  });
+  result = await runReport(
+    { context: DEMO_RANGE, clickhouse: spec, out },
+    {
+      openRunner: (s) => openClickhouseStore(s),
+      now: () => new Date('2024-05-03T00:00:00Z'),
+    },
+  );
   browser = await puppeteer.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-gpu'] });
 }, 120_000);
 
@@ -46,17 +49,25 @@ describe('report in headless Chromium', () => {
     expect(statSync(out).size).toBe(result.bytes);
     const page = await browser.newPage();
     const problems: string[] = [];
-    page.on('console', (m) => { if (m.type() === 'error' || m.type() === 'warn') problems.push(`${m.type()}: ${m.text()}`); });
+    page.on('console', (m) => {
+      if (m.type() === 'error' || m.type() === 'warn') problems.push(`${m.type()}: ${m.text()}`);
+    });
     page.on('pageerror', (e) => problems.push(`pageerror: ${String(e)}`));
     const requests: string[] = [];
-    page.on('request', (r) => { if (!r.url().startsWith('file:')) requests.push(r.url()); });
+    page.on('request', (r) => {
+      if (!r.url().startsWith('file:')) requests.push(r.url());
+    });
     await page.setViewport({ width: 1280, height: 900 });
     await page.goto(`file://${out}`, { waitUntil: 'load' });
     expect(problems).toEqual([]);
     expect(requests).toEqual([]);
 
     const charts = await page.evaluate(() => {
-      const Chart = (window as unknown as { Chart: { getChart(c: HTMLCanvasElement): { config: { type: string }; data: { datasets: { data: unknown[] }[] } } | undefined } }).Chart;
+      const Chart = (
+        window as unknown as {
+          Chart: { getChart(c: HTMLCanvasElement): { config: { type: string }; data: { datasets: { data: unknown[] }[] } } | undefined };
+        }
+      ).Chart;
       return [...document.querySelectorAll('canvas')].map((canvas) => {
         const chart = Chart.getChart(canvas);
         const points = chart ? chart.data.datasets.reduce((n, d) => n + d.data.filter((v) => v !== null).length, 0) : 0;
@@ -67,13 +78,25 @@ describe('report in headless Chromium', () => {
       });
     });
     const ids = charts.map((c) => c.id);
-    expect(ids).toEqual(expect.arrayContaining(['chart-fix-first', 'chart-daily', 'chart-e2e', 'chart-runners', 'chart-sections', 'chart-gantt-0', 'chart-gantt-1', 'chart-gantt-2']));
+    expect(ids).toEqual(
+      expect.arrayContaining([
+        'chart-fix-first',
+        'chart-daily',
+        'chart-e2e',
+        'chart-runners',
+        'chart-sections',
+        'chart-gantt-0',
+        'chart-gantt-1',
+        'chart-gantt-2',
+      ]),
+    );
     for (const chart of charts) {
       expect(chart.points, chart.id).toBeGreaterThan(0);
       expect(chart.painted, chart.id).toBeGreaterThan(1000);
     }
 
-    const firstColumn = () => page.$$eval('#job-table tbody tr', (rows) => rows.map((r) => (r as HTMLTableRowElement).cells[0]!.textContent));
+    const firstColumn = () =>
+      page.$$eval('#job-table tbody tr', (rows) => rows.map((r) => (r as HTMLTableRowElement).cells[0]!.textContent));
     const rows = await firstColumn();
     expect(rows.length).toBeGreaterThan(50);
     await page.click('#job-table th[data-key="job"]');

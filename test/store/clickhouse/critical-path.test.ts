@@ -39,8 +39,16 @@ const rows = async (sql: string) => (await store.runQuery({ sql, params: {} })).
 
 describe('critical path in ClickHouse', () => {
   it('stores the path per pipeline and the contribution per attempt (ms)', async () => {
-    expect(await rows('SELECT critical_path_duration, arrayStringConcat(critical_path_build_ids, \',\') FROM ci_finished_pipelines FINAL WHERE id = 1001')).toEqual([[145000, '11,12,13']]);
-    expect(await rows('SELECT id, on_critical_path, critical_path_wait, critical_path_queue, critical_path_run FROM ci_finished_builds FINAL WHERE pipeline_id = 1001 ORDER BY id')).toEqual([
+    expect(
+      await rows(
+        "SELECT critical_path_duration, arrayStringConcat(critical_path_build_ids, ',') FROM ci_finished_pipelines FINAL WHERE id = 1001",
+      ),
+    ).toEqual([[145000, '11,12,13']]);
+    expect(
+      await rows(
+        'SELECT id, on_critical_path, critical_path_wait, critical_path_queue, critical_path_run FROM ci_finished_builds FINAL WHERE pipeline_id = 1001 ORDER BY id',
+      ),
+    ).toEqual([
       [11, true, 2500, 2500, 60000],
       [12, true, 2500, 2500, 30000],
       [13, true, 2500, 2500, 40000],
@@ -54,7 +62,12 @@ describe('critical path in ClickHouse', () => {
         {
           dimensions: [{ column: 'name', as: 'job' }],
           metrics: [
-            { function: 'sumIf', column: 'critical_path_run', condition: [{ column: 'on_critical_path', operator: '=', value: true }], as: 'pathRunMs' },
+            {
+              function: 'sumIf',
+              column: 'critical_path_run',
+              condition: [{ column: 'on_critical_path', operator: '=', value: true }],
+              as: 'pathRunMs',
+            },
             { function: 'countIf', condition: [{ column: 'on_critical_path', operator: '=', value: true }], as: 'onPath' },
             { function: 'flakeRate', as: 'flakeRate' },
           ],
@@ -77,8 +90,14 @@ describe('critical path in ClickHouse', () => {
   });
 
   it('flakeRate takes no column and no condition, and needs the builds table', () => {
-    expect(() => compileQuery({ metrics: [{ function: 'flakeRate', column: 'duration' }] }, RANGE)).toThrow(/metrics\[0\]\.column: flakeRate takes no column/);
-    expect(() => compileQuery({ metrics: [{ function: 'flakeRate', condition: [{ column: 'status', operator: '=', value: 'failed' }] }] }, RANGE)).toThrow(/a condition needs an If function/);
-    expect(() => compileQuery({ table: 'sections', metrics: [{ function: 'flakeRate' }] }, RANGE)).toThrow(/flakeRate needs the builds table/);
+    expect(() => compileQuery({ metrics: [{ function: 'flakeRate', column: 'duration' }] }, RANGE)).toThrow(
+      /metrics\[0\]\.column: flakeRate takes no column/,
+    );
+    expect(() =>
+      compileQuery({ metrics: [{ function: 'flakeRate', condition: [{ column: 'status', operator: '=', value: 'failed' }] }] }, RANGE),
+    ).toThrow(/a condition needs an If function/);
+    expect(() => compileQuery({ table: 'sections', metrics: [{ function: 'flakeRate' }] }, RANGE)).toThrow(
+      /flakeRate needs the builds table/,
+    );
   });
 });
