@@ -26,6 +26,11 @@ function scriptSafe(source: string): string {
   return source.replace(/<\/(script)/gi, '<\\/$1').replace(/<!--/g, '<\\!--');
 }
 
+/** JSON for a `<script type="application/json">` island: every `<` escaped, so no text inside can end it. */
+function jsonIsland(data: unknown): string {
+  return JSON.stringify(data).replace(/</g, '\\u003c');
+}
+
 const JOB_HEADERS = [
   ['job', 'Job'],
   ['stage', 'Stage'],
@@ -66,7 +71,7 @@ export function renderReportHtml(data: ReportData, chartJs: string): string {
 <h2>Jobs</h2>
 <p class="note">Click a header to sort. Failure rate: share of attempts that failed. Flake rate: share of the job's pipelines where an attempt failed and a later attempt succeeded.</p>
 <div class="scroll"><table id="job-table"><thead><tr>${headers}</tr></thead><tbody></tbody></table></div>
-<script type="application/json" id="report-data">${scriptSafe(JSON.stringify(data))}</script>
+<script type="application/json" id="report-data">${jsonIsland(data)}</script>
 <script>${scriptSafe(chartJs)}</script>
 <script>${scriptSafe(PAGE_SCRIPT)}</script>
 </body></html>
