@@ -25,7 +25,7 @@ export const DEFAULT_REPORT_FILE = 'report.html';
 /** Flags + env → config; range, project and ClickHouse follow `query`'s rules exactly. */
 export function resolveReportConfig(flags: ReportFlags, env: Env, clock: Pick<QueryConfigClock, 'now'>): ReportConfig {
   const { from, to, project, clickhouse } = flags;
-  const query = resolveQueryConfig('-', { from, to, project, clickhouse, format: 'json' }, env, { ...clock, stdoutIsTTY: false });
+  const query = resolveQueryConfig('-', { from, to, project, clickhouse, format: 'json' }, env, { ...clock, stdoutIsTTY: false }, 'report');
   const out = typeof flags.out === 'string' && flags.out.trim() !== '' ? flags.out : DEFAULT_REPORT_FILE;
   return { context: query.context, clickhouse: query.clickhouse, out };
 }
