@@ -15,7 +15,7 @@ const FROM = 'FROM `ci_finished_build_sections` AS `s` FINAL';
 const SECTION_COLUMNS =
   'build_id, build_name, duration, finished_at, kind, name, pipeline_id, project_id, ref, stage, stage_name, started_at, status';
 const BUILD_COLUMNS =
-  'allow_failure, commit_sha, created_at, duration, failure_reason, finished_at, id, name, pipeline_id, project_id, queued_at, ' +
+  'allow_failure, commit_sha, created_at, critical_path_queue, critical_path_run, critical_path_wait, duration, failure_reason, finished_at, flaky_success, id, name, on_critical_path, pipeline_id, project_id, queued_at, ' +
   'queueing_duration, ref, retried, root_namespace_id, runner_id, runner_manager_architecture, runner_manager_platform, ' +
   'runner_manager_revision, runner_manager_system_xid, runner_manager_version, runner_owner_namespace_id, runner_run_untagged, ' +
   'runner_type, source, stage, stage_id, stage_name, started_at, status';

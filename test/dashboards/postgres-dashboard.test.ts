@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { openSqlClient, type SqlClient } from '../../src/store/postgres/client.js';
-import { openPostgresStore } from '../../src/store/postgres/store.js';
+import { ensureSchema } from '../../src/store/postgres/schema-check.js';
+import { createPostgresStore } from '../../src/store/postgres/store.js';
 import { DATASET } from '../store/clickhouse/dataset.js';
 import { grafanaCorpus } from '../store/postgres/payloads.js';
 import { PIPELINES_COUNT, TIME_TO_E2E, TOTAL_E2E, percentileCont } from '../store/postgres/grafana-queries.js';
@@ -24,13 +25,14 @@ let client: SqlClient;
 beforeAll(async () => {
   dashboard = DashboardSchema.parse(JSON.parse(await readFile(join(root, 'dashboards/postgres.json'), 'utf8')));
   parent = await mkdtemp(join(tmpdir(), 'pm-grafana-pg-'));
-  const store = await openPostgresStore(join(parent, 'db'));
+  // one PGlite open (it takes seconds): migrated on open, then used both to save and to query
+  client = await openSqlClient(join(parent, 'db'));
+  await ensureSchema(client, true);
+  const store = createPostgresStore(client);
   // the ClickHouse dataset's pipeline ids overlap the corpus's: moved by 100,000
   const moved = DATASET.map((p) => ({ ...p, pipeline_id: p.pipeline_id + 100_000, pipeline: { ...p.pipeline!, id: p.pipeline_id + 100_000 } }));
   for (const payload of [...grafanaCorpus(), ...moved]) expect(await store.save(payload)).toBe('created');
-  await store.close();
-  client = await openSqlClient(join(parent, 'db'));
-}, 60_000);
+}, 180_000);
 afterAll(async () => {
   await client?.close();
   await rm(parent, { recursive: true, force: true });
