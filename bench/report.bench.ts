@@ -84,7 +84,7 @@ async function generate(handle: ClickhouseHandle, now: Date): Promise<void> {
   });
   await handle.client.command({
     query: `INSERT INTO ci_finished_builds (id, project_id, pipeline_id, status, created_at, queued_at, started_at, finished_at, runner_type, name, stage_name,
-        retried, flaky_success, on_critical_path, critical_path_wait, critical_path_queue, critical_path_run)
+        retried, flaky, on_critical_path, critical_path_wait, critical_path_queue, critical_path_run)
       SELECT number + 1, 1, p + 1, st, qd - toIntervalSecond(1), qd, s, s + toIntervalMillisecond(dur), 1 + h % 3, ${list(NAMES)}[k], ${list(STAGES)}[k],
         h % 100 < 3, st = 'success' AND h % 100 >= 97 AND h % 100 < 99, on_path, if(on_path, 1000 + h % 5000, 0), if(on_path, q, 0), if(on_path, dur, 0)
       FROM (

@@ -13,7 +13,3 @@ ALTER TABLE ci_finished_builds ADD COLUMN IF NOT EXISTS `critical_path_run` Int6
 ALTER TABLE ci_finished_pipelines ADD COLUMN IF NOT EXISTS `critical_path_duration` Int64 DEFAULT 0;
 ALTER TABLE ci_finished_pipelines ADD COLUMN IF NOT EXISTS `critical_path_build_ids` Array(UInt64) DEFAULT [];
 
--- per attempt: the job's final attempt in its pipeline succeeded after an earlier attempt of the
--- same job there failed (a flaky job in that pipeline). The query metric `flakeRate` is the
--- share of a job's pipelines with such an attempt: avgIf(flaky_success, NOT retried).
-ALTER TABLE ci_finished_builds ADD COLUMN IF NOT EXISTS `flaky_success` Bool DEFAULT false;

@@ -9,7 +9,7 @@ import type { ColumnKind } from './catalog.js';
  *
  * `flakeRate` (builds only): the share of a job's pipelines in which an attempt failed and a
  * later attempt of the same job succeeded, a Float64 in [0, 1]; compiled as
- * `avgIf(flaky_success, retried = false)` — one final attempt per job and pipeline. No column,
+ * `avgIf(flaky, retried = false)` — one final attempt per job and pipeline. No column,
  * no condition, no If form.
  *
  * `quantile(p)` / `quantileIf(p)`: p is parsed strictly (`QUANTILE_PATTERN`, 0 < p < 1, at most

@@ -3,7 +3,7 @@ import { UpstreamError } from '../errors.js';
 
 /** What a request was about, so an error can say which project, pipeline or job is wrong. */
 export interface RequestTarget {
-  kind: 'project' | 'pipeline' | 'jobs' | 'log';
+  kind: 'project' | 'pipeline' | 'jobs' | 'bridges' | 'test_report' | 'log';
   /** the project as given: numeric id or `group/sub/project` */
   project: string;
   pipelineId?: number;

@@ -14,6 +14,23 @@ import { z } from 'zod';
 export const TimestampSchema = z.iso.datetime({ offset: true, local: false });
 
 const seconds = z.number().finite().nonnegative();
+
+export const ATTEMPT_KINDS = ['build', 'bridge'] as const;
+/** `missing`: GitLab answered 404; `empty`: no bytes; `erased`: the job has `erased_at` */
+export const LOG_STATES = ['missing', 'empty', 'erased'] as const;
+export type LogState = (typeof LOG_STATES)[number];
+
+const count = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
+/** The pipeline's JUnit totals (GitLab's test report summary); `time` in seconds. */
+export const TestReportSchema = z.object({
+  time: seconds,
+  count,
+  success: count,
+  failed: count,
+  skipped: count,
+  error: count,
+});
+export type TestReport = z.infer<typeof TestReportSchema>;
 const id = z.number().int().positive();
 
 /** Step timings of a job, e.g. `{ up: 7, e2e: 5 }`; keys are step names, values seconds. */
@@ -38,11 +55,22 @@ export const FailedJobSchema = z.union([
 ]);
 export type FailedJob = z.infer<typeof FailedJobSchema>;
 
+/** GitLab's runner manager (one `gitlab-runner` process) that ran the attempt. */
+export const RunnerManagerSchema = z.object({
+  system_id: z.string().max(64).nullable().optional(),
+  version: z.string().max(64).nullable().optional(),
+  revision: z.string().max(64).nullable().optional(),
+  platform: z.string().max(64).nullable().optional(),
+  architecture: z.string().max(64).nullable().optional(),
+});
+export type RunnerManager = z.infer<typeof RunnerManagerSchema>;
+
 export const RunnerSchema = z.object({
   id: id.nullable().optional(),
   description: z.string().max(1024).nullable().optional(),
   runner_type: z.string().max(64).nullable().optional(),
   tags: z.array(z.string().max(255)).max(256).optional(),
+  manager: RunnerManagerSchema.nullable().optional(),
 });
 export type Runner = z.infer<typeof RunnerSchema>;
 
@@ -78,6 +106,21 @@ export const AttemptSchema = z.object({
   critical_path_wait: seconds.optional(),
   critical_path_queue: seconds.optional(),
   critical_path_run: seconds.optional(),
+  /** absent or `build`: a CI job; `bridge`: a trigger job (then `downstream_*` may be set) */
+  kind: z.enum(ATTEMPT_KINDS).optional(),
+  /** 1 for the first attempt of the job name in the pipeline, 2 for its first retry, … */
+  attempt: z.number().int().positive().max(1000).optional(),
+  /** succeeded after an earlier attempt of the same job name in the pipeline failed */
+  flaky: z.boolean().optional(),
+  /** why the attempt has no log timings although its log was wanted */
+  log: z.enum(LOG_STATES).optional(),
+  /** when GitLab erased the job's log and artifacts */
+  erased_at: TimestampSchema.nullable().optional(),
+  /** the job's coverage percentage (GitLab's `coverage` regex result) */
+  coverage: z.number().finite().min(0).max(100).nullable().optional(),
+  /** bridges: the pipeline the trigger job started, and its project */
+  downstream_pipeline_id: id.nullable().optional(),
+  downstream_project_id: id.nullable().optional(),
 });
 export type Attempt = z.infer<typeof AttemptSchema>;
 
@@ -106,6 +149,19 @@ export const PipelineInfoSchema = z.object({
   duration: seconds.nullable().optional(),
   queued_duration: seconds.nullable().optional(),
   web_url: z.string().max(2048).optional(),
+  /** the pipeline's `workflow:name` */
+  name: z.string().max(255).nullable().optional(),
+  /** the CI configuration's errors (cut to 10 000 characters) */
+  yaml_errors: z.string().max(10_000).nullable().optional(),
+  /** coverage percentage of the pipeline */
+  coverage: z.number().finite().min(0).max(100).nullable().optional(),
+  test_report: TestReportSchema.nullable().optional(),
+  /** downstream pipelines: the pipeline and trigger job that started it, and the hierarchy's root */
+  parent_pipeline_id: id.nullable().optional(),
+  parent_bridge_id: id.nullable().optional(),
+  root_pipeline_id: id.nullable().optional(),
+  /** root pipelines: seconds from the first start to the last finish of every pipeline collected with it */
+  hierarchy_duration: seconds.nullable().optional(),
 });
 export type PipelineInfo = z.infer<typeof PipelineInfoSchema>;
 

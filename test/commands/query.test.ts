@@ -85,15 +85,21 @@ describe('runQuery (command)', () => {
   it('compiles every shipped example in examples/queries, and runs it', async () => {
     const examples = new URL('../../examples/queries/', import.meta.url);
     const files = readdirSync(examples).filter((f) => f.endsWith('.yaml')).sort();
-    expect(files).toEqual(['failures-per-day.yaml', 'job-table.yaml', 'seed-job-metrics.yaml', 'slowest-sections.yaml']);
+    expect(files).toEqual([
+      'child-pipeline-duration.yaml', 'failures-per-day.yaml', 'hierarchy-duration.yaml', 'job-table.yaml',
+      'retries-per-job.yaml', 'seed-job-metrics.yaml', 'slowest-sections.yaml',
+    ]);
     const firstRows: unknown[] = [];
     for (const file of files) {
       const result = await runQuery(options(readFileSync(new URL(file, examples), 'utf8'), { source: file }), { openRunner });
       firstRows.push(result.kind === 'rows' ? result.rows[0] : undefined);
     }
     expect(firstRows).toEqual([
+      undefined, // no downstream pipelines in this dataset
       ['2024-05-01T00:00:00Z', 4, 1],
+      [1004, 'main', 0, 20],
       ['job-e2e', 'e2e', 2, 250000, 250000, 295000, 1, 0.5],
+      ['job-test', 4, 1, 0, 3],
       ['job-e2e', 'e2e', 2, 250000, 295000, 1, 1],
       ['step_script', 'job-build', 1, 45500, 45500],
     ]);

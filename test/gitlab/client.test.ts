@@ -45,19 +45,20 @@ function snapshot(s: FixtureServer, c = client(s), extra: { defaultBranch?: stri
 const arrivals = (s: FixtureServer, pattern: RegExp) => s.requests.filter((r) => pattern.test(r.path));
 
 describe('GitLab client: pagination and request count', () => {
-  it('reads page 1, then pages 2..X-Total-Pages concurrently: 1 + ceil(attempts/100) + logs requests', async () => {
+  it('reads page 1, then pages 2..X-Total-Pages concurrently: 1 + ceil(attempts/100) + bridges + test summary + logs requests', async () => {
     const s = await serve({ latencyMs: 40 });
     const c = client(s);
     const snap = await snapshot(s, c);
     const want = expectedRequests(fixture);
     expect(fixture.attempts.length).toBe(259);
     expect(snap.jobs.map((j) => j.id).sort((a, b) => a - b)).toEqual(fixture.attempts.map((a) => a.id));
-    expect(snap.jobs.filter((j) => j.retried)).toHaveLength(fixture.attempts.filter((a) => a.retried).length);
     expect(snap.logs.size).toBe(want.logs);
-    expect(want.total).toBe(1 + 3 + 10);
+    expect(snap.bridges).toEqual([]);
+    expect(snap.testReport).toEqual({ total: { time: 0, count: 0, success: 0, failed: 0, skipped: 0, error: 0 } });
+    expect(want.total).toBe(1 + 3 + 1 + 1 + 10);
     expect(s.requests).toHaveLength(want.total);
     expect(c.stats.requests).toBe(want.total);
-    expect(c.stats.byKind).toEqual({ project: 0, pipeline: 1, jobs: 3, log: 10 });
+    expect(c.stats.byKind).toEqual({ project: 0, pipeline: 1, jobs: 3, bridges: 1, test_report: 1, log: 10 });
     const pages = arrivals(s, /\/jobs\?/);
     expect(pages.map((r) => new URL(r.path, 'http://x').searchParams.get('page'))).toEqual(['1', '2', '3']);
     // pages 2 and 3 were both in flight before either answered
@@ -67,7 +68,7 @@ describe('GitLab client: pagination and request count', () => {
     expect(new URL(pages[0]!.path, 'http://x').searchParams.get('per_page')).toBe('100');
   });
 
-  it('follows Link rel="next" when GitLab omits X-Total-Pages (above 10 000 rows)', async () => {
+  it('follows X-Next-Page one page at a time when GitLab omits X-Total-Pages (above 10 000 rows)', async () => {
     const s = await serve({ latencyMs: 20, omitTotals: true });
     const snap = await snapshot(s);
     expect(snap.jobs).toHaveLength(fixture.attempts.length);

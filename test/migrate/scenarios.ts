@@ -8,7 +8,7 @@ import { runMigrations } from '../../src/migrate/run.js';
 import type { MigrationTarget } from '../../src/migrate/types.js';
 import type { SqlClient } from '../../src/store/postgres/client.js';
 
-const SHIPPED = ['0001_seed_tables', '0002_job_attempts', '0005_critical_path'];
+const SHIPPED = ['0001_seed_tables', '0002_job_attempts', '0003_hierarchy_retries_runner_managers', '0005_critical_path'];
 
 const exists = async (client: SqlClient, table: string): Promise<boolean> =>
   (await client.query<{ ok: boolean }>('SELECT to_regclass($1) IS NOT NULL AS ok', [table]))[0]!.ok;
@@ -55,7 +55,7 @@ export async function checkMigrationLifecycle(target: MigrationTarget, client: S
 async function checkRefusals(target: MigrationTarget, client: SqlClient): Promise<void> {
   const dir = await shippedCopy();
   try {
-    await writeFile(join(dir, '0098_extra.sql'), 'CREATE TABLE extra_table (x int);');
+    await writeFile(join(dir, '0099_extra.sql'), 'CREATE TABLE extra_table (x int);');
     await appendFile(join(dir, '0001_seed_tables.sql'), '\n-- an edit after release\n');
     const changed = runMigrations(target, await loadMigrations(dir));
     await expect(changed).rejects.toThrow(MigrationRefusedError);

@@ -24,6 +24,7 @@ interface JobSpec {
   finished?: string;
   duration?: number;
   queued?: number;
+  /** documents the plan only: GitLab's REST API sends no `retried` field */
   retried?: boolean;
   allowFailure?: boolean;
   failureReason?: string;
@@ -58,7 +59,6 @@ export function gitlabJob(spec: JobSpec): GitlabJob {
       : null,
     tag_list: ran ? ['docker'] : [],
     archived: false,
-    ...(spec.retried !== undefined ? { retried: spec.retried } : {}),
     ...(spec.failureReason ? { failure_reason: spec.failureReason } : {}),
   });
 }
@@ -85,6 +85,7 @@ export const PIPELINE_JSON = {
   queued_duration: 5.5,
   coverage: null,
   detailed_status: { icon: 'status_running', text: 'Running' },
+  name: null,
 };
 
 const t = (hms: string) => `2024-05-01T${hms}+02:00`;
