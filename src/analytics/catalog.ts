@@ -95,6 +95,12 @@ export const CI_FINISHED_BUILDS_COLUMNS = {
   erased: col('Bool', 'bool', { gitlab: false }),
   /** why a wanted log gave no timings: missing, empty, erased; '' otherwise */
   log_status: col('LowCardinality(String)', 'string', { gitlab: false }),
+  /** on the pipeline's critical path (false also when no path was computed) */
+  on_critical_path: col('Bool', 'bool', { gitlab: false }),
+  /** contribution to the critical path, ms: waiting before being queued, queueing, running */
+  critical_path_wait: col('Int64', 'number', { gitlab: false }),
+  critical_path_queue: col('Int64', 'number', { gitlab: false }),
+  critical_path_run: col('Int64', 'number', { gitlab: false }),
 } as const satisfies Record<string, TableColumn>;
 
 /**
@@ -137,6 +143,10 @@ export const CI_FINISHED_PIPELINES_COLUMNS = {
   test_failed_count: col('UInt64', 'number', { queryable: false, gitlab: false }),
   test_skipped_count: col('UInt64', 'number', { queryable: false, gitlab: false }),
   test_error_count: col('UInt64', 'number', { queryable: false, gitlab: false }),
+  /** ms from creation to the end of the critical path; 0 when none was computed */
+  critical_path_duration: col('Int64', 'number', { queryable: false, gitlab: false }),
+  /** build ids on the critical path, in time order */
+  critical_path_build_ids: col('Array(UInt64)', 'number', { queryable: false, gitlab: false }),
 } as const satisfies Record<string, TableColumn>;
 
 export type BuildColumnName = keyof typeof CI_FINISHED_BUILDS_COLUMNS;

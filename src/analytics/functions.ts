@@ -7,6 +7,11 @@ import type { ColumnKind } from './catalog.js';
  * `rateIf`: the share of rows matching its condition, a Float64 in [0, 1] (e.g. a failure rate),
  * compiled as `avg(<condition>)` — the mean of a 0/1 value; it has no plain form and no column.
  *
+ * `flakeRate` (builds only): the share of a job's pipelines in which an attempt failed and a
+ * later attempt of the same job succeeded, a Float64 in [0, 1]; compiled as
+ * `avgIf(flaky, retried = false)` — one final attempt per job and pipeline. No column,
+ * no condition, no If form.
+ *
  * `quantile(p)` / `quantileIf(p)`: p is parsed strictly (`QUANTILE_PATTERN`, 0 < p < 1, at most
  * 6 decimals) and emitted as a numeric literal re-serialized from the parsed number. ClickHouse 26
  * accepts `quantile({p:Float64})(x)`, but older servers (the ones self-managed GitLab instances
@@ -23,13 +28,14 @@ export const AGGREGATES = {
   median: { column: 'number', result: 'number' },
   quantile: { column: 'number', result: 'number' },
   rate: { column: 'none', result: 'number' },
+  flakeRate: { column: 'none', result: 'number' },
 } as const satisfies Record<string, { column: 'none' | 'number' | 'ordered' | 'any'; result: 'number' | 'column' }>;
 
 export type AggregateName = keyof typeof AGGREGATES;
 
 /** The function names a metric may spell, for "allowed: …" messages. */
 export const FUNCTION_NAMES: readonly string[] = Object.keys(AGGREGATES).flatMap((name) =>
-  name === 'quantile' ? ['quantile(p)', 'quantileIf(p)'] : name === 'rate' ? ['rateIf'] : [name, `${name}If`],
+  name === 'quantile' ? ['quantile(p)', 'quantileIf(p)'] : name === 'rate' ? ['rateIf'] : name === 'flakeRate' ? [name] : [name, `${name}If`],
 );
 
 export interface ParsedFunction {
@@ -45,6 +51,7 @@ const SIMPLE_PATTERN = /^([a-z]+)(If)?$/;
 
 /** Parses `avg`, `countIf`, `quantile(0.95)`; anything else (whitespace, SQL, case changes) is undefined. */
 export function parseFunctionName(spelled: string): ParsedFunction | undefined {
+  if (spelled === 'flakeRate') return { aggregate: 'flakeRate', conditional: false };
   const quantile = QUANTILE_PATTERN.exec(spelled);
   if (quantile) {
     const level = Number(quantile[2]);

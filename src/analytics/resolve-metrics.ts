@@ -37,6 +37,10 @@ export function resolveMetric(
   });
   if (!fn || column === null) return undefined;
   if (!checkShape(fn, item, column, given, path, issues)) return undefined;
+  if (fn.aggregate === 'flakeRate' && scope.table.name !== 'builds') {
+    issues.add([...path, 'function'], 'flakeRate needs the builds table (it reads job attempts)');
+    return undefined;
+  }
   if (item.as != null && !checkAlias(item.as, [...path, 'as'], issues, scope.table)) return undefined;
   if (conditions.length !== given) return undefined;
   const name = `${fn.aggregate}${fn.conditional ? 'If' : ''}`;
@@ -101,6 +105,7 @@ function checkShape(
 
 function columnRule(fn: ParsedFunction, name: string, column: QueryColumn | undefined): string {
   const rule = AGGREGATES[fn.aggregate].column;
+  if (fn.aggregate === 'flakeRate') return `${name} takes no column (it is the share of the job's pipelines where it failed, then succeeded)`;
   if (fn.aggregate === 'rate') return `${name} takes no column (it is the share of rows matching its condition)`;
   if (rule === 'none') return `${name} takes no column (it counts rows); use uniq to count distinct values`;
   const wanted = rule === 'number' ? 'a number column' : rule === 'ordered' ? 'a number or time column' : 'a column';

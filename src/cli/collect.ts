@@ -75,6 +75,7 @@ export function summary(config: CollectConfig, { stats, payload }: CollectResult
   return (
     `collected pipeline ${config.pipelineId} of ${payload.project}${downstream}: ${stats.attempts} attempts, ${stats.logs} logs, ` +
     `${stats.requests} requests${retries} in ${(stats.elapsedMs / 1000).toFixed(1)} s` +
-    (config.output ? ` → ${config.output}` : '')
+    (config.output ? ` → ${config.output}` : '') +
+    (stats.jobGraph.skipped ? `\nwarning: no critical path: ${stats.jobGraph.skipped}` : '')
   );
 }

@@ -7,6 +7,7 @@ import { registerCollect } from './collect.js';
 import { registerMigrate } from './migrate.js';
 import { registerPush } from './push.js';
 import { registerQuery } from './query.js';
+import { registerReport } from './report.js';
 import { registerServe } from './serve.js';
 
 /**
@@ -25,6 +26,7 @@ export function buildProgram(io: CliIO = processIO): Command {
   registerMigrate(program, io);
   registerPush(program, io);
   registerQuery(program, io);
+  registerReport(program, io);
   registerServe(program, io);
   return program;
 }

@@ -97,7 +97,7 @@ async function readQueryFile(file: string, deps: QueryCliDeps): Promise<string> 
  * Opens the ClickHouse store lazily (only when a query runs); an embedded directory migrates
  * itself, then is opened read-only: no background merge starts in this process, none is waited for.
  */
-const openRunner: QueryCommandDeps['openRunner'] = async (spec): Promise<QueryRunner> => {
+export const openRunner: QueryCommandDeps['openRunner'] = async (spec): Promise<QueryRunner> => {
   const parsed = parseClickhouseSpec(spec);
   // reading never creates a store: a directory that is not there holds no data
   if (parsed.kind === 'embedded' && !existsSync(parsed.path)) {

@@ -1,9 +1,11 @@
 import type { CollectConfig } from '../config/collect.js';
+import { withCriticalPath } from '../critical-path/index.js';
 import { createGitlabClient, fetchPipelineHierarchy, type GitlabClient, type RequestStats } from '../gitlab/index.js';
 import { buildPayload, jobsNeedingLogs } from '../payload/build.js';
 import type { Payload } from '../payload/schema.js';
 import { VERSION } from '../version.js';
 import type { RetryListener } from '../retry/backoff.js';
+import { readJobGraph, type JobGraphStats } from './collect-job-graph.js';
 
 export interface CollectDeps {
   fetch?: typeof fetch;
@@ -23,6 +25,11 @@ export interface CollectStats extends RequestStats {
   logs: number;
   /** wall time of the collection, ms */
   elapsedMs: number;
+  /**
+   * the GraphQL job graphs behind the critical paths, all pipelines (their requests are counted
+   * in `requests`); `skipped`: why the root pipeline has no critical path
+   */
+  jobGraph: JobGraphStats;
 }
 
 export interface CollectResult {
@@ -35,7 +42,7 @@ export interface CollectResult {
   stats: CollectStats;
 }
 
-export type PipelineCollection = Omit<CollectResult, 'stats'> & { attempts: number; logs: number };
+export type PipelineCollection = Omit<CollectResult, 'stats'> & { attempts: number; logs: number; jobGraph: JobGraphStats };
 
 const COLLECTOR = { name: 'pipeline-metrics', version: VERSION } as const;
 
@@ -44,7 +51,12 @@ const COLLECTOR = { name: 'pipeline-metrics', version: VERSION } as const;
  * false, the pipelines its trigger jobs started (within the configured limits). Pure of
  * printing; shared by `collect` and anything collecting many pipelines with one client.
  */
-export async function collectPipeline(client: GitlabClient, pipelineId: number, config: CollectConfig): Promise<PipelineCollection> {
+export async function collectPipeline(
+  client: GitlabClient,
+  pipelineId: number,
+  config: CollectConfig,
+  fetch?: typeof globalThis.fetch,
+): Promise<PipelineCollection> {
   const { downstream } = config;
   const hierarchy = await fetchPipelineHierarchy(
     client,
@@ -57,11 +69,22 @@ export async function collectPipeline(client: GitlabClient, pipelineId: number, 
     },
     { maxDepth: downstream.enabled ? downstream.maxDepth : 0, maxPipelines: downstream.maxPipelines },
   );
-  const payloads = hierarchy.snapshots.map((snapshot) => buildPayload(snapshot, config.classify, COLLECTOR));
+  // each pipeline's job graph (GraphQL) for its critical path; without one the payload has no path
+  const graphs = await Promise.all(hierarchy.snapshots.map((snapshot) => readJobGraph(config, snapshot, fetch)));
+  const payloads = hierarchy.snapshots.map((snapshot, i) => {
+    const built = buildPayload(snapshot, config.classify, COLLECTOR);
+    const nodes = graphs[i]!.nodes;
+    return nodes ? withCriticalPath(built, nodes) : built;
+  });
+  const graphNotes = graphs.flatMap((g, i) => (i > 0 && g.stats.skipped ? [`pipeline ${payloads[i]!.pipeline_id}: no critical path: ${g.stats.skipped}`] : []));
   return {
     payload: payloads[0]!,
     payloads,
-    notes: [...payloads.flatMap(missingLogNote), ...hierarchy.notes],
+    notes: [...payloads.flatMap(missingLogNote), ...hierarchy.notes, ...graphNotes],
+    jobGraph: {
+      requests: graphs.reduce((n, g) => n + g.stats.requests, 0),
+      ...(graphs[0]!.stats.skipped ? { skipped: graphs[0]!.stats.skipped } : {}),
+    },
     attempts: hierarchy.snapshots.reduce((n, s) => n + s.jobs.length + (s.bridges?.length ?? 0), 0),
     logs: hierarchy.snapshots.reduce((n, s) => n + s.logs.size, 0),
   };
@@ -90,9 +113,17 @@ export async function runCollect(config: CollectConfig, deps: CollectDeps = {}):
     ...deps.retry,
     onRetry: deps.onRetry,
   });
-  const { attempts, logs, ...collected } = await collectPipeline(client, config.pipelineId, config);
+  const { attempts, logs, jobGraph, ...collected } = await collectPipeline(client, config.pipelineId, config, deps.fetch);
   return {
     ...collected,
-    stats: { ...client.stats, pipelines: collected.payloads.length, attempts, logs, elapsedMs: now().getTime() - started },
+    stats: {
+      ...client.stats,
+      requests: client.stats.requests + jobGraph.requests,
+      pipelines: collected.payloads.length,
+      attempts,
+      logs,
+      elapsedMs: now().getTime() - started,
+      jobGraph,
+    },
   };
 }

@@ -61,7 +61,8 @@ export interface QueryConfigClock {
 }
 
 /** Flags + env → config. Every problem is listed at once (UsageError, exit 2). */
-export function resolveQueryConfig(file: string, flags: QueryFlags, env: Env, clock: QueryConfigClock): QueryConfig {
+/** `command` names the command in the error message (`report` shares these rules). */
+export function resolveQueryConfig(file: string, flags: QueryFlags, env: Env, clock: QueryConfigClock, command = 'query'): QueryConfig {
   const problems: string[] = [];
   const format = parseFormat(flags.format, clock.stdoutIsTTY, problems);
   const range = defaultRange(clock.now);
@@ -80,7 +81,7 @@ export function resolveQueryConfig(file: string, flags: QueryFlags, env: Env, cl
   const source = nonEmpty('--source', flags.source, problems);
   const ref = nonEmpty('--ref', flags.ref, problems);
   if (problems.length || !fromTime || !toTime) {
-    throw new UsageError(`query options are invalid:\n  ${problems.join('\n  ')}`);
+    throw new UsageError(`${command} options are invalid:\n  ${problems.join('\n  ')}`);
   }
   const context: QueryContext = {
     fromTime,

@@ -97,6 +97,15 @@ export const AttemptSchema = z.object({
   /** GitLab log sections (`section_start`/`section_end`), seconds */
   sections: StepTimingsSchema.optional(),
   web_url: z.string().max(2048).optional(),
+  /** true when the attempt is on the pipeline's critical path (absent: path not computed) */
+  on_critical_path: z.boolean().optional(),
+  /**
+   * Its contribution to the critical path, seconds (only on the path): waiting before it was
+   * queued (for a need, a stage, a retry), queueing for a runner, running.
+   */
+  critical_path_wait: seconds.optional(),
+  critical_path_queue: seconds.optional(),
+  critical_path_run: seconds.optional(),
   /** absent or `build`: a CI job; `bridge`: a trigger job (then `downstream_*` may be set) */
   kind: z.enum(ATTEMPT_KINDS).optional(),
   /** 1 for the first attempt of the job name in the pipeline, 2 for its first retry, … */
@@ -114,6 +123,13 @@ export const AttemptSchema = z.object({
   downstream_project_id: id.nullable().optional(),
 });
 export type Attempt = z.infer<typeof AttemptSchema>;
+
+/** The pipeline's critical path (extension): `job_ids` in time order, `duration` seconds. */
+export const CriticalPathSchema = z.object({
+  duration: seconds,
+  job_ids: z.array(id).max(10_000),
+});
+export type CriticalPathInfo = z.infer<typeof CriticalPathSchema>;
 
 /** The pipeline itself (extension). */
 export const PipelineInfoSchema = z.object({
@@ -168,6 +184,7 @@ export const PayloadSchema = z.object({
   // ---- extensions (optional; ignored by the original server) ----
   pipeline: PipelineInfoSchema.optional(),
   attempts: z.array(AttemptSchema).max(50_000).optional(),
+  critical_path: CriticalPathSchema.optional(),
   collector: z.object({ name: z.string().max(64), version: z.string().max(64) }).optional(),
 });
 export type Payload = z.infer<typeof PayloadSchema>;

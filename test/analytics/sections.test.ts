@@ -15,8 +15,8 @@ const FROM = 'FROM `ci_finished_build_sections` AS `s`';
 const SECTION_COLUMNS =
   'build_id, build_name, duration, finished_at, kind, name, pipeline_id, project_id, ref, stage, stage_name, started_at, status';
 const BUILD_COLUMNS =
-  'allow_failure, attempt, commit_sha, coverage, created_at, duration, erased, failure_reason, finished_at, flaky, id, log_status, ' +
-  'name, pipeline_id, project_id, queued_at, ' +
+  'allow_failure, attempt, commit_sha, coverage, created_at, critical_path_queue, critical_path_run, critical_path_wait, duration, erased, failure_reason, finished_at, flaky, id, log_status, ' +
+  'name, on_critical_path, pipeline_id, project_id, queued_at, ' +
   'queueing_duration, ref, retried, root_namespace_id, runner_id, runner_manager_architecture, runner_manager_platform, ' +
   'runner_manager_revision, runner_manager_system_xid, runner_manager_version, runner_owner_namespace_id, runner_run_untagged, ' +
   'runner_type, source, stage, stage_id, stage_name, started_at, status';

@@ -5,11 +5,11 @@ import { validateQuery } from '../../src/analytics/validate-query.js';
 import { EXIT, ValidationError } from '../../src/errors.js';
 
 const context = { fromTime: new Date('2024-05-01T00:00:00Z'), toTime: new Date('2024-05-08T00:00:00Z') };
-const FUNCTIONS = 'count, countIf, sum, sumIf, avg, avgIf, min, minIf, max, maxIf, uniq, uniqIf, median, medianIf, quantile(p), quantileIf(p), rateIf';
+const FUNCTIONS = 'count, countIf, sum, sumIf, avg, avgIf, min, minIf, max, maxIf, uniq, uniqIf, median, medianIf, quantile(p), quantileIf(p), rateIf, flakeRate';
 const OPERATORS = '=, !=, <, <=, >, >=, LIKE, NOT LIKE, ILIKE, IN, NOT IN';
 const COLUMNS =
-  'allow_failure, attempt, commit_sha, coverage, created_at, duration, erased, failure_reason, finished_at, flaky, id, log_status, ' +
-  'name, pipeline_id, project_id, queued_at, ' +
+  'allow_failure, attempt, commit_sha, coverage, created_at, critical_path_queue, critical_path_run, critical_path_wait, duration, erased, failure_reason, finished_at, flaky, id, log_status, ' +
+  'name, on_critical_path, pipeline_id, project_id, queued_at, ' +
   'queueing_duration, ref, retried, root_namespace_id, runner_id, runner_manager_architecture, runner_manager_platform, ' +
   'runner_manager_revision, runner_manager_system_xid, runner_manager_version, runner_owner_namespace_id, runner_run_untagged, ' +
   'runner_type, source, stage, stage_id, stage_name, started_at, status';

@@ -99,15 +99,17 @@ afterAll(async () => {
 describe('pipeline-metrics collect (built binary, CI environment)', () => {
   it('prints the payload of the pipeline on stdout and a summary on stderr', async () => {
     const result = await run([BIN, 'collect'], ciEnv());
-    expect(result.stderr).toMatch(/^collected pipeline 987654 of qa-group\/platform\/web-app: 259 attempts, 10 logs, 16 requests in \d+\.\d s\n$/);
+    expect(result.stderr).toMatch(/^collected pipeline 987654 of qa-group\/platform\/web-app: 259 attempts, 10 logs, 19 requests in \d+\.\d s\n$/);
     expect(result.code).toBe(0);
     const payload = PayloadSchema.parse(JSON.parse(result.stdout));
-    const { pipeline, attempts, collector, ...seed } = payload;
+    const { pipeline, attempts, collector, critical_path, ...seed } = payload;
     expect(seed).toEqual(expectedSeed(fixture));
     expect(attempts).toHaveLength(fixture.attempts.length - 1); // every attempt but the collector's own
     expect(pipeline).toMatchObject({ id: fixture.pipelineId, status: 'running', source: 'push', default_branch: 'main' });
     expect(collector?.name).toBe('pipeline-metrics');
-    expect(server.requests.length).toBe(expectedRequests(fixture).total);
+    expect(server.requests.length).toBe(expectedRequests(fixture).withGraph);
+    expect(server.requests.filter((r) => r.path === '/api/graphql')).toHaveLength(expectedRequests(fixture).graphPages);
+    expect(critical_path?.job_ids.length).toBeGreaterThan(0);
   });
 
   it('writes --output FILE and keeps stdout empty', async () => {

@@ -99,7 +99,7 @@ describe('runQuery (command)', () => {
       ['2024-05-01T00:00:00Z', 4, 1],
       [1004, 'main', 0, 20],
       ['job-e2e', 'e2e', 2, 250000, 250000, 295000, 1, 0.5],
-      ['job-test', 4, 1, 0, 3],
+      ['job-test', 4, 1, 1, 3], // pipeline 1001: failed, then succeeded (flaky derived by the store: the payload has no `flaky`)
       ['job-e2e', 'e2e', 2, 250000, 295000, 1, 1],
       ['step_script', 'job-build', 1, 45500, 45500],
     ]);

@@ -8,7 +8,7 @@ import { runMigrations } from '../../src/migrate/run.js';
 import type { MigrationTarget } from '../../src/migrate/types.js';
 import type { SqlClient } from '../../src/store/postgres/client.js';
 
-const SHIPPED = ['0001_seed_tables', '0002_job_attempts', '0003_hierarchy_retries_runner_managers'];
+const SHIPPED = ['0001_seed_tables', '0002_job_attempts', '0003_hierarchy_retries_runner_managers', '0004_critical_path'];
 
 const exists = async (client: SqlClient, table: string): Promise<boolean> =>
   (await client.query<{ ok: boolean }>('SELECT to_regclass($1) IS NOT NULL AS ok', [table]))[0]!.ok;

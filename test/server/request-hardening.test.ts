@@ -36,7 +36,7 @@ async function postRaw(payload: Buffer, headers: Record<string, string>) {
   const response = await fetch(`${base}/save_metrics`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...headers },
-    body: payload,
+    body: new Uint8Array(payload),
   });
   return { status: response.status, json: (await response.json()) as { status?: string; errors?: string[] } };
 }

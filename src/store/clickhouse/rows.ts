@@ -16,7 +16,7 @@ export const FINISHED_BUILD_STATUSES = ['success', 'failed', 'canceled', 'skippe
 /** GitLab's Ci::Runner.runner_types, as stored in ci_finished_builds.runner_type (UInt8). */
 export const RUNNER_TYPES: Readonly<Record<string, number>> = { instance_type: 1, group_type: 2, project_type: 3 };
 
-export type Row = Record<string, string | number | boolean>;
+export type Row = Record<string, string | number | boolean | number[]>;
 
 export interface PayloadRows {
   pipeline: Row;
@@ -36,9 +36,10 @@ export function payloadRows(payload: Payload): PayloadRows {
   const finished = (payload.attempts ?? []).filter(
     (a) => a.kind !== 'bridge' && (FINISHED_BUILD_STATUSES as readonly string[]).includes(a.status),
   );
+  const flaky = flakySuccessIds(payload.attempts ?? []);
   return {
     pipeline: pipelineRow(payload, context),
-    builds: finished.map((attempt) => buildRow(attempt, context)),
+    builds: finished.map((attempt) => buildRow({ ...attempt, flaky: attempt.flaky ?? flaky.has(attempt.id) }, context)),
     sections: finished.flatMap((attempt) => sectionRows(attempt, context)),
   };
 }
@@ -76,6 +77,8 @@ function pipelineRow(payload: Payload, context: BuildContext): Row {
     finished_at: info?.finished_at ? toClickhouseDateTime(info.finished_at) : undefined,
     duration: Math.round(info?.duration ?? payload.duration),
     duration_e2e: Math.round(payload.duration_e2e),
+    critical_path_duration: payload.critical_path ? secondsToMs(payload.critical_path.duration) : undefined,
+    critical_path_build_ids: payload.critical_path?.job_ids,
     name: info?.name ?? undefined,
     yaml_errors: info?.yaml_errors ?? undefined,
     coverage: info?.coverage ?? undefined,
@@ -119,6 +122,10 @@ function buildRow(attempt: Attempt, context: BuildContext): Row {
     allow_failure: attempt.allow_failure,
     retried: attempt.retried,
     commit_sha: context.commit_sha,
+    on_critical_path: attempt.on_critical_path,
+    critical_path_wait: ms(attempt.critical_path_wait),
+    critical_path_queue: ms(attempt.critical_path_queue),
+    critical_path_run: ms(attempt.critical_path_run),
     runner_manager_system_xid: manager?.system_id ?? undefined,
     runner_manager_version: manager?.version ?? undefined,
     runner_manager_revision: manager?.revision ?? undefined,
@@ -130,6 +137,25 @@ function buildRow(attempt: Attempt, context: BuildContext): Row {
     erased: attempt.erased_at ? true : undefined,
     log_status: attempt.log,
   });
+}
+
+/**
+ * Ids of the final attempts (highest id of a name) that succeeded after an earlier attempt of
+ * the same job in this pipeline failed: `flaky` for a payload that does not say (an older client's).
+ */
+export function flakySuccessIds(attempts: readonly Attempt[]): Set<number> {
+  const byName = new Map<string, Attempt[]>();
+  for (const a of attempts) {
+    const group = byName.get(a.name);
+    if (group) group.push(a);
+    else byName.set(a.name, [a]);
+  }
+  const ids = new Set<number>();
+  for (const group of byName.values()) {
+    const last = group.reduce((a, b) => (b.id > a.id ? b : a));
+    if (last.status === 'success' && group.some((a) => a.id < last.id && a.status === 'failed')) ids.add(last.id);
+  }
+  return ids;
 }
 
 /** GitLab's queued_at; derived from started_at − queued_duration (seconds) when not sent. */
@@ -164,10 +190,14 @@ function sectionRows(attempt: Attempt, context: BuildContext): Row[] {
   );
 }
 
+function ms(seconds: number | undefined): number | undefined {
+  return seconds === undefined ? undefined : secondsToMs(seconds);
+}
+
 function time(value: string | null | undefined): string | undefined {
   return value ? toClickhouseDateTime(value) : undefined;
 }
 
-function compact(row: Record<string, string | number | boolean | undefined>): Row {
+function compact(row: Record<string, string | number | boolean | number[] | undefined>): Row {
   return Object.fromEntries(Object.entries(row).filter(([, v]) => v !== undefined)) as Row;
 }

@@ -29,6 +29,7 @@ export function saveParams(payload: Payload): unknown[] {
     JSON.stringify(timingRows(payload.attempts ?? [], 'steps')),
     JSON.stringify(timingRows(payload.attempts ?? [], 'sections')),
     JSON.stringify(pipelineExtras(payload)),
+    payload.critical_path?.duration ?? null, payload.critical_path?.job_ids ?? null,
   ];
 }
 
@@ -78,6 +79,8 @@ function attemptRow(a: Attempt): Record<string, unknown> {
     runner_manager_system_xid: a.runner?.manager?.system_id ?? null, runner_manager_version: a.runner?.manager?.version ?? null,
     runner_manager_revision: a.runner?.manager?.revision ?? null, runner_manager_platform: a.runner?.manager?.platform ?? null,
     runner_manager_architecture: a.runner?.manager?.architecture ?? null,
+    on_critical_path: a.on_critical_path ?? null, critical_path_wait: a.critical_path_wait ?? null,
+    critical_path_queue: a.critical_path_queue ?? null, critical_path_run: a.critical_path_run ?? null,
   };
 }
 

@@ -1,3 +1,4 @@
+import type { JobGraphNode } from '../../../src/gitlab/index.js';
 import type { Payload } from '../../../src/payload/schema.js';
 import { buildPayload } from './payloads.js';
 export { SEED_INPUT } from '../../fixtures/queries/seed-input.js';
@@ -85,3 +86,12 @@ WHERE name like 'job%'
 GROUP BY name, stage
 ORDER BY avgDuration desc
 LIMIT 10`;
+
+const stage = (name: string, s: string, previous: string[]): JobGraphNode => ({ name, stage: s, schedulingType: 'stage', needs: [], previousStageJobs: previous });
+/** GitLab's job graph of the dataset's pipelines (stages build → test → e2e; no needs). */
+export const DATASET_GRAPH: JobGraphNode[] = [
+  stage('job-build', 'build', []),
+  stage('job-test', 'test', ['job-build']),
+  stage('lint', 'test', ['job-build']),
+  stage('job-e2e', 'e2e', ['job-test', 'lint']),
+];

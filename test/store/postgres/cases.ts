@@ -26,7 +26,7 @@ export async function checkSeedExample(store: PostgresStore, client: SqlClient):
     web_url: null, collector_name: null, collector_version: null, name: null, yaml_errors: null, coverage: null,
     parent_pipeline_id: null, parent_bridge_id: null, root_pipeline_id: null, hierarchy_duration: null,
     test_total_time: null, test_total_count: null, test_success_count: null, test_failed_count: null,
-    test_skipped_count: null, test_error_count: null,
+    test_skipped_count: null, test_error_count: null, critical_path_duration: null, critical_path_job_ids: null,
   });
   expect(p!.received_at).toBeInstanceOf(Date);
   const builds = await client.query('SELECT name, duration FROM metrics_build WHERE pipeline_id = 1');
@@ -72,7 +72,7 @@ export async function checkFullRoundTrip(store: PostgresStore, client: SqlClient
   expect({
     ...p, id: undefined, received_at: undefined, pipeline_id: num(p!.pipeline_id), project_id: num(p!.project_id),
     iid: num(p!.iid), created_at: iso(p!.created_at), updated_at: iso(p!.updated_at), started_at: iso(p!.started_at),
-    finished_at: iso(p!.finished_at),
+    finished_at: iso(p!.finished_at), critical_path_job_ids: (p!.critical_path_job_ids as unknown[]).map(num),
     ...Object.fromEntries(BIGINT_PIPELINE_COLUMNS.map((c) => [c, num(p![c])])),
   }).toEqual({
     id: undefined, received_at: undefined, pipeline_id: id, project: 'group/full', project_id: 4242,
@@ -84,7 +84,7 @@ export async function checkFullRoundTrip(store: PostgresStore, client: SqlClient
     collector_version: '0.1.0', name: 'Nightly full run', yaml_errors: null, coverage: 81.25,
     parent_pipeline_id: 9007199254739000, parent_bridge_id: 4999, root_pipeline_id: 9007199254738000, hierarchy_duration: 420.5,
     test_total_time: 12.5, test_total_count: 40, test_success_count: 37, test_failed_count: 1, test_skipped_count: 2,
-    test_error_count: 0,
+    test_error_count: 0, critical_path_duration: 96.375, critical_path_job_ids: [5001],
   });
   expect(await client.query('SELECT name, duration FROM metrics_build WHERE pipeline_id = $1 ORDER BY id', [id])).toEqual([
     { name: 'build-e2e', duration: 64 }, { name: 'build-assets', duration: 30.5 },
@@ -109,14 +109,16 @@ export async function checkFullRoundTrip(store: PostgresStore, client: SqlClient
       kind: 'build', attempt: 1, flaky: false, log_status: 'erased', erased_at: '2024-02-02T00:00:00.000Z', coverage: 55.5,
       downstream_pipeline_id: null, downstream_project_id: null, runner_manager_system_xid: 's_0123456789ab',
       runner_manager_version: '17.0.0', runner_manager_revision: '44feccdf', runner_manager_platform: 'linux',
-      runner_manager_architecture: 'amd64' },
+      runner_manager_architecture: 'amd64', on_critical_path: true, critical_path_wait: 55.875, critical_path_queue: 2.5,
+      critical_path_run: 33 },
     { job_id: 5002, pipeline_id: id, name: 'e2e:chrome', stage: 'test', status: 'success', allow_failure: false,
       failure_reason: null, created_at: '2024-02-01T10:01:00.000Z', queued_at: null, started_at: null, finished_at: null,
       duration: null, queued_duration: null, retried: false, runner_id: null, runner_description: null, runner_type: null,
       runner_tags: null, web_url: null, kind: 'build', attempt: 2, flaky: true, log_status: null, erased_at: null,
       coverage: null, downstream_pipeline_id: null, downstream_project_id: null, runner_manager_system_xid: null,
       runner_manager_version: null, runner_manager_revision: null, runner_manager_platform: null,
-      runner_manager_architecture: null },
+      runner_manager_architecture: null, on_critical_path: false, critical_path_wait: null, critical_path_queue: null,
+      critical_path_run: null },
   ]);
   const timings = (table: string) => client.query(`SELECT job_id::text AS job_id, name, seconds FROM ${table} WHERE job_id IN (5001, 5002) ORDER BY job_id, name`);
   expect(await timings('metrics_job_step')).toEqual([

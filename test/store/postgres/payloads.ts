@@ -74,9 +74,11 @@ export const FULL_INPUT: PayloadInput = {
       attempt: 1, coverage: 55.5, log: 'erased', erased_at: '2024-02-02T00:00:00Z',
       steps: { up: 8.25, e2e: 20 }, sections: { prepare_executor: 1.5, step_script: 30 },
       web_url: 'https://gitlab.example/group/full/-/jobs/5001',
+      on_critical_path: true, critical_path_wait: 55.875, critical_path_queue: 2.5, critical_path_run: 33,
     },
-    { id: 5002, name: 'e2e:chrome', stage: 'test', status: 'success', created_at: '2024-02-01T10:01:00Z', attempt: 2, flaky: true },
+    { id: 5002, name: 'e2e:chrome', stage: 'test', status: 'success', created_at: '2024-02-01T10:01:00Z', attempt: 2, flaky: true, on_critical_path: false },
   ],
+  critical_path: { duration: 96.375, job_ids: [5001] },
   collector: { name: 'pipeline-metrics', version: '0.1.0' },
 };
 
