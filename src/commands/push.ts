@@ -4,6 +4,7 @@ import { EXIT, ValidationError, type ExitCode } from '../errors.js';
 import { StorablePayloadSchema, type Payload } from '../payload/schema.js';
 import type { PayloadSink } from '../store/types.js';
 import { parseOrThrow } from '../validate.js';
+import { decodeUtf8 } from '../payload/utf8-text.js';
 import type { Clock } from '../retry/backoff.js';
 import { savePayloadFallback } from '../delivery/fallback.js';
 import { postPayload } from '../delivery/http.js';
@@ -87,7 +88,7 @@ export interface PushDeps extends DeliveryDeps {
 export async function runPush(options: PushOptions, deps: PushDeps): Promise<DeliveryResult> {
   const fromStdin = options.input === undefined || options.input === '-';
   const source = fromStdin ? 'payload from stdin' : `payload in ${options.input}`;
-  const text = fromStdin ? await deps.readStdin() : await readFile(options.input!, 'utf8');
+  const text = fromStdin ? await deps.readStdin() : decodeUtf8(await readFile(options.input!), source);
   const payload = parseOrThrow(StorablePayloadSchema, parseJson(text, source), source);
   return deliverPayload(payload, options.targets, deps);
 }

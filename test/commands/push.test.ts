@@ -173,6 +173,14 @@ describe('runPush', () => {
     await expect(failure).rejects.toMatchObject({ exitCode: EXIT.rejected, issues: [expect.stringMatching(/^pipeline_id: /), expect.stringMatching(/^duration: /)] });
   });
 
+  it('a file with invalid UTF-8 bytes is refused naming the field, never stored as U+FFFD', async () => {
+    const file = join(cwd, 'not-utf8.json');
+    const [head, tail] = JSON.stringify(seedPayload({ pipeline_id: 4242, project: 'group/@@' })).split('@@') as [string, string];
+    await writeFile(file, Buffer.concat([Buffer.from(head), Buffer.from([0xed, 0xa0, 0x80]), Buffer.from(tail)]));
+    const failure = runPush({ input: file, targets: targets({ url: serve.base }) }, { readStdin: async () => '', cwd });
+    await expect(failure).rejects.toMatchObject({ exitCode: EXIT.rejected, issues: ['project: not valid UTF-8 text (invalid bytes, shown as U+FFFD)'] });
+  });
+
   it('malformed JSON on stdin names the problem', async () => {
     const failure = runPush({ targets: targets({ url: serve.base }) }, { readStdin: async () => '{"pipeline_id": 1,', cwd });
     await expect(failure).rejects.toMatchObject({ issues: [expect.stringMatching(/^\(root\): malformed JSON: /)] });

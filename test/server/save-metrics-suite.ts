@@ -95,6 +95,28 @@ export function describeSaveMetrics(open: () => Promise<TestEngine>): void {
     expect(await countRows(engine)).toEqual(before);
   });
 
+  it('refuses invalid UTF-8 bytes naming the field (never stores U+FFFD); the database is unchanged', async () => {
+    const before = await countRows(engine);
+    const [head, tail] = JSON.stringify(seedPayload({ pipeline_id: 940, project: 'group/@@' })).split('@@') as [string, string];
+    const body = Buffer.concat([Buffer.from(head), Buffer.from([0xc3, 0x28, 0xff]), Buffer.from(tail)]);
+    const response = await fetch(`${base}/save_metrics`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+    expect(response.status).toBe(400);
+    expect(await response.json()).toEqual({ errors: ['project: not valid UTF-8 text (invalid bytes, shown as U+FFFD)'] });
+    expect(await countRows(engine)).toEqual(before);
+  });
+
+  it('a body of thousands of invalid fields gets a short reply: validation stops early, the list is capped', async () => {
+    const bad = { id: -1, name: '', stage: 1, status: '', created_at: 'x', duration: -1, steps: { a: -1, b: -1 } };
+    const body = JSON.stringify(seedPayload({ pipeline_id: 941, attempts: Array.from({ length: 2200 }, () => bad) }));
+    expect(body.length).toBeGreaterThan(200_000);
+    const started = performance.now();
+    const response = await fetch(`${base}/save_metrics`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+    const text = await response.text();
+    expect(response.status).toBe(400);
+    expect(JSON.parse(text)).toEqual({ errors: ['attempts[0].id: Too small: expected number to be >0'] });
+    expect(performance.now() - started).toBeLessThan(2_000);
+  });
+
   it('413 above the body limit (just over, and 10 MB); the database is unchanged', async () => {
     const before = await countRows(engine);
     for (const size of [BODY_LIMIT + 1024, 10 * 1024 * 1024]) {
