@@ -1,10 +1,10 @@
-import { readFile } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { CLICKHOUSE_ENV, DEFAULT_CLICKHOUSE_DIR } from '../config/clickhouse.js';
 import { readEnv, type Env } from '../config/env.js';
 import { QUERY_FORMATS, resolveQueryConfig, type QueryFlags } from '../config/query.js';
-import { runQuery, type QueryCommandDeps, type QueryRunner } from '../commands/query.js';
-import { UsageError } from '../errors.js';
+import { queryFileTooLarge, QUERY_FILE_LIMIT_BYTES, runQuery, type QueryCommandDeps, type QueryRunner } from '../commands/query.js';
+import { UsageError, ValidationError } from '../errors.js';
 import { formatResult, formatSql } from './format-result.js';
 import { envHint, type CliIO } from './output.js';
 
@@ -55,10 +55,20 @@ async function queryAction(io: CliIO, deps: QueryCliDeps, file: string, flags: Q
   else io.out(formatResult(result, config.format));
 }
 
+/** Reads at most QUERY_FILE_LIMIT_BYTES (+1, to tell a larger file): a 50 MB file is refused unread. */
 async function readQueryFile(file: string, deps: QueryCliDeps): Promise<string> {
   try {
-    return file === '-' ? await deps.readStdin() : await readFile(file, 'utf8');
+    if (file === '-') return await deps.readStdin();
+    const handle = await open(file, 'r');
+    try {
+      const { size } = await handle.stat();
+      if (size > QUERY_FILE_LIMIT_BYTES) throw queryFileTooLarge(file, size);
+      return await handle.readFile('utf8');
+    } finally {
+      await handle.close();
+    }
   } catch (cause) {
+    if (cause instanceof ValidationError) throw cause;
     const reason = cause instanceof Error ? cause.message : String(cause);
     throw new UsageError(`cannot read query file ${file}: ${reason}`, { cause });
   }
@@ -82,8 +92,14 @@ async function withSpinner<T>(io: CliIO, text: string | undefined, task: () => P
   }
 }
 
+/** Stdin up to QUERY_FILE_LIMIT_BYTES; more is refused as soon as it arrives. */
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  let size = 0;
+  for await (const chunk of process.stdin) {
+    size += (chunk as Buffer).length;
+    if (size > QUERY_FILE_LIMIT_BYTES) throw queryFileTooLarge('-', size);
+    chunks.push(chunk as Buffer);
+  }
   return Buffer.concat(chunks).toString('utf8');
 }

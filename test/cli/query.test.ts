@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command } from 'commander';
@@ -156,6 +156,19 @@ describe('pipeline-metrics query', () => {
     expect(error).toBeInstanceOf(ValidationError);
     expect((error as ValidationError).exitCode).toBe(3);
     expect((error as ValidationError).issues.length).toBeGreaterThanOrEqual(4);
+    expect(out).toBe('');
+  });
+
+  it('refuses a 50 MB query file without reading it (exit 3, the limit named)', async () => {
+    const huge = join(dir, 'huge.json');
+    writeFileSync(huge, '');
+    truncateSync(huge, 50 * 1024 * 1024);
+    const started = performance.now();
+    const { error, out } = await run([huge, '--sql']);
+    expect(performance.now() - started).toBeLessThan(1_000);
+    expect(error).toBeInstanceOf(ValidationError);
+    expect((error as ValidationError).exitCode).toBe(3);
+    expect((error as ValidationError).issues).toEqual(['(file): 52428800 bytes or more; a query file may be at most 65536 bytes (64 KiB)']);
     expect(out).toBe('');
   });
 

@@ -2,7 +2,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseQueryText, runQuery, type QueryCommandOptions } from '../../src/commands/query.js';
+import { parseQueryText, QUERY_FILE_LIMIT_BYTES, runQuery, type QueryCommandOptions } from '../../src/commands/query.js';
 import { ValidationError } from '../../src/errors.js';
 import { openClickhouseStore } from '../../src/store/clickhouse/index.js';
 import { DATASET, RANGE, SEED_INPUT } from '../store/clickhouse/dataset.js';
@@ -97,6 +97,31 @@ describe('runQuery (command)', () => {
       ['job-e2e', 'e2e', 2, 250000, 295000, 1, 1],
       ['step_script', 'job-build', 1, 45500, 45500],
     ]);
+  });
+
+  it('parses a .json file as JSON: a YAML-only file is a JSON error', async () => {
+    expect(await parseQueryText('{"metrics": [{"function": "count"}]}', 'q.json')).toStrictEqual({ metrics: [{ function: 'count' }] });
+    const error = await runQuery(options('metrics:\n  - function: count\n', { source: 'q.json' }), noEngine).catch((e: unknown) => e);
+    expect((error as ValidationError).issues).toEqual([expect.stringMatching(/^\(file\): not valid JSON: /)]);
+  });
+
+  it('refuses a query above 64 KiB before parsing it, naming the limit', async () => {
+    const big = JSON.stringify({ metrics: [{ function: 'count' }], pad: 'x'.repeat(QUERY_FILE_LIMIT_BYTES) });
+    for (const source of ['q.json', 'q.yaml', '-']) {
+      const error = await runQuery(options(big, { source }), noEngine).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(ValidationError);
+      expect((error as ValidationError).issues).toEqual([`(file): ${big.length} bytes or more; a query file may be at most 65536 bytes (64 KiB)`]);
+    }
+  });
+
+  it('a file of thousands of bad metrics lists the first 50 problems and "… N more"', async () => {
+    const metrics = Array.from({ length: 2000 }, (_, i) => `  - { function: nope${i} }`).join('\n');
+    const error = await runQuery(options(`metrics:\n${metrics}\n`), noEngine).catch((e: unknown) => e);
+    const issues = (error as ValidationError).issues;
+    expect(issues).toHaveLength(51);
+    expect(issues[0]).toBe('metrics: 2000 metrics; at most 20 are allowed');
+    expect(issues[1]).toMatch(/^metrics\[0]\.function: unknown function "nope0"/);
+    expect(issues[50]).toMatch(/^… \d+ more$/);
   });
 
   it('reports a file that is neither JSON nor YAML (exit 3)', async () => {
