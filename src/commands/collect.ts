@@ -1,4 +1,5 @@
 import type { CollectConfig } from '../config/collect.js';
+import { createLogTimingsParser } from '../payload/log-timings-stream.js';
 import { createGitlabClient, fetchPipelineSnapshot, type RequestStats } from '../gitlab/index.js';
 import { buildPayload, jobsNeedingLogs } from '../payload/build.js';
 import type { Payload } from '../payload/schema.js';
@@ -45,6 +46,7 @@ export async function runCollect(config: CollectConfig, deps: CollectDeps = {}):
     defaultBranch: config.defaultBranch,
     apiUrl: config.gitlabUrl,
     selectLogs: (jobs) => jobsNeedingLogs(jobs, config.classify),
+    parseLog: createLogTimingsParser,
   });
   const payload = buildPayload(snapshot, config.classify, { name: 'pipeline-metrics', version: VERSION });
   return {

@@ -30,8 +30,11 @@ export interface GitlabClient {
   getPipeline(pipelineId: number): Promise<GitlabPipeline>;
   /** every attempt of every job (`include_retried=true`), pages fetched concurrently */
   listJobs(pipelineId: number): Promise<GitlabJob[]>;
-  /** raw logs by job id, fetched concurrently (bounded) */
-  getJobLogs(jobIds: readonly number[]): Promise<Map<number, string>>;
+  /**
+   * Job logs by job id, at most `concurrency` in flight, each streamed into a fresh sink from
+   * `openSink` as its bytes arrive (never held whole); the map holds what each sink's `end` gives.
+   */
+  getJobLogs<T>(jobIds: readonly number[], openSink: () => LogSink<T>): Promise<Map<number, T>>;
   readonly stats: RequestStats;
   readonly concurrency: number;
 }
@@ -67,14 +70,28 @@ export function createGitlabClient(options: GitlabClientOptions): GitlabClient {
       });
       return uniqueById(jobs);
     },
-    async getJobLogs(jobIds) {
+    async getJobLogs(jobIds, openSink) {
       const logs = await mapLimit(jobIds, concurrency, async (jobId) => {
-        const response = await requester.get(`${base}/jobs/${jobId}/trace`, {}, { kind: 'log', project, jobId });
+        const response = await requester.get(`${base}/jobs/${jobId}/trace`, {}, { kind: 'log', project, jobId }, (r) => streamInto(r, openSink()));
         return [jobId, response.body] as const;
       });
       return new Map(logs);
     },
   };
+}
+
+/** Receives one job log's bytes in order, split anywhere; `end` returns what the caller keeps. */
+export interface LogSink<T> {
+  push(chunk: Uint8Array): void;
+  end(): T;
+}
+
+/** Feeds a response body to `sink` chunk by chunk: memory holds one chunk, not the body. */
+async function streamInto<T>(response: Response, sink: LogSink<T>): Promise<T> {
+  if (response.body) {
+    for await (const chunk of response.body) sink.push(chunk);
+  }
+  return sink.end();
 }
 
 /**

@@ -1,4 +1,5 @@
-import type { GitlabClient } from './client.js';
+import type { LogTimings } from '../payload/log-timings.js';
+import type { GitlabClient, LogSink } from './client.js';
 import type { GitlabJob, GitlabProject, PipelineSnapshot } from './types.js';
 
 export interface SnapshotRequest {
@@ -11,6 +12,8 @@ export interface SnapshotRequest {
   apiUrl: string;
   /** ids of the job attempts whose logs are wanted, chosen once every attempt is known */
   selectLogs(jobs: GitlabJob[]): number[];
+  /** a fresh parser for one log's bytes (src/payload's createLogTimingsParser) */
+  parseLog(): LogSink<LogTimings>;
 }
 
 /**
@@ -27,7 +30,7 @@ export async function fetchPipelineSnapshot(client: GitlabClient, request: Snaps
   ]);
   let projectPath = request.projectPath ?? projectPathFromWebUrl(pipeline.web_url, request.apiUrl);
   if (projectPath === undefined) projectCall ??= client.getProject();
-  const [project, logs] = await Promise.all([projectCall, client.getJobLogs(request.selectLogs(jobs))]);
+  const [project, logs] = await Promise.all([projectCall, client.getJobLogs(request.selectLogs(jobs), request.parseLog)]);
   projectPath ??= project?.path_with_namespace;
   return {
     projectPath: projectPath ?? String(pipeline.project_id),

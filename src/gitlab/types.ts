@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { LogTimings } from '../payload/log-timings.js';
 
 /**
  * The parts of GitLab API v4 responses we rely on, validated at the boundary.
@@ -75,6 +76,6 @@ export interface PipelineSnapshot {
   pipeline: GitlabPipeline;
   /** every attempt of every job, retried ones included, in no particular order */
   jobs: GitlabJob[];
-  /** raw job logs by job id, only for the jobs whose timings were wanted */
-  logs: Map<number, string>;
+  /** timings read from job logs (streamed, see GitlabClient.getJobLogs), by job id, only for the jobs whose timings were wanted */
+  logs: Map<number, LogTimings>;
 }

@@ -8,7 +8,7 @@ import {
   timedE2eJobs,
   withoutSelf,
 } from './job-selection.js';
-import { assignSteps, parseLogTimings, type LogTimings } from './log-timings.js';
+import { assignSteps, type LogTimings } from './log-timings.js';
 import type { ClassifyOptions } from './options.js';
 import type { Payload, SeedJob } from './schema.js';
 import { epochMs, normaliseTimestamp, wholeSecondsBetween } from './timestamps.js';
@@ -72,15 +72,6 @@ function bySpan(a: GitlabJob, b: GitlabJob): number {
   return started !== 0 ? started : a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
 }
 
-function parseLogs(jobs: GitlabJob[], logs: Map<number, string>): Map<number, LogTimings> {
-  const parsed = new Map<number, LogTimings>();
-  for (const job of jobs) {
-    const log = logs.get(job.id);
-    if (log !== undefined) parsed.set(job.id, parseLogTimings(log));
-  }
-  return parsed;
-}
-
 function stepsOf(job: GitlabJob, timings: LogTimings | undefined, options: ClassifyOptions) {
   if (!timings || options.steps.length === 0) return undefined;
   const clash = options.steps.find((step) => SEED_JOB_KEYS.has(step) || step === 'up_without_pull');
@@ -126,7 +117,7 @@ export function buildPayload(
   collector?: { name: string; version: string },
 ): Payload {
   const counted = withoutSelf(snapshot.jobs, options);
-  const timings = parseLogs(counted, snapshot.logs);
+  const timings = snapshot.logs;
   const e2e = timedE2eJobs(counted, options).sort(bySpan);
   const steps = new Map(e2e.map((job) => [job.id, stepsOf(job, timings.get(job.id), options)]));
   const jobs = e2e.map((job) => toSeedJob(job, steps.get(job.id)));

@@ -1,6 +1,8 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { UpstreamError, ValidationError } from '../../src/errors.js';
 import { createGitlabClient, fetchPipelineSnapshot, type GitlabClientOptions } from '../../src/gitlab/index.js';
+import { parseLogTimings } from '../../src/payload/log-timings.js';
+import { createLogTimingsParser } from '../../src/payload/log-timings-stream.js';
 import { expectedRequests } from '../fixtures/gitlab/expected.js';
 import { generatePipeline, type PipelineFixture } from '../fixtures/gitlab/generate.js';
 import { FIXTURE_TOKEN, startGitlabServer, type FixtureServer, type ServerOptions } from '../fixtures/gitlab/server.js';
@@ -39,10 +41,33 @@ const e2eLogIds = (f: PipelineFixture) =>
   f.attempts.filter((a) => /^e2e-\d+$/.test(a.name) && !a.retried && a.finishedMs !== null).map((a) => a.id);
 
 function snapshot(s: FixtureServer, c = client(s), extra: { defaultBranch?: string; projectPath?: string } = { defaultBranch: 'main', projectPath: fixture.projectPath }) {
-  return fetchPipelineSnapshot(c, { pipelineId: fixture.pipelineId, apiUrl: s.apiUrl, selectLogs: () => e2eLogIds(fixture), ...extra });
+  return fetchPipelineSnapshot(c, { pipelineId: fixture.pipelineId, apiUrl: s.apiUrl, selectLogs: () => e2eLogIds(fixture), parseLog: createLogTimingsParser, ...extra });
 }
 
 const arrivals = (s: FixtureServer, pattern: RegExp) => s.requests.filter((r) => pattern.test(r.path));
+
+describe('GitLab client: job logs are streamed into the parser', () => {
+  it('gives, for every log, the timings of the whole-text parser; also for 3 MiB logs that arrive in many chunks', async () => {
+    const ids = e2eLogIds(fixture);
+    const pad = '✓ проверка — ok\rprogress 100%\n'.repeat(100_000);
+    const big = { ...fixture, logs: new Map([...fixture.logs].map(([id, log]) => [id, ids.includes(id) ? pad + log : log])) };
+    for (const f of [fixture, big]) {
+      const s = await serve({ fixture: f });
+      const chunks: number[] = [];
+      const counting = () => {
+        const parser = createLogTimingsParser();
+        let n = 0;
+        return { push: (c: Uint8Array) => (n++, parser.push(c)), end: () => (chunks.push(n), parser.end()) };
+      };
+      const logs = await client(s).getJobLogs(ids, counting);
+      expect([...logs.keys()]).toEqual(ids);
+      for (const id of ids) expect(logs.get(id)).toStrictEqual(parseLogTimings(f.logs.get(id)!));
+      expect([...logs.values()].every((t) => t.realTimes.length > 0)).toBe(true);
+      if (f === big) expect(Math.min(...chunks)).toBeGreaterThan(10);
+      else await s.close(); // afterEach closes the last one
+    }
+  });
+});
 
 describe('GitLab client: pagination and request count', () => {
   it('reads page 1, then pages 2..X-Total-Pages concurrently: 1 + ceil(attempts/100) + logs requests', async () => {

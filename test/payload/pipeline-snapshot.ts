@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { parseLogTimings } from '../../src/payload/log-timings.js';
 import {
   GitlabJobSchema,
   GitlabPipelineSchema,
@@ -125,9 +126,9 @@ export function mixedSnapshot(): PipelineSnapshot {
     pipeline: GitlabPipelineSchema.parse(PIPELINE_JSON),
     jobs: mixedJobs(),
     logs: new Map([
-      [110, RETRIED_CHROME_LOG],
-      [111, readLogFixture('e2e-classic.log')],
-      [112, readLogFixture('e2e-timestamped.log')],
+      [110, parseLogTimings(RETRIED_CHROME_LOG)],
+      [111, parseLogTimings(readLogFixture('e2e-classic.log'))],
+      [112, parseLogTimings(readLogFixture('e2e-timestamped.log'))],
     ]),
   };
 }
