@@ -38,7 +38,11 @@ function pipelineWithLogs(): PipelineFixture {
 
 /** Output lines before the log's own: test results in several scripts, and a `\r` progress bar. */
 function padding(bytes: number): string {
-  const lines = ['✓ проверка входа — ok (12 ms) 測試通過 🚀', 'Downloading layers 42%\rDownloading layers 87%\rDownloading layers 100%', 'PASS src/app.test.ts (3.2 s)'];
+  const lines = [
+    '✓ проверка входа — ok (12 ms) 測試通過 🚀',
+    'Downloading layers 42%\rDownloading layers 87%\rDownloading layers 100%',
+    'PASS src/app.test.ts (3.2 s)',
+  ];
   const block = `${lines.join('\n')}\n`;
   return block.repeat(Math.ceil(bytes / Buffer.byteLength(block)));
 }
@@ -88,7 +92,13 @@ for (let i = 0; i < RUNS; i++) runs.push(await collect(padded));
 if (!runs.every((r) => isDeepStrictEqual(r.payload, expected))) throw new Error('5 MiB logs changed the payload');
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const mb = (bytes: number) => (bytes / 1_000_000).toFixed(0);
-console.log(`collect --logs all: ${LOGS} logs × ${LOG_BYTES / 1024 / 1024} MiB, ${LATENCY_MS} ms latency, built CLI in its own process, ${RUNS} runs (machine shared: figures under load)`);
-console.log(`  peak RSS  median ${mb(median(runs.map((r) => r.peakRssBytes)))} MB  (runs: ${runs.map((r) => mb(r.peakRssBytes)).join(', ')} MB; target ≤ 150 MB)`);
-console.log(`  wall time median ${(median(runs.map((r) => r.ms)) / 1000).toFixed(2)} s  (runs: ${runs.map((r) => (r.ms / 1000).toFixed(2)).join(', ')} s; node start-up included)`);
+console.log(
+  `collect --logs all: ${LOGS} logs × ${LOG_BYTES / 1024 / 1024} MiB, ${LATENCY_MS} ms latency, built CLI in its own process, ${RUNS} runs (machine shared: figures under load)`,
+);
+console.log(
+  `  peak RSS  median ${mb(median(runs.map((r) => r.peakRssBytes)))} MB  (runs: ${runs.map((r) => mb(r.peakRssBytes)).join(', ')} MB; target ≤ 150 MB)`,
+);
+console.log(
+  `  wall time median ${(median(runs.map((r) => r.ms)) / 1000).toFixed(2)} s  (runs: ${runs.map((r) => (r.ms / 1000).toFixed(2)).join(', ')} s; node start-up included)`,
+);
 console.log('  payload identical to the one from the same pipeline with small logs');

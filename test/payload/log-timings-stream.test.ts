@@ -90,13 +90,23 @@ describe('createLogTimingsParser on the cases a chunk boundary can break', () =>
   }
 
   it('reads timings out of those cases (the comparisons above compare something)', () => {
-    expect(parseLogTimings(cases['multi-byte UTF-8 around markers and results']!)).toStrictEqual({ realTimes: [1.5], sections: { e2e: 7 } });
-    expect(parseLogTimings(cases['timestamp prefixes with `+` continuations splitting a marker']!)).toStrictEqual({ realTimes: [4.004], sections: { build: 9 } });
+    expect(parseLogTimings(cases['multi-byte UTF-8 around markers and results']!)).toStrictEqual({
+      realTimes: [1.5],
+      sections: { e2e: 7 },
+    });
+    expect(parseLogTimings(cases['timestamp prefixes with `+` continuations splitting a marker']!)).toStrictEqual({
+      realTimes: [4.004],
+      sections: { build: 9 },
+    });
     expect(parseLogTimings(cases['`\\r` overwrites and CRLF line ends']!).realTimes).toStrictEqual([2.25, 62.34]);
   });
 
   it('decodes invalid UTF-8 as response.text() does (U+FFFD), wherever the chunk ends', () => {
-    const bytes = Buffer.concat([Buffer.from('section_start:1:a\r\x1b[0K\xff'), Buffer.from([0xe2, 0x82]), Buffer.from(`\nreal 1.5\nsection_end:4:a${K}\n`)]);
+    const bytes = Buffer.concat([
+      Buffer.from('section_start:1:a\r\x1b[0K\xff'),
+      Buffer.from([0xe2, 0x82]),
+      Buffer.from(`\nreal 1.5\nsection_end:4:a${K}\n`),
+    ]);
     const whole = parseLogTimings(bytes.toString('utf8'));
     expect(whole).toStrictEqual({ realTimes: [1.5], sections: { a: 3 } });
     for (let cut = 0; cut <= bytes.length; cut++) expect(streamed(bytes, [cut])).toStrictEqual(whole);
