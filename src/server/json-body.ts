@@ -19,7 +19,7 @@ export function registerJsonBodyParser(app: FastifyInstance): void {
       done(error as Error, undefined);
       return;
     }
-    secureParse(request, body, (error, value) => {
+    void secureParse(request, body, (error, value) => {
       const code = (error as { code?: string } | null)?.code;
       if (code === 'FST_ERR_CTP_INVALID_JSON_BODY') {
         done(new ValidationError('request body', [`(body): ${describeJsonProblem(String(body))}`]), undefined);

@@ -234,7 +234,7 @@ describe('hostile numbers and structures are rejected', () => {
   });
 
   it('rejects hostile context values that are not strings or dates', () => {
-    const issues = rejected({ metrics: [{ function: 'count' }] }, { ...context, projectId: 1e400, ref: 5 } as unknown as typeof context);
+    const issues = rejected({ metrics: [{ function: 'count' }] }, { ...context, projectId: Number.POSITIVE_INFINITY, ref: 5 } as unknown as typeof context);
     expect(issues.map((i) => i.split(':')[0])).toEqual(['context.projectId', 'context.ref']);
   });
 });

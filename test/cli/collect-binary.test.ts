@@ -103,7 +103,7 @@ describe('pipeline-metrics collect (built binary, CI environment)', () => {
   it('exits 2 listing every missing input', async () => {
     const result = await run([BIN, 'collect'], {});
     expect(result.code).toBe(2);
-    expect(result.stderr.match(/^  \w+ \(--/gm)).toEqual(['  gitlabUrl (--', '  token (--', '  project (--', '  pipeline (--']);
+    expect(result.stderr.match(/^ {2}\w+ \(--/gm)).toEqual(['  gitlabUrl (--', '  token (--', '  project (--', '  pipeline (--']);
   });
 });
 

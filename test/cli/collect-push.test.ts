@@ -35,8 +35,12 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  serve?.kill('SIGTERM');
-  await new Promise((resolve) => serve?.once('close', resolve));
+  // only a serve process that was started and is still running is waited for
+  if (serve && serve.exitCode === null && serve.signalCode === null) {
+    const closed = new Promise((resolve) => serve.once('close', resolve));
+    serve.kill('SIGTERM');
+    await closed;
+  }
   await gitlab?.close();
   await db?.drop();
   await rm(chDir, { recursive: true, force: true });

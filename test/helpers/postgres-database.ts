@@ -3,7 +3,6 @@ import pg from 'pg';
 import { discoverMigrations } from '../../src/migrate/discover.js';
 import { runMigrations } from '../../src/migrate/run.js';
 import { openPostgresMigrationTarget } from '../../src/store/postgres/migration-target.js';
-import { postgresServerUrl } from './env.js';
 
 export interface TempDatabase {
   url: string;
@@ -16,13 +15,14 @@ export interface TempDatabaseOptions {
   prefix?: string;
   /** apply the shipped migrations/postgres files (default false: an empty database) */
   migrate?: boolean;
-  /** server to create it on (default TEST_DATABASE_URL) */
+  /** server to create it on (default: the test run's server, see test/setup/global.ts) */
   adminUrl?: string;
 }
 
 /** A fresh database on the PostgreSQL server, for one test file or bench run. */
 export async function createTempDatabase(options: TempDatabaseOptions = {}): Promise<TempDatabase> {
-  const adminUrl = options.adminUrl ?? postgresServerUrl();
+  // env.js reads vitest's provided context: loaded only inside tests (benches pass adminUrl)
+  const adminUrl = options.adminUrl ?? (await import('./env.js')).postgresServerUrl();
   const name = `${options.prefix ?? 'pm_test'}_${randomBytes(6).toString('hex')}`;
   await withAdmin(adminUrl, (c) => c.query(`CREATE DATABASE ${name}`));
   const url = new URL(adminUrl);
