@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { capIssues, formatIssues, ISSUE_LIMIT, parseOrThrow } from '../src/validate.js';
-import { ValidationError } from '../src/errors.js';
+import type { ValidationError } from '../src/errors.js';
 
 describe('error lists are capped', () => {
   it('capIssues keeps the first 50 and counts the rest', () => {

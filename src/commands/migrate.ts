@@ -30,7 +30,10 @@ export const defaultMigrateDeps: MigrateDeps = {
 export async function runMigrate(config: MigrateConfig, deps: MigrateDeps = defaultMigrateDeps): Promise<MigrationReport[]> {
   const reports: MigrationReport[] = [];
   if (config.postgres) reports.push(await migrateOne(() => deps.openPostgres(config.postgres!), 'postgres', config, deps));
-  if (config.clickhouse) reports.push(await migrateOne(() => deps.openClickhouse(config.clickhouse!, { cluster: config.clickhouseCluster }), 'clickhouse', config, deps));
+  if (config.clickhouse)
+    reports.push(
+      await migrateOne(() => deps.openClickhouse(config.clickhouse!, { cluster: config.clickhouseCluster }), 'clickhouse', config, deps),
+    );
   return reports;
 }
 

@@ -39,11 +39,7 @@ export interface DeliveryResult {
  * failure: each gets an outcome, and when any failed the payload is written to the fallback
  * file so nothing is lost silently. Also used by `collect --push`.
  */
-export async function deliverPayload(
-  payload: Payload,
-  targets: DeliveryTargets,
-  deps: DeliveryDeps = {},
-): Promise<DeliveryResult> {
+export async function deliverPayload(payload: Payload, targets: DeliveryTargets, deps: DeliveryDeps = {}): Promise<DeliveryResult> {
   const jobs: Promise<TargetOutcome>[] = [];
   const budget = { totalMs: targets.totalMs, clock: deps.clock };
   if (targets.url) {

@@ -72,7 +72,9 @@ export function createGitlabClient(options: GitlabClientOptions): GitlabClient {
     },
     async getJobLogs(jobIds, openSink) {
       const logs = await mapLimit(jobIds, concurrency, async (jobId) => {
-        const response = await requester.get(`${base}/jobs/${jobId}/trace`, {}, { kind: 'log', project, jobId }, (r) => streamInto(r, openSink()));
+        const response = await requester.get(`${base}/jobs/${jobId}/trace`, {}, { kind: 'log', project, jobId }, (r) =>
+          streamInto(r, openSink()),
+        );
         return [jobId, response.body] as const;
       });
       return new Map(logs);

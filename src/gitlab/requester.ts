@@ -104,17 +104,23 @@ export function createRequester(options: RequesterOptions): Requester {
     const request = `GET ${url.pathname}${url.search}`;
     let previous: Attempt<B | string> | undefined;
     let askedMs = 0;
-    const { value, attempts } = await retryWithBackoff<Attempt<B | string>>(async (remainingMs) => {
-      stats.byKind[target.kind]++;
-      const result = await attempt(url, remainingMs, readBody);
-      if ('response' in result && (result.response.ok || !isRetryableStatus(result.response.status))) return { done: true, value: result };
-      // an attempt our own budget cut short says nothing about GitLab: report the last real answer
-      if ('error' in result && result.cutByBudget && previous) return { done: true, value: previous };
-      previous = result;
-      const asked = 'response' in result ? serverRequestedDelay(result.response.status, result.response.headers, Date.now(), clock.random) : null;
-      askedMs = asked ?? 0;
-      return { done: false, reason: 'retryable', retryAfterMs: asked ?? undefined, last: result };
-    }, policy, clock);
+    const { value, attempts } = await retryWithBackoff<Attempt<B | string>>(
+      async (remainingMs) => {
+        stats.byKind[target.kind]++;
+        const result = await attempt(url, remainingMs, readBody);
+        if ('response' in result && (result.response.ok || !isRetryableStatus(result.response.status)))
+          return { done: true, value: result };
+        // an attempt our own budget cut short says nothing about GitLab: report the last real answer
+        if ('error' in result && result.cutByBudget && previous) return { done: true, value: previous };
+        previous = result;
+        const asked =
+          'response' in result ? serverRequestedDelay(result.response.status, result.response.headers, Date.now(), clock.random) : null;
+        askedMs = asked ?? 0;
+        return { done: false, reason: 'retryable', retryAfterMs: asked ?? undefined, last: result };
+      },
+      policy,
+      clock,
+    );
     if ('response' in value && value.response.ok) return { headers: value.response.headers, body: value.body as B };
     if ('response' in value && !isRetryableStatus(value.response.status)) {
       throw describeHttpError(value.response.status, value.body as string, target, options.tokenInfo, request);

@@ -21,13 +21,8 @@ export interface SnapshotRequest {
  * path or default branch is unknown), then the wanted logs in parallel.
  */
 export async function fetchPipelineSnapshot(client: GitlabClient, request: SnapshotRequest): Promise<PipelineSnapshot> {
-  let projectCall: Promise<GitlabProject> | undefined =
-    request.defaultBranch === undefined ? client.getProject() : undefined;
-  const [pipeline, jobs] = await Promise.all([
-    client.getPipeline(request.pipelineId),
-    client.listJobs(request.pipelineId),
-    projectCall,
-  ]);
+  let projectCall: Promise<GitlabProject> | undefined = request.defaultBranch === undefined ? client.getProject() : undefined;
+  const [pipeline, jobs] = await Promise.all([client.getPipeline(request.pipelineId), client.listJobs(request.pipelineId), projectCall]);
   let projectPath = request.projectPath ?? projectPathFromWebUrl(pipeline.web_url, request.apiUrl);
   if (projectPath === undefined) projectCall ??= client.getProject();
   const [project, logs] = await Promise.all([projectCall, client.getJobLogs(request.selectLogs(jobs), request.parseLog)]);

@@ -37,8 +37,14 @@ async function run(args: string[], opts: { outIsTTY?: boolean; stdin?: string; e
   const out: string[] = [];
   const err: string[] = [];
   const io: CliIO = { out: (t) => void out.push(t), err: (t) => void err.push(t), isTTY: false, outIsTTY: opts.outIsTTY ?? false };
-  const program = new Command('pipeline-metrics').exitOverride().configureOutput({ writeOut: (t) => void out.push(t), writeErr: (t) => void err.push(t) });
-  registerQuery(program, io, { env: () => opts.env ?? { CLICKHOUSE_URL: dataDir }, now: () => NOW, readStdin: async () => opts.stdin ?? '' });
+  const program = new Command('pipeline-metrics')
+    .exitOverride()
+    .configureOutput({ writeOut: (t) => void out.push(t), writeErr: (t) => void err.push(t) });
+  registerQuery(program, io, {
+    env: () => opts.env ?? { CLICKHOUSE_URL: dataDir },
+    now: () => NOW,
+    readStdin: async () => opts.stdin ?? '',
+  });
   let error: unknown;
   try {
     await program.parseAsync(['node', 'pipeline-metrics', 'query', ...args]);
@@ -120,14 +126,23 @@ describe('pipeline-metrics query', () => {
   });
 
   it('reads the query from stdin with "-", and applies --ref, --source and --project', async () => {
-    const { out } = await run(['-', '--from', '2024-05-01', '--to', '2024-05-04T00:00:00Z', '--ref', 'main', '--source', 'push', '--project', '42'], { stdin: QUERY });
-    expect(JSON.parse(out).rows).toEqual([['main', 'job-build', 1, 60000], ['main', 'job-test', 2, 35000]]);
+    const { out } = await run(
+      ['-', '--from', '2024-05-01', '--to', '2024-05-04T00:00:00Z', '--ref', 'main', '--source', 'push', '--project', '42'],
+      { stdin: QUERY },
+    );
+    expect(JSON.parse(out).rows).toEqual([
+      ['main', 'job-build', 1, 60000],
+      ['main', 'job-test', 2, 35000],
+    ]);
   });
 
   it('--sql prints SQL and parameters without an engine', async () => {
-    const { out, error } = await run([queryFile, '--sql', '--format', 'table', '--from', '2024-05-01', '--to', '2024-05-02', '--limit', '2'], {
-      env: { CLICKHOUSE_URL: 'http://127.0.0.1:1' },
-    });
+    const { out, error } = await run(
+      [queryFile, '--sql', '--format', 'table', '--from', '2024-05-01', '--to', '2024-05-02', '--limit', '2'],
+      {
+        env: { CLICKHOUSE_URL: 'http://127.0.0.1:1' },
+      },
+    );
     expect(error).toBeUndefined();
     expect(out).toBe(
       'SELECT `p`.`ref` AS `ref`, `b`.`name` AS `job`, count() AS `runs`, avg(`b`.`duration`) AS `avgMs`\n' +
@@ -145,13 +160,26 @@ describe('pipeline-metrics query', () => {
     const { error } = await run([queryFile, '--format', 'xml', '--limit', '0', '--from', 'yesterday', '--project', 'abc']);
     expect(error).toBeInstanceOf(UsageError);
     expect((error as UsageError).exitCode).toBe(2);
-    const lines = (error as Error).message.split('\n').slice(1).map((l) => l.trim().split(':')[0]);
+    const lines = (error as Error).message
+      .split('\n')
+      .slice(1)
+      .map((l) => l.trim().split(':')[0]);
     expect(lines).toEqual(['--format', '--from', '--project', '--limit']);
   });
 
   it('lists every error of the query file at once (exit 3)', async () => {
     const bad = join(dir, 'bad.json');
-    writeFileSync(bad, JSON.stringify({ dimensions: [{ column: 'stage', granularity: 'day' }], metrics: [{ function: 'quantile(2)', column: 'duration' }, { function: 'count', column: 'name' }], limit: -1 }));
+    writeFileSync(
+      bad,
+      JSON.stringify({
+        dimensions: [{ column: 'stage', granularity: 'day' }],
+        metrics: [
+          { function: 'quantile(2)', column: 'duration' },
+          { function: 'count', column: 'name' },
+        ],
+        limit: -1,
+      }),
+    );
     const { error, out } = await run([bad]);
     expect(error).toBeInstanceOf(ValidationError);
     expect((error as ValidationError).exitCode).toBe(3);

@@ -40,10 +40,7 @@ export async function openClickhouseMigrationTarget(spec: string, options: { clu
  * `cluster`, every statement (the ledger's too) runs ON CLUSTER with Replicated engines
  * (cluster-ddl.ts); the ledger records the shipped files' checksums either way.
  */
-export function clickhouseMigrationTarget(
-  handle: ClickhouseHandle,
-  options: { closeHandle: boolean; cluster?: string },
-): MigrationTarget {
+export function clickhouseMigrationTarget(handle: ClickhouseHandle, options: { closeHandle: boolean; cluster?: string }): MigrationTarget {
   const ddl = (statement: string) => ddlForCluster(statement, options.cluster);
   let queue: Promise<void> = Promise.resolve();
   return {
