@@ -3,7 +3,7 @@ import { resolveClickhouseSpec } from './clickhouse.js';
 import type { Env } from './env.js';
 import { resolvePostgresSpec, type PostgresSpec } from './postgres.js';
 import { chooseStores } from './store-targets.js';
-import { clusterNameProblem } from '../store/clickhouse/cluster-ddl.js';
+import { clusterNameProblem } from '../store/clickhouse/spec.js';
 
 /** Flags as commander gives them: `--db` / `--clickhouse` without a value are `true`. */
 export interface MigrateFlags {

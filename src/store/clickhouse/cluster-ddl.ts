@@ -8,20 +8,9 @@
  * Replica path: `/clickhouse/tables/{shard}/{database}/{table}` and replica `{replica}`, the
  * macros every node of a replicated cluster defines in its `macros` configuration.
  */
+import { clusterNameProblem } from './spec.js';
+
 export const REPLICA_ARGS = "'/clickhouse/tables/{shard}/{database}/{table}', '{replica}'";
-
-/**
- * A cluster name as `remote_servers` defines it. It is spliced into DDL (ClickHouse cannot bind
- * identifiers as parameters), so only these characters pass, and it is quoted with backticks.
- */
-const CLUSTER_NAME = /^[A-Za-z_][A-Za-z0-9_.-]{0,127}$/;
-
-/** Null when `name` is a usable cluster name, else why not. */
-export function clusterNameProblem(name: string): string | null {
-  return CLUSTER_NAME.test(name)
-    ? null
-    : `must be a ClickHouse cluster name (letters, digits, _ . -; starting with a letter or _; at most 128), got ${JSON.stringify(name)}`;
-}
 
 const TABLE_HEAD =
   /^\s*(CREATE\s+TABLE\s+(?:IF\s+NOT\s+EXISTS\s+)?|ALTER\s+TABLE\s+)((?:[A-Za-z_][A-Za-z0-9_]*\.)?[A-Za-z_][A-Za-z0-9_]*)/i;

@@ -28,9 +28,7 @@ export interface PayloadRows {
  */
 export function payloadRows(payload: Payload): PayloadRows {
   const context = buildContext(payload);
-  const finished = (payload.attempts ?? []).filter((a) =>
-    (FINISHED_BUILD_STATUSES as readonly string[]).includes(a.status),
-  );
+  const finished = (payload.attempts ?? []).filter((a) => (FINISHED_BUILD_STATUSES as readonly string[]).includes(a.status));
   return {
     pipeline: pipelineRow(payload, context),
     builds: finished.map((attempt) => buildRow(attempt, context)),

@@ -34,10 +34,7 @@ export interface OpenClickhouseStoreOptions {
  * — by such a retry, or by two processes racing on one pipeline — are counted once.
  * Within one process, saves of the same pipeline are serialized, so the second reports `duplicate`.
  */
-export async function openClickhouseStore(
-  spec: string,
-  options: OpenClickhouseStoreOptions = {},
-): Promise<ClickhouseStore> {
+export async function openClickhouseStore(spec: string, options: OpenClickhouseStoreOptions = {}): Promise<ClickhouseStore> {
   const handle = await openClickhouseClient(spec);
   try {
     if (options.autoMigrate) await migrateClickhouse(handle);
