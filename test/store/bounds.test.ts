@@ -62,7 +62,7 @@ describe('a payload at every bound of the schema', () => {
     } finally {
       await store.close();
     }
-  });
+  }, 180_000); // PGlite needs tens of seconds to start on a loaded machine
 
   it('one step past any bound is refused naming the field', () => {
     // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the patches reach into nested fixture fields
