@@ -7,7 +7,8 @@ import { formatDateTime64 } from './time-range.js';
 /**
  * Turns a validated plan into the SELECT tree.
  *
- * - The table read is the plan's: `ci_finished_builds AS b` or `ci_finished_build_sections AS s`.
+ * - The table read is the plan's: `ci_finished_builds AS b`, `ci_finished_build_sections AS s`
+ *   or `ci_finished_pipelines AS p` (scoped by `p.id IN (…)` instead of `pipeline_id`).
  * - Deduplication: every table is ReplacingMergeTree, so it is read with `FINAL`; a pipeline
  *   pushed twice (or re-synced by GitLab) is counted once.
  * - Context, as GitLab's `filter_by_pipeline_attrs`: builds whose pipeline started in
@@ -34,7 +35,9 @@ const { pipelines: P, pipelineScan: FP } = TABLE_ALIASES;
 export function buildSelect(plan: QueryPlan): SelectNode {
   const { table } = QUERY_TABLES[plan.table];
   const main = tableAlias(table);
-  const joinPipelines = usesPipelineColumns(plan);
+  // a pipelines query reads the pipelines themselves: no join, scoped by its own id
+  const joinPipelines = plan.table !== 'pipelines' && usesPipelineColumns(plan);
+  const pipelineId = plan.table === 'pipelines' ? 'id' : 'pipeline_id';
   const metrics = plan.metrics.map((m) => ast.aliased(metricExpr(m), m.alias));
   const dimensions = plan.dimensions.map((d) => ast.aliased(columnExpr(d.expr), d.alias));
   const pipelines = ast.subquery(pipelineScan(plan, joinPipelines));
@@ -42,7 +45,7 @@ export function buildSelect(plan: QueryPlan): SelectNode {
   if (plan.context.projectId !== undefined) {
     context.push(ast.binary(ast.column(main, 'project_id'), '=', ast.param('UInt64', plan.context.projectId, 'project_id')));
   }
-  if (!joinPipelines) context.push(ast.binary(ast.column(main, 'pipeline_id'), 'IN', pipelines));
+  if (!joinPipelines) context.push(ast.binary(ast.column(main, pipelineId), 'IN', pipelines));
   return ast.select({
     columns: [...dimensions, ...metrics],
     from: ast.table(table, main, true),

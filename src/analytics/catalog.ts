@@ -80,9 +80,22 @@ export const CI_FINISHED_BUILDS_COLUMNS = {
   /** true when a later attempt of the same job replaced this one */
   retried: col('Bool', 'bool', { gitlab: false }),
   commit_sha: col('String', 'string', { gitlab: false }),
+  /** 1 for the first attempt of the job name in its pipeline, 2 for its first retry, … (0: unknown) */
+  attempt: col('UInt16', 'number', { gitlab: false }),
+  /** succeeded after an earlier attempt of the same name in the same pipeline failed */
+  flaky: col('Bool', 'bool', { gitlab: false }),
+  /** percent; NULL when the job reports none */
+  coverage: col('Nullable(Float64)', 'number', { gitlab: false }),
+  /** the job's log and artifacts were erased */
+  erased: col('Bool', 'bool', { gitlab: false }),
+  /** why a wanted log gave no timings: missing, empty, erased; '' otherwise */
+  log_status: col('LowCardinality(String)', 'string', { gitlab: false }),
 } as const satisfies Record<string, TableColumn>;
 
-/** Every column of `ci_finished_pipelines`; only `ref` and `source` are queryable (via the build). */
+/**
+ * Every column of `ci_finished_pipelines`; only `ref` and `source` are queryable from a builds
+ * query (via the build). A `pipelines` query (pipelines-catalog.ts) exposes more of them.
+ */
 export const CI_FINISHED_PIPELINES_COLUMNS = {
   id: col('UInt64', 'number', { queryable: false }),
   /** namespace traversal path of the project, e.g. `9970/123/` */
@@ -103,6 +116,22 @@ export const CI_FINISHED_PIPELINES_COLUMNS = {
   commit_sha: col('String', 'string', { queryable: false, gitlab: false }),
   /** seconds; the seed's end-to-end duration, 0 when not reported */
   duration_e2e: col('UInt64', 'number', { queryable: false, gitlab: false }),
+  /** downstream pipelines: the pipeline and trigger job that started it, the hierarchy's root; 0 = none */
+  parent_pipeline_id: col('UInt64', 'number', { queryable: false, gitlab: false }),
+  parent_bridge_id: col('UInt64', 'number', { queryable: false, gitlab: false }),
+  root_pipeline_id: col('UInt64', 'number', { queryable: false, gitlab: false }),
+  /** root pipelines: seconds from the first start to the last finish of the hierarchy collected with it */
+  hierarchy_duration: col('Float64', 'number', { queryable: false, gitlab: false }),
+  yaml_errors: col('String', 'string', { queryable: false, gitlab: false }),
+  /** percent; NULL when the pipeline reports none */
+  coverage: col('Nullable(Float64)', 'number', { queryable: false, gitlab: false }),
+  /** JUnit totals of GitLab's test report summary; seconds for the time */
+  test_total_time: col('Float64', 'number', { queryable: false, gitlab: false }),
+  test_total_count: col('UInt64', 'number', { queryable: false, gitlab: false }),
+  test_success_count: col('UInt64', 'number', { queryable: false, gitlab: false }),
+  test_failed_count: col('UInt64', 'number', { queryable: false, gitlab: false }),
+  test_skipped_count: col('UInt64', 'number', { queryable: false, gitlab: false }),
+  test_error_count: col('UInt64', 'number', { queryable: false, gitlab: false }),
 } as const satisfies Record<string, TableColumn>;
 
 export type BuildColumnName = keyof typeof CI_FINISHED_BUILDS_COLUMNS;
@@ -166,6 +195,6 @@ export const RESERVED_COLUMN_NAMES: ReadonlySet<string> = new Set([
 
 /** ClickHouse type of a bound parameter compared with a column of `type`. */
 export function paramTypeOf(type: string): string {
-  const low = /^LowCardinality\((.+)\)$/.exec(type);
-  return low ? low[1]! : type;
+  const wrapped = /^(?:LowCardinality|Nullable)\((.+)\)$/.exec(type);
+  return wrapped ? wrapped[1]! : type;
 }

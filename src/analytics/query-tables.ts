@@ -8,14 +8,16 @@ import {
   SECTIONS_TABLE,
   type TableName,
 } from './catalog.js';
+import { PIPELINES_QUERY_COLUMNS, PIPELINES_RESERVED_COLUMN_NAMES } from './pipelines-catalog.js';
 import { SECTIONS_QUERY_COLUMNS, SECTIONS_RESERVED_COLUMN_NAMES } from './sections-catalog.js';
 
 /**
  * The tables a query can aggregate, chosen by the input's top-level `table` (default `builds`):
  * `builds` reads ci_finished_builds (plus `ref`/`source` of its pipeline), `sections` reads
- * ci_finished_build_sections. Both are read with FINAL and scoped by the same pipeline context.
+ * ci_finished_build_sections, `pipelines` reads ci_finished_pipelines (one row per pipeline,
+ * downstream ones included). All are read with FINAL and scoped by the same pipeline context.
  */
-export const QUERY_TABLE_NAMES = ['builds', 'sections'] as const;
+export const QUERY_TABLE_NAMES = ['builds', 'sections', 'pipelines'] as const;
 export type QueryTableName = (typeof QUERY_TABLE_NAMES)[number];
 export const DEFAULT_QUERY_TABLE: QueryTableName = 'builds';
 
@@ -66,6 +68,14 @@ export const QUERY_TABLES: Readonly<Record<QueryTableName, QueryTable>> = Object
     columnNames: [...SECTIONS_QUERY_COLUMNS.keys()].sort(),
     reservedColumnNames: SECTIONS_RESERVED_COLUMN_NAMES,
     reservedAliases: new Set([S, FP, SECTIONS_TABLE, PIPELINES_TABLE, ...KEY_TRAPS]),
+  },
+  pipelines: {
+    name: 'pipelines',
+    table: PIPELINES_TABLE,
+    columns: PIPELINES_QUERY_COLUMNS,
+    columnNames: [...PIPELINES_QUERY_COLUMNS.keys()].sort(),
+    reservedColumnNames: PIPELINES_RESERVED_COLUMN_NAMES,
+    reservedAliases: new Set([P, FP, PIPELINES_TABLE, ...KEY_TRAPS]),
   },
 });
 

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { runCollect, type CollectResult } from '../commands/collect.js';
-import { COLLECT_ENV, DEFAULT_COLLECT_CONCURRENCY, DEFAULT_COLLECT_TIMEOUT_S, loadCollectConfig, type CollectConfig, type CollectFlags } from '../config/collect.js';
+import { COLLECT_ENV, DEFAULT_COLLECT_CONCURRENCY, DEFAULT_COLLECT_TIMEOUT_S, DEFAULT_DOWNSTREAM, loadCollectConfig, type CollectConfig, type CollectFlags } from '../config/collect.js';
 import { readEnv } from '../config/env.js';
 import { DEFAULT_CLASSIFY, LOG_SCOPES } from '../payload/options.js';
 import { resolveDeliveryTargets } from '../config/push.js';
@@ -14,7 +14,10 @@ export function registerCollect(program: Command, io: CliIO): Command {
   const command = program
     .command('collect')
     .summary('read a GitLab pipeline and print (or --push) its metrics payload')
-    .description('Read a GitLab pipeline (every job attempt, e2e job logs) and print its metrics payload as JSON, or deliver it with --push.')
+    .description(
+      'Read a GitLab pipeline (every job attempt, bridges, test report summary, e2e job logs) and its downstream pipelines, ' +
+        'and print the metrics payload as JSON (an array, root first, when downstream pipelines were read), or deliver each with --push.',
+    )
     .option('--gitlab-url <url>', `GitLab URL or API root (/api/v4 is appended when missing)${envHint('CI_API_V4_URL', 'CI_SERVER_URL')}`)
     .option('--token <token>', `GitLab token with read_api; CI_JOB_TOKEN is tried last${envHint('GITLAB_TOKEN', 'PRIVATE_TOKEN', 'CI_JOB_TOKEN')}`)
     .option('--project <id|path>', `project id or group/sub/project path${envHint('CI_PROJECT_ID', 'CI_PROJECT_PATH')}`)
@@ -30,7 +33,11 @@ export function registerCollect(program: Command, io: CliIO): Command {
     .option('--logs <scope>', `job logs read: ${LOG_SCOPES.join(' | ')} (default: ${d.logScope})${envHint(COLLECT_ENV.logs)}`)
     .option('--timeout <seconds>', `budget of each GitLab request, retries and waits included (default: ${DEFAULT_COLLECT_TIMEOUT_S})${envHint(COLLECT_ENV.timeout)}`)
     .option('--concurrency <n>', `max GitLab requests in flight for job pages and logs, 1-32 (default: ${DEFAULT_COLLECT_CONCURRENCY})${envHint(COLLECT_ENV.concurrency)}`)
-    .option('--output <file>', 'write the payload to FILE instead of stdout')
+    .option('--downstream', 'also collect the pipelines its trigger jobs started: child and multi-project pipelines (default)')
+    .option('--no-downstream', `collect only this pipeline${envHint(COLLECT_ENV.downstream)}`)
+    .option('--downstream-depth <n>', `levels of downstream pipelines followed, 1-5 (default: ${DEFAULT_DOWNSTREAM.maxDepth})${envHint(COLLECT_ENV.downstreamDepth)}`)
+    .option('--downstream-max <n>', `downstream pipelines collected at most, 0-200 (default: ${DEFAULT_DOWNSTREAM.maxPipelines})${envHint(COLLECT_ENV.downstreamMax)}`)
+    .option('--output <file>', 'write the payload to FILE instead of stdout (a JSON array, root first, when downstream pipelines were collected)')
     .option('--config <file>', `JSON or YAML file with the same settings in camelCase; flags and env win${envHint(COLLECT_ENV.config)}`)
     .option('--push', 'deliver the payload (as `push` does) instead of printing it; --output still writes it to a file');
   addDeliveryOptions(command, { prefix: 'push-' });
@@ -40,11 +47,15 @@ export function registerCollect(program: Command, io: CliIO): Command {
     // delivery options are checked before GitLab is asked anything
     const targets = flags.push ? resolveDeliveryTargets(deliveryFlags(flags, { prefix: 'push-' }), env) : undefined;
     const result = await collectWithSpinner(config, io);
-    if (!targets || config.output) await emit(io, `${JSON.stringify(result.payload, null, 2)}\n`, config.output);
+    if (!targets || config.output) await emit(io, `${JSON.stringify(printable(result), null, 2)}\n`, config.output);
+    for (const note of result.notes) io.err(`note: ${note}`);
     io.err(summary(config, result));
     if (!targets) return;
     if (targets.defaulted) io.err(embeddedDefaultNote(targets.postgres));
-    const failure = reportDelivery(io, await deliverPayload(result.payload, targets));
+    // parents first: a child row names its parent pipeline
+    const failures = [];
+    for (const payload of result.payloads) failures.push(reportDelivery(io, await deliverPayload(payload, targets)));
+    const failure = failures.find(Boolean);
     if (failure) throw failure;
   });
 }
@@ -64,11 +75,17 @@ async function collectWithSpinner(config: CollectConfig, io: CliIO): Promise<Col
   }
 }
 
-/** e.g. `collected pipeline 123: 1003 attempts, 42 logs, 14 requests in 0.8 s` */
+/** One payload as before; the whole hierarchy as an array (root first) when downstream pipelines were read. */
+function printable(result: CollectResult): unknown {
+  return result.payloads.length === 1 ? result.payload : result.payloads;
+}
+
+/** e.g. `collected pipeline 123 of g/p (+2 downstream): 1003 attempts, 42 logs, 14 requests in 0.8 s` */
 export function summary(config: CollectConfig, { stats, payload }: CollectResult): string {
   const retries = stats.retries ? ` (${stats.retries} retried)` : '';
+  const downstream = stats.pipelines > 1 ? ` (+${stats.pipelines - 1} downstream)` : '';
   return (
-    `collected pipeline ${config.pipelineId} of ${payload.project}: ${stats.attempts} attempts, ${stats.logs} logs, ` +
+    `collected pipeline ${config.pipelineId} of ${payload.project}${downstream}: ${stats.attempts} attempts, ${stats.logs} logs, ` +
     `${stats.requests} requests${retries} in ${(stats.elapsedMs / 1000).toFixed(1)} s` +
     (config.output ? ` → ${config.output}` : '')
   );

@@ -73,9 +73,9 @@ export function registerPush(program: Command, io: CliIO): void {
   command.action(async (file: string | undefined, flags: Record<string, unknown>) => {
     const targets = resolveDeliveryTargets(deliveryFlags(flags), readEnv());
     if (targets.defaulted) io.err(embeddedDefaultNote(targets.postgres));
-    const result = await runPush({ input: file, targets }, { readStdin });
-    if (flags.json) io.out(JSON.stringify(result));
-    const failure = reportDelivery(io, result);
+    const results = await runPush({ input: file, targets }, { readStdin });
+    if (flags.json) io.out(JSON.stringify(results.length === 1 ? results[0] : results));
+    const failure = results.map((result) => reportDelivery(io, result)).find(Boolean);
     if (failure) throw failure;
   });
 }

@@ -1,6 +1,5 @@
 import type { CollectConfig } from '../config/collect.js';
-import { createLogTimingsParser } from '../payload/log-timings-stream.js';
-import { createGitlabClient, fetchPipelineSnapshot, type RequestStats } from '../gitlab/index.js';
+import { createGitlabClient, fetchPipelineHierarchy, type GitlabClient, type RequestStats } from '../gitlab/index.js';
 import { buildPayload, jobsNeedingLogs } from '../payload/build.js';
 import type { Payload } from '../payload/schema.js';
 import { VERSION } from '../version.js';
@@ -13,20 +12,67 @@ export interface CollectDeps {
 }
 
 export interface CollectStats extends RequestStats {
-  /** job attempts read (retried ones included) */
+  /** pipelines read: the root and its downstream pipelines */
+  pipelines: number;
+  /** job attempts read (retried ones and bridges included), all pipelines */
   attempts: number;
-  /** job logs read */
+  /** job logs wanted (erased ones are not requested) */
   logs: number;
   /** wall time of the collection, ms */
   elapsedMs: number;
 }
 
 export interface CollectResult {
+  /** the root pipeline's payload */
   payload: Payload;
+  /** the root first, then each downstream pipeline read (breadth-first) */
+  payloads: Payload[];
+  /** what was not collected, one line each: unavailable logs, unreadable downstream pipelines */
+  notes: string[];
   stats: CollectStats;
 }
 
-/** Reads one pipeline from GitLab and builds its payload. Prints nothing. */
+export type PipelineCollection = Omit<CollectResult, 'stats'> & { attempts: number; logs: number };
+
+const COLLECTOR = { name: 'pipeline-metrics', version: VERSION } as const;
+
+/**
+ * Collects one pipeline id of `client`'s project and, unless `config.downstream.enabled` is
+ * false, the pipelines its trigger jobs started (within the configured limits). Pure of
+ * printing; shared by `collect` and anything collecting many pipelines with one client.
+ */
+export async function collectPipeline(client: GitlabClient, pipelineId: number, config: CollectConfig): Promise<PipelineCollection> {
+  const { downstream } = config;
+  const hierarchy = await fetchPipelineHierarchy(
+    client,
+    {
+      pipelineId,
+      projectPath: config.projectPath,
+      defaultBranch: config.defaultBranch,
+      apiUrl: config.gitlabUrl,
+      selectLogs: (jobs) => jobsNeedingLogs(jobs, config.classify),
+    },
+    { maxDepth: downstream.enabled ? downstream.maxDepth : 0, maxPipelines: downstream.maxPipelines },
+  );
+  const payloads = hierarchy.snapshots.map((snapshot) => buildPayload(snapshot, config.classify, COLLECTOR));
+  return {
+    payload: payloads[0]!,
+    payloads,
+    notes: [...payloads.flatMap(missingLogNote), ...hierarchy.notes],
+    attempts: hierarchy.snapshots.reduce((n, s) => n + s.jobs.length + (s.bridges?.length ?? 0), 0),
+    logs: hierarchy.snapshots.reduce((n, s) => n + s.logs.size, 0),
+  };
+}
+
+/** One line naming every attempt of the pipeline whose log was wanted but unavailable. */
+function missingLogNote(payload: Payload): string[] {
+  const missing = (payload.attempts ?? []).filter((a) => a.log);
+  if (missing.length === 0) return [];
+  const list = missing.map((a) => `"${a.name}" #${a.id} (${a.log})`).join(', ');
+  return [`pipeline ${payload.pipeline_id}: ${missing.length} job log(s) unavailable, stored without timings: ${list}`];
+}
+
+/** Reads one pipeline (and its downstream pipelines) from GitLab and builds the payloads. Prints nothing. */
 export async function runCollect(config: CollectConfig, deps: CollectDeps = {}): Promise<CollectResult> {
   const now = deps.now ?? (() => new Date());
   const started = now().getTime();
@@ -40,22 +86,9 @@ export async function runCollect(config: CollectConfig, deps: CollectDeps = {}):
     concurrency: config.concurrency,
     ...deps.retry,
   });
-  const snapshot = await fetchPipelineSnapshot(client, {
-    pipelineId: config.pipelineId,
-    projectPath: config.projectPath,
-    defaultBranch: config.defaultBranch,
-    apiUrl: config.gitlabUrl,
-    selectLogs: (jobs) => jobsNeedingLogs(jobs, config.classify),
-    parseLog: createLogTimingsParser,
-  });
-  const payload = buildPayload(snapshot, config.classify, { name: 'pipeline-metrics', version: VERSION });
+  const { attempts, logs, ...collected } = await collectPipeline(client, config.pipelineId, config);
   return {
-    payload,
-    stats: {
-      ...client.stats,
-      attempts: snapshot.jobs.length,
-      logs: snapshot.logs.size,
-      elapsedMs: now().getTime() - started,
-    },
+    ...collected,
+    stats: { ...client.stats, pipelines: collected.payloads.length, attempts, logs, elapsedMs: now().getTime() - started },
   };
 }

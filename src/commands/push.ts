@@ -39,7 +39,11 @@ export interface DeliveryResult {
  * failure: each gets an outcome, and when any failed the payload is written to the fallback
  * file so nothing is lost silently. Also used by `collect --push`.
  */
-export async function deliverPayload(payload: Payload, targets: DeliveryTargets, deps: DeliveryDeps = {}): Promise<DeliveryResult> {
+export async function deliverPayload(
+  payload: Payload,
+  targets: DeliveryTargets,
+  deps: DeliveryDeps = {},
+): Promise<DeliveryResult> {
   const jobs: Promise<TargetOutcome>[] = [];
   const budget = { totalMs: targets.totalMs, clock: deps.clock };
   if (targets.url) {
@@ -80,13 +84,22 @@ export interface PushDeps extends DeliveryDeps {
   readStdin: () => Promise<string>;
 }
 
-/** `pipeline-metrics push`: read, validate (ValidationError → exit 3, nothing sent), deliver. */
-export async function runPush(options: PushOptions, deps: PushDeps): Promise<DeliveryResult> {
+/**
+ * `pipeline-metrics push`: read, validate (ValidationError → exit 3, nothing sent), deliver.
+ * The input is one payload, or an array of payloads (what `collect` prints for a pipeline with
+ * downstream pipelines), delivered in order; every one is validated before any is sent.
+ */
+export async function runPush(options: PushOptions, deps: PushDeps): Promise<DeliveryResult[]> {
   const fromStdin = options.input === undefined || options.input === '-';
   const source = fromStdin ? 'payload from stdin' : `payload in ${options.input}`;
   const text = fromStdin ? await deps.readStdin() : decodeUtf8(await readFile(options.input!), source);
-  const payload = parseOrThrow(StorablePayloadSchema, parseJson(text, source), source);
-  return deliverPayload(payload, options.targets, deps);
+  const json = parseJson(text, source);
+  const payloads = Array.isArray(json)
+    ? parseOrThrow(StorablePayloadSchema.array().min(1).max(1000), json, source)
+    : [parseOrThrow(StorablePayloadSchema, json, source)];
+  const results: DeliveryResult[] = [];
+  for (const payload of payloads) results.push(await deliverPayload(payload, options.targets, deps));
+  return results;
 }
 
 function parseJson(text: string, source: string): unknown {

@@ -28,6 +28,9 @@ export const CollectFileSchema = z.strictObject({
   output: z.string().optional(),
   timeout: scalar.optional(),
   concurrency: scalar.optional(),
+  downstream: z.boolean().optional(),
+  downstreamDepth: scalar.optional(),
+  downstreamMax: scalar.optional(),
 });
 export type CollectFile = z.infer<typeof CollectFileSchema>;
 

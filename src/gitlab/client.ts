@@ -1,21 +1,32 @@
 import { z } from 'zod';
+import { UpstreamError } from '../errors.js';
 import type { TokenInfo } from './http-errors.js';
+import { fetchJobLog, type StreamedLog } from './job-log.js';
+import { createLogTimingsParser } from '../payload/log-timings-stream.js';
 import { mapLimit } from './map-limit.js';
-import { fetchAllPages } from './pagination.js';
-import { parseGitlabJson } from './parse.js';
-import { createRequester, type RequesterOptions, type RequestStats } from './requester.js';
+import { createResources, type GitlabResources } from './gitbeaker.js';
+import { fetchAllPages, PER_PAGE, type FetchedPage } from './pagination.js';
+import { parseOrThrow } from '../validate.js';
+import { createRequester, type Requester, type RequesterOptions, type RequestStats } from './requester.js';
 import {
+  GitlabBridgeSchema,
   GitlabJobSchema,
   GitlabPipelineSchema,
   GitlabProjectSchema,
+  GitlabTestReportSummarySchema,
+  type GitlabBridge,
   type GitlabJob,
   type GitlabPipeline,
   type GitlabProject,
+  type GitlabTestReportSummary,
+  type JobLogResult,
 } from './types.js';
 
 /**
- * The GitLab API v4 calls `collect` needs, over our own requester (see requester.ts for why
- * not @gitbeaker/rest). Every response is validated; callers get plain types.
+ * The GitLab API v4 calls `collect` needs: @gitbeaker/rest resources over our request policy
+ * (gitbeaker.ts, requester.ts). Every response is validated with our schemas (types.ts); callers
+ * get plain types. One client reads one project; `forProject`
+ * gives a client of another project (a multi-project downstream) sharing requests and stats.
  */
 export interface GitlabClientOptions extends Omit<RequesterOptions, 'tokenInfo'> {
   /** numeric id or `group/sub/project` */
@@ -25,82 +36,116 @@ export interface GitlabClientOptions extends Omit<RequesterOptions, 'tokenInfo'>
   concurrency?: number;
 }
 
+/** A job whose log is wanted; `erased` when GitLab reported `erased_at` (no request is made). */
+export interface LogRequest {
+  id: number;
+  erased: boolean;
+}
+
 export interface GitlabClient {
+  readonly project: string;
   getProject(): Promise<GitlabProject>;
   getPipeline(pipelineId: number): Promise<GitlabPipeline>;
   /** every attempt of every job (`include_retried=true`), pages fetched concurrently */
   listJobs(pipelineId: number): Promise<GitlabJob[]>;
-  /**
-   * Job logs by job id, at most `concurrency` in flight, each streamed into a fresh sink from
-   * `openSink` as its bytes arrive (never held whole); the map holds what each sink's `end` gives.
-   */
-  getJobLogs<T>(jobIds: readonly number[], openSink: () => LogSink<T>): Promise<Map<number, T>>;
+  /** every trigger job of the pipeline (one page of 100: GitLab pages bridges too) */
+  listBridges(pipelineId: number): Promise<GitlabBridge[]>;
+  /** the pipeline's JUnit totals; null when GitLab refuses or lacks them (403/404) */
+  getTestReportSummary(pipelineId: number): Promise<GitlabTestReportSummary | null>;
+  /** job logs by job id, fetched concurrently (bounded); a missing log is a result, not an error */
+  getJobLogs(jobs: readonly LogRequest[]): Promise<Map<number, JobLogResult>>;
+  forProject(project: string): GitlabClient;
   readonly stats: RequestStats;
   readonly concurrency: number;
 }
 
 const JobPageSchema = z.array(GitlabJobSchema);
+const BridgePageSchema = z.array(GitlabBridgeSchema);
 
 export function createGitlabClient(options: GitlabClientOptions): GitlabClient {
   const requester = createRequester(options);
-  const project = options.project;
-  const base = `/projects/${encodeURIComponent(project)}`;
-  const concurrency = options.concurrency ?? 8;
+  return clientOver(requester, createResources(requester), options.project, options.concurrency ?? 8);
+}
 
+/** A page fetcher for fetchAllPages: gitbeaker's expanded result of one explicit page. */
+const onePage = (call: (page: number) => Promise<unknown>) => async (page: number) => (await call(page)) as FetchedPage;
+
+function clientOver(requester: Requester, api: GitlabResources, project: string, concurrency: number): GitlabClient {
   return {
+    project,
     stats: requester.stats,
     concurrency,
     async getProject() {
-      const response = await requester.get(base, {}, { kind: 'project', project });
-      return parseGitlabJson(GitlabProjectSchema, response.body, `GitLab project "${project}"`);
+      return parseOrThrow(GitlabProjectSchema, await api.projects.show(project), `GitLab project "${project}"`);
     },
     async getPipeline(pipelineId) {
-      const target = { kind: 'pipeline', project, pipelineId } as const;
-      const response = await requester.get(`${base}/pipelines/${pipelineId}`, {}, target);
-      return parseGitlabJson(GitlabPipelineSchema, response.body, `GitLab pipeline ${pipelineId}`);
+      return parseOrThrow(GitlabPipelineSchema, await api.pipelines.show(project, pipelineId), `GitLab pipeline ${pipelineId}`);
     },
     async listJobs(pipelineId) {
-      const jobs = await fetchAllPages(requester, {
-        path: `${base}/pipelines/${pipelineId}/jobs`,
-        query: { include_retried: true },
+      const jobs = await fetchAllPages({
+        fetchPage: onePage((page) =>
+          api.jobs.all(project, { pipelineId, includeRetried: true, perPage: PER_PAGE, page, showExpanded: true }),
+        ),
         schema: JobPageSchema,
-        target: { kind: 'jobs', project, pipelineId },
         subject: `GitLab jobs of pipeline ${pipelineId}`,
         concurrency,
       });
       return uniqueById(jobs);
     },
-    async getJobLogs(jobIds, openSink) {
-      const logs = await mapLimit(jobIds, concurrency, async (jobId) => {
-        const response = await requester.get(`${base}/jobs/${jobId}/trace`, {}, { kind: 'log', project, jobId }, (r) =>
-          streamInto(r, openSink()),
-        );
-        return [jobId, response.body] as const;
+    async listBridges(pipelineId) {
+      // gitbeaker types no paging options for bridges; GitLab pages them like jobs
+      const paging = (page: number) => ({ perPage: PER_PAGE, page, showExpanded: true }) as { showExpanded: true };
+      const bridges = await fetchAllPages({
+        fetchPage: onePage((page) => api.jobs.allPipelineBridges(project, pipelineId, paging(page))),
+        schema: BridgePageSchema,
+        subject: `GitLab bridges of pipeline ${pipelineId}`,
+        concurrency,
+      });
+      return uniqueById(bridges);
+    },
+    async getTestReportSummary(pipelineId) {
+      try {
+        const summary = await api.pipelines.showTestReportSummary(project, pipelineId);
+        return parseOrThrow(GitlabTestReportSummarySchema, summary, `GitLab test report summary of pipeline ${pipelineId}`);
+      } catch (error) {
+        if (error instanceof UpstreamError && (error.status === 403 || error.status === 404)) return null;
+        throw error;
+      }
+    },
+    async getJobLogs(jobs) {
+      // the trace is streamed through our requester (gitbeaker's showLog buffers the whole text)
+      const readLog = async (jobId: number) => {
+        const path = `/projects/${encodeURIComponent(project)}/jobs/${jobId}/trace`;
+        return (await requester.get(path, {}, { kind: 'log', project, jobId }, streamLog)).body;
+      };
+      const logs = await mapLimit(jobs, concurrency, async (job) => {
+        const log = await fetchJobLog(readLog, { jobId: job.id, erased: job.erased });
+        return [job.id, log] as const;
       });
       return new Map(logs);
     },
+    forProject: (other) => clientOver(requester, api, other, concurrency),
   };
-}
-
-/** Receives one job log's bytes in order, split anywhere; `end` returns what the caller keeps. */
-export interface LogSink<T> {
-  push(chunk: Uint8Array): void;
-  end(): T;
-}
-
-/** Feeds a response body to `sink` chunk by chunk: memory holds one chunk, not the body. */
-async function streamInto<T>(response: Response, sink: LogSink<T>): Promise<T> {
-  if (response.body) {
-    for await (const chunk of response.body) sink.push(chunk);
-  }
-  return sink.end();
 }
 
 /**
  * Offset pages of a list that grows while we read it (retries are created during the last
  * stage) can repeat a row at a page boundary: keep the first copy of each job id.
  */
-function uniqueById(jobs: GitlabJob[]): GitlabJob[] {
+function uniqueById<T extends { id: number }>(jobs: T[]): T[] {
   const seen = new Set<number>();
   return jobs.filter((job) => (seen.has(job.id) ? false : (seen.add(job.id), true)));
+}
+
+/** A trace body → its timings, chunk by chunk (memory: the current line, not the log). */
+async function streamLog(response: Response): Promise<StreamedLog> {
+  const parser = createLogTimingsParser();
+  let bytes = 0;
+  if (response.body) {
+    for await (const chunk of response.body) {
+      bytes += chunk.byteLength;
+      parser.push(chunk);
+    }
+  }
+  return { bytes, timings: parser.end() };
 }

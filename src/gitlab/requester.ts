@@ -5,15 +5,12 @@ import { serverRequestedDelay } from '../retry/server-delay.js';
 import { describeHttpError, type RequestTarget, type TokenInfo } from './http-errors.js';
 
 /**
- * Why our own fetch-based requester rather than @gitbeaker/rest: gitbeaker's handler retries only
- * 429/502 with short fixed sleeps (~270 ms in all, ignoring Retry-After / RateLimit-Reset), has no total
- * budget, and its paginated `all()` follows Link one page at a time; replacing its requesterFn
- * would leave us writing this same code behind gitbeaker's option mapping for four GET endpoints.
- *
- * GET requests to GitLab API v4 on the project's one retry loop (src/retry): 429 waits for
- * `Retry-After` / `RateLimit-Reset`; 5xx and network errors back off exponentially with jitter;
- * every request, retries and waits included, ends within `retryBudgetMs`. 401/403/404 fail at
- * once with advice.
+ * Our request policy for GitLab API v4 GETs, the transport under @gitbeaker/rest's resources
+ * (gitbeaker.ts plugs it in as the `requesterFn` handler; gitbeaker's own handler retries only
+ * 429/502 with short fixed sleeps, ignores Retry-After / RateLimit-Reset and has no total budget).
+ * On the project's one retry loop (src/retry): 429 waits for `Retry-After` /
+ * `RateLimit-Reset`; 5xx and network errors back off exponentially with jitter; every request,
+ * retries and waits included, ends within `retryBudgetMs`. 401/403/404 fail at once with advice.
  */
 export interface RequesterOptions {
   /** API root, e.g. `https://gitlab.example.com/api/v4` (no trailing slash needed) */
@@ -59,11 +56,10 @@ export interface Requester {
 }
 
 /** `cutByBudget`: the attempt was aborted because the request's whole budget ran out */
-/** `cutByBudget`: the attempt was aborted because the request's whole budget ran out */
 type Attempt<B = unknown> = { response: Response; body: B } | { error: unknown; timeoutMs: number; cutByBudget: boolean };
 
 export function newStats(): RequestStats {
-  return { requests: 0, retries: 0, waitedMs: 0, byKind: { project: 0, pipeline: 0, jobs: 0, log: 0 } };
+  return { requests: 0, retries: 0, waitedMs: 0, byKind: { project: 0, pipeline: 0, jobs: 0, bridges: 0, test_report: 0, log: 0 } };
 }
 
 const isRetryableStatus = (status: number): boolean => status === 429 || status >= 500;

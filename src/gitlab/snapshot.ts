@@ -1,31 +1,37 @@
-import type { LogTimings } from '../payload/log-timings.js';
-import type { GitlabClient, LogSink } from './client.js';
+import type { GitlabClient } from './client.js';
 import type { GitlabJob, GitlabProject, PipelineSnapshot } from './types.js';
 
 export interface SnapshotRequest {
   pipelineId: number;
   /** `group/sub/project` when known (CI_PROJECT_PATH, or --project given as a path) */
   projectPath?: string;
-  /** the default branch when known (CI_DEFAULT_BRANCH / --default-branch) */
-  defaultBranch?: string;
+  /** the default branch when known (CI_DEFAULT_BRANCH / --default-branch); null: do not ask */
+  defaultBranch?: string | null;
   /** API root, used to read the project path out of the pipeline's web_url */
   apiUrl: string;
   /** ids of the job attempts whose logs are wanted, chosen once every attempt is known */
   selectLogs(jobs: GitlabJob[]): number[];
-  /** a fresh parser for one log's bytes (src/payload's createLogTimingsParser) */
-  parseLog(): LogSink<LogTimings>;
 }
 
 /**
- * Reads one pipeline: pipeline and job pages in parallel (plus the project, only when its
- * path or default branch is unknown), then the wanted logs in parallel.
+ * Reads one pipeline: pipeline, job pages, bridges and test report summary in parallel (plus
+ * the project, only when its path or default branch is unknown), then the wanted logs in
+ * parallel. Requests: 1 + ceil(attempts/100) + 1 + 1 + logs (erased logs are not requested).
  */
 export async function fetchPipelineSnapshot(client: GitlabClient, request: SnapshotRequest): Promise<PipelineSnapshot> {
   let projectCall: Promise<GitlabProject> | undefined = request.defaultBranch === undefined ? client.getProject() : undefined;
-  const [pipeline, jobs] = await Promise.all([client.getPipeline(request.pipelineId), client.listJobs(request.pipelineId), projectCall]);
+  const [pipeline, jobs, bridges, testReport] = await Promise.all([
+    client.getPipeline(request.pipelineId),
+    client.listJobs(request.pipelineId),
+    client.listBridges(request.pipelineId),
+    client.getTestReportSummary(request.pipelineId),
+    projectCall,
+  ]);
   let projectPath = request.projectPath ?? projectPathFromWebUrl(pipeline.web_url, request.apiUrl);
   if (projectPath === undefined) projectCall ??= client.getProject();
-  const [project, logs] = await Promise.all([projectCall, client.getJobLogs(request.selectLogs(jobs), request.parseLog)]);
+  const byId = new Map(jobs.map((job) => [job.id, job]));
+  const wanted = request.selectLogs(jobs).map((id) => ({ id, erased: Boolean(byId.get(id)?.erased_at) }));
+  const [project, logs] = await Promise.all([projectCall, client.getJobLogs(wanted)]);
   projectPath ??= project?.path_with_namespace;
   return {
     projectPath: projectPath ?? String(pipeline.project_id),
@@ -33,6 +39,8 @@ export async function fetchPipelineSnapshot(client: GitlabClient, request: Snaps
     defaultBranch: request.defaultBranch ?? project?.default_branch ?? null,
     pipeline,
     jobs,
+    bridges,
+    testReport,
     logs,
   };
 }

@@ -1,8 +1,8 @@
 import { UsageError } from '../errors.js';
-import type { GitlabJob, PipelineSnapshot } from '../gitlab/types.js';
+import type { GitlabJob, JobLogResult, MissingLogKind, PipelineSnapshot } from '../gitlab/types.js';
 import { toAttempt, toPipelineInfo, type AttemptTimings } from './attempts.js';
-import { isE2eJob, isFinished, timedBuildJobs, timedE2eJobs, withoutSelf } from './job-selection.js';
-import { assignSteps, type LogTimings } from './log-timings.js';
+import { attemptStandings, isE2eJob, isFinished, timedBuildJobs, timedE2eJobs, withoutSelf } from './job-selection.js';
+import { assignSteps, parseLogTimings, type LogTimings } from './log-timings.js';
 import type { ClassifyOptions } from './options.js';
 import type { Payload, SeedJob } from './schema.js';
 import { epochMs, normaliseTimestamp, wholeSecondsBetween } from './timestamps.js';
@@ -14,17 +14,19 @@ import { epochMs, normaliseTimestamp, wholeSecondsBetween } from './timestamps.j
  *   `attempts` included — and unfinished attempts (no `finished_at`, or status created,
  *   pending, running, preparing, waiting_for_resource, waiting_for_callback, manual, scheduled,
  *   canceling). A skipped job has no `finished_at`, so it never counts either.
- * - Latest attempt of a job name: the attempt not marked `retried`; if several (or none) are,
- *   the highest id. If the latest attempt has not finished, the job is not in `jobs`, even
- *   when an earlier attempt finished.
+ * - Latest attempt of a job name: the highest id (GitLab's REST API has no `retried` field;
+ *   every other attempt of the name is `retried: true`). If the latest attempt has not
+ *   finished, the job is not in `jobs`, even when an earlier attempt finished.
  * - e2e jobs: stage `e2eStage`, name not in `e2eExclude`. Build jobs: stage `buildStage`,
  *   name in `buildJobs`.
  * - `jobs`: the latest attempt of each e2e job that finished with a start and a duration
  *   (success, failed — allow_failure too — or canceled after starting): `{ name, started_at,
  *   finished_at, duration, ...steps }`, sorted by started_at, then name. `duration` and the
  *   steps are whole seconds, truncated. Steps come from the job's log (bash `time` results
- *   named by `steps`, see log-timings.ts) when the log was collected; a count mismatch throws a
- *   ValidationError naming the job unless `optimistic`.
+ *   named by `steps`, see log-timings.ts) when the log was collected; for a successful job a
+ *   count mismatch throws a ValidationError naming the job unless `optimistic`; a failed or
+ *   canceled job keeps the steps it reached. A log that is missing (404), empty or erased gives
+ *   no steps and no sections, and the attempt says so in `log`.
  * - `duration`: whole seconds from the pipeline's `created_at` to the latest `finished_at` in
  *   `jobs`. `duration_e2e`: whole seconds from the earliest `started_at` in `jobs` to that
  *   same latest `finished_at`. Truncated, never negative.
@@ -40,8 +42,9 @@ import { epochMs, normaliseTimestamp, wholeSecondsBetween } from './timestamps.j
  *   `pipeline_id`: GitLab ids.
  * - Extensions: `pipeline` (GitLab's pipeline + default branch), `attempts` (every attempt but
  *   the collector's own, unfinished ones with their status, by id, GitLab's float seconds,
- *   `steps` for the attempts in `jobs`, `sections` for every attempt whose log was collected),
- *   `collector` when given. Timestamps are GitLab's strings (normalised to RFC 3339 if needed).
+ *   `steps` for the attempts in `jobs`, `sections` for every attempt whose log was collected,
+ *   trigger jobs as `kind: "bridge"` attempts, `attempt` numbers and `flaky`), `collector` when
+ *   given. Text longer than the schema allows is cut. Timestamps are GitLab's strings (normalised to RFC 3339 if needed).
  */
 
 const SEED_JOB_KEYS = new Set(['name', 'started_at', 'finished_at', 'duration']);
@@ -66,12 +69,26 @@ function bySpan(a: GitlabJob, b: GitlabJob): number {
   return started !== 0 ? started : a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
 }
 
-function stepsOf(job: GitlabJob, timings: LogTimings | undefined, options: ClassifyOptions) {
-  if (!timings || options.steps.length === 0) return undefined;
+/** Parsed logs by job id, or why a wanted log gave nothing. */
+function parseLogs(jobs: GitlabJob[], logs: Map<number, string | JobLogResult>): Map<number, LogTimings | MissingLogKind> {
+  const parsed = new Map<number, LogTimings | MissingLogKind>();
+  for (const job of jobs) {
+    const log = logs.get(job.id);
+    if (log === undefined) continue;
+    const result: JobLogResult = typeof log === 'string' ? (log ? { kind: 'ok', timings: parseLogTimings(log) } : { kind: 'empty' }) : log;
+    parsed.set(job.id, result.kind === 'ok' ? result.timings : result.kind);
+  }
+  return parsed;
+}
+
+/** Step timings of an e2e job; only a successful job's log must have one `time` line per step. */
+function stepsOf(job: GitlabJob, timings: LogTimings | MissingLogKind | undefined, options: ClassifyOptions) {
+  if (!timings || typeof timings === 'string' || options.steps.length === 0) return undefined;
   const clash = options.steps.find((step) => SEED_JOB_KEYS.has(step) || step === 'up_without_pull');
   if (clash) throw new UsageError(`Step name "${clash}" is reserved for a job field: rename that step.`);
   const jobLabel = `job "${job.name}" (#${job.id})`;
-  return assignSteps(timings.realTimes, options.steps, { optimistic: options.optimistic, jobLabel });
+  const optimistic = options.optimistic || job.status !== 'success';
+  return assignSteps(timings.realTimes, options.steps, { optimistic, jobLabel });
 }
 
 function toSeedJob(
@@ -110,7 +127,7 @@ function e2eDurations(createdAt: string, jobs: SeedJob[]) {
 /** Builds the payload of one pipeline (semantics in the file comment). */
 export function buildPayload(snapshot: PipelineSnapshot, options: ClassifyOptions, collector?: { name: string; version: string }): Payload {
   const counted = withoutSelf(snapshot.jobs, options);
-  const timings = snapshot.logs;
+  const timings = parseLogs(counted, snapshot.logs);
   const e2e = timedE2eJobs(counted, options).sort(bySpan);
   const steps = new Map(e2e.map((job) => [job.id, stepsOf(job, timings.get(job.id), options)]));
   const jobs = e2e.map((job) => toSeedJob(job, steps.get(job.id)));
@@ -125,9 +142,10 @@ export function buildPayload(snapshot: PipelineSnapshot, options: ClassifyOption
     .filter((job) => isE2eJob(job, options) && job.status === 'failed')
     .sort((a, b) => a.id - b.id)
     .map((job) => ({ name: job.name, duration: job.duration == null ? null : Math.trunc(job.duration) }));
-  const attempts = [...counted]
+  const standings = new Map([...attemptStandings(counted), ...attemptStandings(snapshot.bridges ?? [])]);
+  const attempts = [...counted, ...(snapshot.bridges ?? [])]
     .sort((a, b) => a.id - b.id)
-    .map((job) => toAttempt(job, attemptTimings(steps.get(job.id), timings.get(job.id))));
+    .map((job) => toAttempt(job, standings.get(job.id)!, attemptTimings(steps.get(job.id), timings.get(job.id))));
   return {
     pipeline_id: snapshot.pipeline.id,
     project: snapshot.projectPath,
@@ -146,6 +164,7 @@ export function buildPayload(snapshot: PipelineSnapshot, options: ClassifyOption
   };
 }
 
-function attemptTimings(steps: Record<string, number> | undefined, log: LogTimings | undefined): AttemptTimings {
+function attemptTimings(steps: Record<string, number> | undefined, log: LogTimings | MissingLogKind | undefined): AttemptTimings {
+  if (typeof log === 'string') return { log };
   return { ...(steps ? { steps } : {}), ...(log ? { sections: log.sections } : {}) };
 }

@@ -45,23 +45,44 @@ export function isBuildJob(job: GitlabJob, options: ClassifyOptions): boolean {
 }
 
 /**
- * The latest attempt of each job name: the attempt GitLab did not mark `retried`; if several
- * are unmarked (should not happen) or all are marked, the highest id among them. Order: by id.
+ * The latest attempt of each job name: the highest id. GitLab's REST API has no `retried` field;
+ * with `include_retried=true` every attempt of a name except the highest id was retried.
+ * Order: by id.
  */
-export function latestAttempts(jobs: readonly GitlabJob[]): GitlabJob[] {
-  const latest = new Map<string, GitlabJob>();
+export function latestAttempts<T extends { id: number; name: string }>(jobs: readonly T[]): T[] {
+  const latest = new Map<string, T>();
   for (const job of jobs) {
     const current = latest.get(job.name);
-    if (!current || isLater(job, current)) latest.set(job.name, job);
+    if (!current || job.id > current.id) latest.set(job.name, job);
   }
   return [...latest.values()].sort((a, b) => a.id - b.id);
 }
 
-function isLater(candidate: GitlabJob, current: GitlabJob): boolean {
-  const candidateLive = candidate.retried !== true;
-  const currentLive = current.retried !== true;
-  if (candidateLive !== currentLive) return candidateLive;
-  return candidate.id > current.id;
+/** How each attempt stands among the attempts of its name (derived, see latestAttempts). */
+export interface AttemptStanding {
+  /** a later attempt of the same name exists */
+  retried: boolean;
+  /** 1 for the first attempt of a name, 2 for its first retry, … (by id) */
+  attempt: number;
+  /** this attempt succeeded after an earlier attempt of the same name failed */
+  flaky: boolean;
+}
+
+/** Standing of every attempt, by id. Jobs of one pipeline; names compared exactly. */
+export function attemptStandings(jobs: readonly { id: number; name: string; status: string }[]): Map<number, AttemptStanding> {
+  const byName = new Map<string, { id: number; status: string }[]>();
+  for (const job of jobs) byName.set(job.name, [...(byName.get(job.name) ?? []), job]);
+  const standings = new Map<number, AttemptStanding>();
+  for (const attempts of byName.values()) {
+    attempts.sort((a, b) => a.id - b.id);
+    let failedBefore = false;
+    attempts.forEach((job, i) => {
+      const flaky = failedBefore && job.status === 'success';
+      standings.set(job.id, { retried: i < attempts.length - 1, attempt: i + 1, flaky });
+      failedBefore ||= job.status === 'failed';
+    });
+  }
+  return standings;
 }
 
 /** Latest attempts of counted e2e jobs that can be timed: the seed `jobs[]`, by id. */

@@ -12,7 +12,8 @@ import { ValidationError } from '../errors.js';
  * `sections`: markers `section_start:<unix>:<name>[options]\r\e[0K` and
  * `section_end:<unix>:<name>\r\e[0K` (GitLab's own marker grammar; anywhere in a line, several
  * per line) → `{ name: end − start }`, whole seconds, since markers carry unix seconds.
- * Options (`[collapsed=true]`) are not part of the name; the name is kept as written (GitLab's
+ * Options (`[collapsed=true]`) are not part of the name; a section started with
+ * `[hide_duration=true]` is not timed (its end then matches no start and is ignored); the name is kept as written (GitLab's
  * UI lower-cases it). Sections may nest. The same name started and ended several times → the
  * sum of its spans; an end closes the latest open start of that name; an end before its start
  * (clock step) counts 0. A start never ended, or an end never started, is ignored. Keys are in
@@ -83,7 +84,9 @@ class TimingCollector {
 
   /** Records every marker of the line and returns the line without them. */
   private takeMarkers(line: string): string {
-    return line.replace(SECTION_MARKER, (_m, action: string, unix: string, name: string) => {
+    return line.replace(SECTION_MARKER, (_m, action: string, unix: string, name: string, options?: string) => {
+      // display-only sections around multi-line script commands: not timings anyone asked for
+      if (action === 'start' && options?.includes('hide_duration=true')) return '';
       if (action === 'start') this.start(name, Number(unix));
       else this.end(name, Number(unix));
       return '';

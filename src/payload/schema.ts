@@ -20,8 +20,25 @@ export { TimestampSchema } from './schema-values.js';
  */
 const seconds = secondsUpTo(MAX_JOB_SECONDS);
 const pipelineSeconds = secondsUpTo(MAX_PIPELINE_SECONDS);
-const id = IdSchema;
 const name = textSchema(255, 1);
+
+export const ATTEMPT_KINDS = ['build', 'bridge'] as const;
+/** `missing`: GitLab answered 404; `empty`: no bytes; `erased`: the job has `erased_at` */
+export const LOG_STATES = ['missing', 'empty', 'erased'] as const;
+export type LogState = (typeof LOG_STATES)[number];
+
+const count = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
+/** The pipeline's JUnit totals (GitLab's test report summary); `time` in seconds. */
+export const TestReportSchema = z.object({
+  time: pipelineSeconds,
+  count,
+  success: count,
+  failed: count,
+  skipped: count,
+  error: count,
+});
+export type TestReport = z.infer<typeof TestReportSchema>;
+const id = IdSchema;
 
 /** At most this many keys in a timings record (steps, sections): GitLab jobs have tens. */
 export const MAX_TIMING_KEYS = 10_000;
@@ -53,11 +70,22 @@ export type SeedJob = z.infer<typeof SeedJobSchema>;
 export const FailedJobSchema = z.union([z.object({ name, duration: seconds.nullable().optional() }), name]);
 export type FailedJob = z.infer<typeof FailedJobSchema>;
 
+/** GitLab's runner manager (one `gitlab-runner` process) that ran the attempt. */
+export const RunnerManagerSchema = z.object({
+  system_id: textSchema(64).nullable().optional(),
+  version: textSchema(64).nullable().optional(),
+  revision: textSchema(64).nullable().optional(),
+  platform: textSchema(64).nullable().optional(),
+  architecture: textSchema(64).nullable().optional(),
+});
+export type RunnerManager = z.infer<typeof RunnerManagerSchema>;
+
 export const RunnerSchema = z.object({
   id: id.nullable().optional(),
   description: textSchema(1024).nullable().optional(),
   runner_type: textSchema(64).nullable().optional(),
   tags: z.array(textSchema(255)).max(256).optional(),
+  manager: RunnerManagerSchema.nullable().optional(),
 });
 export type Runner = z.infer<typeof RunnerSchema>;
 
@@ -84,6 +112,21 @@ export const AttemptSchema = z.object({
   /** GitLab log sections (`section_start`/`section_end`), seconds */
   sections: StepTimingsSchema.optional(),
   web_url: textSchema(2048).optional(),
+  /** absent or `build`: a CI job; `bridge`: a trigger job (then `downstream_*` may be set) */
+  kind: z.enum(ATTEMPT_KINDS).optional(),
+  /** 1 for the first attempt of the job name in the pipeline, 2 for its first retry, … */
+  attempt: z.number().int().positive().max(1000).optional(),
+  /** succeeded after an earlier attempt of the same job name in the pipeline failed */
+  flaky: z.boolean().optional(),
+  /** why the attempt has no log timings although its log was wanted */
+  log: z.enum(LOG_STATES).optional(),
+  /** when GitLab erased the job's log and artifacts */
+  erased_at: TimestampSchema.nullable().optional(),
+  /** the job's coverage percentage (GitLab's `coverage` regex result) */
+  coverage: z.number().finite().min(0).max(100).nullable().optional(),
+  /** bridges: the pipeline the trigger job started, and its project */
+  downstream_pipeline_id: id.nullable().optional(),
+  downstream_project_id: id.nullable().optional(),
 });
 export type Attempt = z.infer<typeof AttemptSchema>;
 
@@ -105,6 +148,19 @@ export const PipelineInfoSchema = z.object({
   duration: pipelineSeconds.nullable().optional(),
   queued_duration: pipelineSeconds.nullable().optional(),
   web_url: textSchema(2048).optional(),
+  /** the pipeline's `workflow:name` */
+  name: textSchema(255).nullable().optional(),
+  /** the CI configuration's errors (cut to 10 000 characters) */
+  yaml_errors: textSchema(10_000).nullable().optional(),
+  /** coverage percentage of the pipeline */
+  coverage: z.number().finite().min(0).max(100).nullable().optional(),
+  test_report: TestReportSchema.nullable().optional(),
+  /** downstream pipelines: the pipeline and trigger job that started it, and the hierarchy's root */
+  parent_pipeline_id: id.nullable().optional(),
+  parent_bridge_id: id.nullable().optional(),
+  root_pipeline_id: id.nullable().optional(),
+  /** root pipelines: seconds from the first start to the last finish of every pipeline collected with it */
+  hierarchy_duration: pipelineSeconds.nullable().optional(),
 });
 export type PipelineInfo = z.infer<typeof PipelineInfoSchema>;
 

@@ -137,9 +137,9 @@ describe('hostile names are rejected with a clear message', () => {
     },
   );
 
-  it.each(['ci_finished_pipelines', 'system.users', 'sections; --', 'sections ', '__proto__', 'pipelines', ''])('table %j', (table) => {
+  it.each(['ci_finished_pipelines', 'system.users', 'sections; --', 'sections ', '__proto__', 'Pipelines', ''])('table %j', (table) => {
     expect(rejected({ table, metrics: [{ function: 'count' }] })).toEqual([
-      `table: unknown table ${JSON.stringify(table)}; allowed: builds, sections`,
+      `table: unknown table ${JSON.stringify(table)}; allowed: builds, sections, pipelines`,
     ]);
   });
 

@@ -15,7 +15,8 @@ const FROM = 'FROM `ci_finished_build_sections` AS `s` FINAL';
 const SECTION_COLUMNS =
   'build_id, build_name, duration, finished_at, kind, name, pipeline_id, project_id, ref, stage, stage_name, started_at, status';
 const BUILD_COLUMNS =
-  'allow_failure, commit_sha, created_at, duration, failure_reason, finished_at, id, name, pipeline_id, project_id, queued_at, ' +
+  'allow_failure, attempt, commit_sha, coverage, created_at, duration, erased, failure_reason, finished_at, flaky, id, log_status, ' +
+  'name, pipeline_id, project_id, queued_at, ' +
   'queueing_duration, ref, retried, root_namespace_id, runner_id, runner_manager_architecture, runner_manager_platform, ' +
   'runner_manager_revision, runner_manager_system_xid, runner_manager_version, runner_owner_namespace_id, runner_run_untagged, ' +
   'runner_type, source, stage, stage_id, stage_name, started_at, status';
@@ -134,15 +135,15 @@ describe('compileQuery: table "sections"', () => {
 describe('validateQuery: table', () => {
   it('rejects an unknown table, naming the allowed ones, and checks no names against a guess', () => {
     expect(issuesOf({ table: 'x', dimensions: [{ column: 'kind' }], metrics: [{ function: 'count' }] })).toEqual([
-      'table: unknown table "x"; allowed: builds, sections',
+      'table: unknown table "x"; allowed: builds, sections, pipelines',
     ]);
     expect(issuesOf({ table: 'ci_finished_builds; DROP TABLE x', metrics: [{ function: 'count' }], limit: 0 })).toEqual([
-      'table: unknown table "ci_finished_builds; DROP TABLE x"; allowed: builds, sections',
+      'table: unknown table "ci_finished_builds; DROP TABLE x"; allowed: builds, sections, pipelines',
       'limit: must be from 1 to 10000',
     ]);
-    expect(issuesOf({ table: ['sections'], metrics: [{ function: 'count' }] })).toEqual(['table: expected one of: builds, sections']);
+    expect(issuesOf({ table: ['sections'], metrics: [{ function: 'count' }] })).toEqual(['table: expected one of: builds, sections, pipelines']);
     expect(issuesOf({ table: 'Sections', metrics: [{ function: 'count' }] })).toEqual([
-      'table: unknown table "Sections"; allowed: builds, sections',
+      'table: unknown table "Sections"; allowed: builds, sections, pipelines',
     ]);
   });
 

@@ -8,7 +8,8 @@ const context = { fromTime: new Date('2024-05-01T00:00:00Z'), toTime: new Date('
 const FUNCTIONS = 'count, countIf, sum, sumIf, avg, avgIf, min, minIf, max, maxIf, uniq, uniqIf, median, medianIf, quantile(p), quantileIf(p), rateIf';
 const OPERATORS = '=, !=, <, <=, >, >=, LIKE, NOT LIKE, ILIKE, IN, NOT IN';
 const COLUMNS =
-  'allow_failure, commit_sha, created_at, duration, failure_reason, finished_at, id, name, pipeline_id, project_id, queued_at, ' +
+  'allow_failure, attempt, commit_sha, coverage, created_at, duration, erased, failure_reason, finished_at, flaky, id, log_status, ' +
+  'name, pipeline_id, project_id, queued_at, ' +
   'queueing_duration, ref, retried, root_namespace_id, runner_id, runner_manager_architecture, runner_manager_platform, ' +
   'runner_manager_revision, runner_manager_system_xid, runner_manager_version, runner_owner_namespace_id, runner_run_untagged, ' +
   'runner_type, source, stage, stage_id, stage_name, started_at, status';

@@ -73,7 +73,7 @@ afterAll(async () => {
 describe('pipeline-metrics collect (built binary, CI environment)', () => {
   it('prints the payload of the pipeline on stdout and a summary on stderr', async () => {
     const result = await run([BIN, 'collect'], ciEnv());
-    expect(result.stderr).toMatch(/^collected pipeline 987654 of qa-group\/platform\/web-app: 259 attempts, 10 logs, 14 requests in \d+\.\d s\n$/);
+    expect(result.stderr).toMatch(/^collected pipeline 987654 of qa-group\/platform\/web-app: 259 attempts, 10 logs, 16 requests in \d+\.\d s\n$/);
     expect(result.code).toBe(0);
     const payload = PayloadSchema.parse(JSON.parse(result.stdout));
     const { pipeline, attempts, collector, ...seed } = payload;

@@ -175,8 +175,8 @@ describe('deliverPayload', () => {
 
 describe('runPush', () => {
   it('reads stdin, validates and delivers', async () => {
-    const result = await runPush({ input: '-', targets: targets({ url: serve.base }) }, { readStdin: async () => SEED_BODY_TEXT, cwd });
-    expect(result.outcomes.map((o) => o.status)).toEqual(['created']);
+    const results = await runPush({ input: '-', targets: targets({ url: serve.base }) }, { readStdin: async () => SEED_BODY_TEXT, cwd });
+    expect(results.map((r) => r.outcomes.map((o) => o.status))).toEqual([['created']]);
     expect(await pipelineRows(serve.engine, 1)).toBe(1);
   });
 

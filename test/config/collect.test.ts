@@ -41,6 +41,7 @@ describe('collect config', () => {
       output: undefined,
       timeoutMs: 60_000,
       concurrency: 16,
+      downstream: { enabled: true, maxDepth: 2, maxPipelines: 50 },
     });
   });
 
@@ -103,7 +104,7 @@ describe('collect config', () => {
       'collect options are invalid:',
       `config file ${json}: optimistic: Invalid input: expected boolean, received string`,
       `config file ${json}: (root): Unrecognized key: "gitlabURL"`,
-      `config file ${json}: allowed keys are gitlabUrl, token, project, pipeline, defaultBranch, jobId, e2eStage, e2eExclude, buildStage, buildJobs, steps, optimistic, logs, output, timeout, concurrency`,
+      `config file ${json}: allowed keys are gitlabUrl, token, project, pipeline, defaultBranch, jobId, e2eStage, e2eExclude, buildStage, buildJobs, steps, optimistic, logs, output, timeout, concurrency, downstream, downstreamDepth, downstreamMax`,
       'gitlabUrl (--gitlab-url / CI_API_V4_URL / CI_SERVER_URL): required, e.g. https://gitlab.example.com/api/v4',
       'token (--token / GITLAB_TOKEN / PRIVATE_TOKEN / CI_JOB_TOKEN): required, an access token with the read_api scope',
     ]);

@@ -2,7 +2,6 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { UpstreamError, ValidationError } from '../../src/errors.js';
 import { createGitlabClient, fetchPipelineSnapshot, type GitlabClientOptions } from '../../src/gitlab/index.js';
 import { parseLogTimings } from '../../src/payload/log-timings.js';
-import { createLogTimingsParser } from '../../src/payload/log-timings-stream.js';
 import { expectedRequests } from '../fixtures/gitlab/expected.js';
 import { generatePipeline, type PipelineFixture } from '../fixtures/gitlab/generate.js';
 import { FIXTURE_TOKEN, startGitlabServer, type FixtureServer, type ServerOptions } from '../fixtures/gitlab/server.js';
@@ -49,7 +48,6 @@ function snapshot(
     pipelineId: fixture.pipelineId,
     apiUrl: s.apiUrl,
     selectLogs: () => e2eLogIds(fixture),
-    parseLog: createLogTimingsParser,
     ...extra,
   });
 }
@@ -63,36 +61,32 @@ describe('GitLab client: job logs are streamed into the parser', () => {
     const big = { ...fixture, logs: new Map([...fixture.logs].map(([id, log]) => [id, ids.includes(id) ? pad + log : log])) };
     for (const f of [fixture, big]) {
       const s = await serve({ fixture: f });
-      const chunks: number[] = [];
-      const counting = () => {
-        const parser = createLogTimingsParser();
-        let n = 0;
-        return { push: (c: Uint8Array) => (n++, parser.push(c)), end: () => (chunks.push(n), parser.end()) };
-      };
-      const logs = await client(s, { retryBudgetMs: 60_000, attemptTimeoutMs: 60_000 }).getJobLogs(ids, counting);
+      const logs = await client(s, { retryBudgetMs: 60_000, attemptTimeoutMs: 60_000 }).getJobLogs(
+        ids.map((id) => ({ id, erased: false })),
+      );
       expect([...logs.keys()]).toEqual(ids);
-      for (const id of ids) expect(logs.get(id)).toStrictEqual(parseLogTimings(f.logs.get(id)!));
-      expect([...logs.values()].every((t) => t.realTimes.length > 0)).toBe(true);
-      if (f === big) expect(Math.min(...chunks)).toBeGreaterThan(10);
-      else await s.close(); // afterEach closes the last one
+      for (const id of ids) expect(logs.get(id)).toStrictEqual({ kind: 'ok', timings: parseLogTimings(f.logs.get(id)!) });
+      expect([...logs.values()].every((t) => t.kind === 'ok' && t.timings.realTimes.length > 0)).toBe(true);
+      if (f !== big) await s.close(); // afterEach closes the last one
     }
   });
 });
 
 describe('GitLab client: pagination and request count', () => {
-  it('reads page 1, then pages 2..X-Total-Pages concurrently: 1 + ceil(attempts/100) + logs requests', async () => {
+  it('reads page 1, then pages 2..X-Total-Pages concurrently: 1 + ceil(attempts/100) + bridges + test summary + logs requests', async () => {
     const s = await serve({ latencyMs: 40 });
     const c = client(s);
     const snap = await snapshot(s, c);
     const want = expectedRequests(fixture);
     expect(fixture.attempts.length).toBe(259);
     expect(snap.jobs.map((j) => j.id).sort((a, b) => a - b)).toEqual(fixture.attempts.map((a) => a.id));
-    expect(snap.jobs.filter((j) => j.retried)).toHaveLength(fixture.attempts.filter((a) => a.retried).length);
     expect(snap.logs.size).toBe(want.logs);
-    expect(want.total).toBe(1 + 3 + 10);
+    expect(snap.bridges).toEqual([]);
+    expect(snap.testReport).toEqual({ total: { time: 0, count: 0, success: 0, failed: 0, skipped: 0, error: 0 } });
+    expect(want.total).toBe(1 + 3 + 1 + 1 + 10);
     expect(s.requests).toHaveLength(want.total);
     expect(c.stats.requests).toBe(want.total);
-    expect(c.stats.byKind).toEqual({ project: 0, pipeline: 1, jobs: 3, log: 10 });
+    expect(c.stats.byKind).toEqual({ project: 0, pipeline: 1, jobs: 3, bridges: 1, test_report: 1, log: 10 });
     const pages = arrivals(s, /\/jobs\?/);
     expect(pages.map((r) => new URL(r.path, 'http://x').searchParams.get('page'))).toEqual(['1', '2', '3']);
     // pages 2 and 3 were both in flight before either answered
@@ -102,7 +96,7 @@ describe('GitLab client: pagination and request count', () => {
     expect(new URL(pages[0]!.path, 'http://x').searchParams.get('per_page')).toBe('100');
   });
 
-  it('follows Link rel="next" when GitLab omits X-Total-Pages (above 10 000 rows)', async () => {
+  it('follows X-Next-Page one page at a time when GitLab omits X-Total-Pages (above 10 000 rows)', async () => {
     const s = await serve({ latencyMs: 20, omitTotals: true });
     const snap = await snapshot(s);
     expect(snap.jobs).toHaveLength(fixture.attempts.length);

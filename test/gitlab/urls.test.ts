@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { projectPathFromWebUrl } from '../../src/gitlab/snapshot.js';
-import { nextLinkQuery } from '../../src/gitlab/pagination.js';
+import { targetOf } from '../../src/gitlab/gitbeaker.js';
 
 describe('URLs', () => {
   it('reads the project path from a pipeline web_url, with or without a relative root', () => {
@@ -11,9 +11,12 @@ describe('URLs', () => {
     expect(projectPathFromWebUrl(undefined, 'https://h.test/api/v4')).toBeUndefined();
   });
 
-  it('keeps only the query of Link rel="next"', () => {
-    const link = '<https://h.test/api/v4/x?page=1&per_page=100>; rel="first", <https://other.test/api/v4/x?id_after=5&per_page=100>; rel="next"';
-    expect(nextLinkQuery(link)).toEqual({ id_after: '5', per_page: '100' });
-    expect(nextLinkQuery('<https://h.test/x?page=1>; rel="first"')).toBeNull();
+  it('names what a gitbeaker endpoint is about, for messages and request counts', () => {
+    expect(targetOf('/projects/g%2Fp')).toEqual({ kind: 'project', project: 'g/p' });
+    expect(targetOf('/projects/4/pipelines/9')).toEqual({ kind: 'pipeline', project: '4', pipelineId: 9 });
+    expect(targetOf('/projects/4/pipelines/9/jobs')).toEqual({ kind: 'jobs', project: '4', pipelineId: 9 });
+    expect(targetOf('/projects/4/pipelines/9/bridges')).toEqual({ kind: 'bridges', project: '4', pipelineId: 9 });
+    expect(targetOf('/projects/4/pipelines/9/test_report_summary')).toEqual({ kind: 'test_report', project: '4', pipelineId: 9 });
+    expect(targetOf('/projects/4/jobs/77/trace')).toEqual({ kind: 'log', project: '4', jobId: 77 });
   });
 });

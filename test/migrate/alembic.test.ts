@@ -24,7 +24,7 @@ const rows = (client: SqlClient, sql: string) => client.query(sql);
 
 /** What the original service's database holds after `migrate`, and that it works as ours. */
 async function checkAdopted(client: SqlClient, report: MigrationReport, store: PostgresStore, rerun: () => Promise<MigrationReport>): Promise<void> {
-  expect(report.applied).toEqual(['0001_seed_tables', '0002_job_attempts']);
+  expect(report.applied).toEqual(['0001_seed_tables', '0002_job_attempts', '0003_hierarchy_retries_runner_managers']);
   const counts = await rows(client, `SELECT
     (SELECT count(*)::int FROM metrics_pipeline) AS pipelines, (SELECT count(*)::int FROM metrics_build) AS builds,
     (SELECT count(*)::int FROM metrics_job) AS jobs, (SELECT count(*)::int FROM metrics_job_failed) AS failed,

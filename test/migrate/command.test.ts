@@ -63,15 +63,15 @@ describe('runMigrate', () => {
     const described = db.url.replace(':postgres@', '@');
     const status = await runMigrate(resolveMigrateConfig({ db: db.url, status: true }, {}));
     expect(formatReports(status, true)).toBe(
-      `postgres: ${described}\n  pending     0001_seed_tables\n  pending     0002_job_attempts\n  0 applied, 2 pending`,
+      `postgres: ${described}\n  pending     0001_seed_tables\n  pending     0002_job_attempts\n  pending     0003_hierarchy_retries_runner_managers\n  0 applied, 3 pending`,
     );
     const applied = await runMigrate(resolveMigrateConfig({ db: db.url }, {}));
     expect(formatReports(applied, false)).toBe(
-      `postgres: ${described}\n  applied     0001_seed_tables\n  applied     0002_job_attempts\n  2 applied now, 0 already applied`,
+      `postgres: ${described}\n  applied     0001_seed_tables\n  applied     0002_job_attempts\n  applied     0003_hierarchy_retries_runner_managers\n  3 applied now, 0 already applied`,
     );
     const again = await runMigrate(resolveMigrateConfig({ db: db.url }, {}));
     expect(formatReports(again, false)).toMatch(
-      new RegExp(`^postgres: .*\\n  up to date  0001_seed_tables  \\(applied \\d{4}-.*Z\\)\\n  up to date  0002_job_attempts  \\(applied .*Z\\)\\n  0 applied now, 2 already applied$`),
+      new RegExp(`^postgres: .*\\n  up to date  0001_seed_tables  \\(applied \\d{4}-.*Z\\)\\n  up to date  0002_job_attempts  \\(applied .*Z\\)\\n  up to date  0003_hierarchy_retries_runner_managers  \\(applied .*Z\\)\\n  0 applied now, 3 already applied$`),
     );
   });
 

@@ -23,10 +23,10 @@ describe('discovering migrations', () => {
 
   test('shipped postgres files load in order with sha256 checksums of their bytes', async () => {
     const files = await discoverMigrations('postgres');
-    expect(files.map((f) => [f.version, f.name])).toEqual([[1, '0001_seed_tables'], [2, '0002_job_attempts']]);
+    expect(files.map((f) => [f.version, f.name])).toEqual([[1, '0001_seed_tables'], [2, '0002_job_attempts'], [3, '0003_hierarchy_retries_runner_managers']]);
     expect(files[0]!.checksum).toBe(checksumOf(files[0]!.sql));
     expect(files[0]!.checksum).toMatch(/^[0-9a-f]{64}$/);
-    expect((await readdir(migrationsDir('postgres'))).filter((f) => f.endsWith('.sql'))).toHaveLength(2);
+    expect((await readdir(migrationsDir('postgres'))).filter((f) => f.endsWith('.sql'))).toHaveLength(3);
   });
 
   test('files sort by version; other files are ignored; a misnamed .sql file is an error', async () => {

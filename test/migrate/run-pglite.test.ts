@@ -31,8 +31,8 @@ describe('migrate on embedded PGlite', () => {
     const files = await discoverMigrations('postgres');
     const targets = [createPostgresMigrationTarget(client), createPostgresMigrationTarget(client)];
     const reports = await Promise.all(targets.map((t) => runMigrations(t, files)));
-    expect(reports.map((r) => r.applied)).toEqual([['0001_seed_tables', '0002_job_attempts'], []]);
-    expect(reports[1]!.alreadyApplied.map((m) => m.name)).toEqual(['0001_seed_tables', '0002_job_attempts']);
+    expect(reports.map((r) => r.applied)).toEqual([['0001_seed_tables', '0002_job_attempts', '0003_hierarchy_retries_runner_managers'], []]);
+    expect(reports[1]!.alreadyApplied.map((m) => m.name)).toEqual(['0001_seed_tables', '0002_job_attempts', '0003_hierarchy_retries_runner_managers']);
     const tables = await client.query(`SELECT count(*)::int AS n FROM pg_tables WHERE schemaname = 'fresh'`);
     expect(tables).toEqual([{ n: 8 }]);
   });

@@ -8,7 +8,7 @@ import { runMigrations } from '../../src/migrate/run.js';
 import type { MigrationTarget } from '../../src/migrate/types.js';
 import type { SqlClient } from '../../src/store/postgres/client.js';
 
-const SHIPPED = ['0001_seed_tables', '0002_job_attempts'];
+const SHIPPED = ['0001_seed_tables', '0002_job_attempts', '0003_hierarchy_retries_runner_managers'];
 
 const exists = async (client: SqlClient, table: string): Promise<boolean> =>
   (await client.query<{ ok: boolean }>('SELECT to_regclass($1) IS NOT NULL AS ok', [table]))[0]!.ok;
@@ -55,7 +55,7 @@ export async function checkMigrationLifecycle(target: MigrationTarget, client: S
 async function checkRefusals(target: MigrationTarget, client: SqlClient): Promise<void> {
   const dir = await shippedCopy();
   try {
-    await writeFile(join(dir, '0003_extra.sql'), 'CREATE TABLE extra_table (x int);');
+    await writeFile(join(dir, '0099_extra.sql'), 'CREATE TABLE extra_table (x int);');
     await appendFile(join(dir, '0001_seed_tables.sql'), '\n-- an edit after release\n');
     const changed = runMigrations(target, await loadMigrations(dir));
     await expect(changed).rejects.toThrow(MigrationRefusedError);
@@ -74,16 +74,16 @@ async function checkRefusals(target: MigrationTarget, client: SqlClient): Promis
 async function checkFailureRollsBack(target: MigrationTarget, client: SqlClient): Promise<void> {
   const dir = await shippedCopy();
   try {
-    await writeFile(join(dir, '0003_broken.sql'), 'CREATE TABLE half_done (x int);\nSELECT * FROM no_such_table;');
+    await writeFile(join(dir, '0099_broken.sql'), 'CREATE TABLE half_done (x int);\nSELECT * FROM no_such_table;');
     const error = await runMigrations(target, await loadMigrations(dir)).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(MigrationFailedError);
-    expect((error as Error).message).toMatch(/^migration 0003_broken\.sql failed on .*: relation "no_such_table" does not exist/);
+    expect((error as Error).message).toMatch(/^migration 0099_broken\.sql failed on .*: relation "no_such_table" does not exist/);
     expect(await exists(client, 'half_done')).toBe(false);
     expect((await ledger(client)).map((r) => r.name)).toEqual(SHIPPED);
 
-    await writeFile(join(dir, '0003_broken.sql'), 'CREATE TABLE half_done (x int);');
+    await writeFile(join(dir, '0099_broken.sql'), 'CREATE TABLE half_done (x int);');
     const fixed = await runMigrations(target, await loadMigrations(dir));
-    expect(fixed.applied).toEqual(['0003_broken']);
+    expect(fixed.applied).toEqual(['0099_broken']);
     expect(await exists(client, 'half_done')).toBe(true);
   } finally {
     await rm(dir, { recursive: true, force: true });

@@ -63,6 +63,9 @@ describe('buildPayload on a pipeline with retried, manual, skipped, canceled, al
       duration: null,
       queued_duration: 5.5,
       web_url: 'https://gitlab.example.com/group/app/-/pipelines/9001',
+      name: null,
+      yaml_errors: null,
+      coverage: null,
     });
   });
 
@@ -103,6 +106,7 @@ describe('buildPayload on a pipeline with retried, manual, skipped, canceled, al
       retried: false,
       runner: RUNNER,
       web_url: 'https://gitlab.example.com/group/app/-/jobs/101',
+      attempt: 1,
     });
     expect(byId.get(113)).toMatchObject({ allow_failure: true, failure_reason: 'script_failure', duration: 37.5 });
     expect(byId.get(114)).toStrictEqual({
@@ -119,6 +123,7 @@ describe('buildPayload on a pipeline with retried, manual, skipped, canceled, al
       retried: false,
       runner: null,
       web_url: 'https://gitlab.example.com/group/app/-/jobs/114',
+      attempt: 1,
     });
     // `+0200` is not RFC 3339: rewritten as UTC
     expect(byId.get(131)!.created_at).toBe('2024-05-01T08:00:00.100Z');

@@ -69,8 +69,16 @@ describe('section markers', () => {
   });
 
   it('keeps names as written and ignores options', () => {
-    const log = `section_start:1:My.Custom-step_1[collapsed=true, hide_duration=true]${K}section_end:4:My.Custom-step_1${K}`;
+    const log = `section_start:1:My.Custom-step_1[collapsed=true]${K}section_end:4:My.Custom-step_1${K}`;
     expect(parseLogTimings(log).sections).toStrictEqual({ 'My.Custom-step_1': 3 });
+  });
+
+  it('skips hide_duration=true sections (display-only, around multi-line commands)', () => {
+    const log =
+      `section_start:1:step_script${K}section_start:2:section_script_step_0[hide_duration=true]${K}` +
+      `section_start:2:shown[collapsed=true, hide_duration=false]${K}section_end:5:shown${K}` +
+      `section_end:7:section_script_step_0${K}section_end:9:step_script${K}`;
+    expect(parseLogTimings(log).sections).toStrictEqual({ step_script: 8, shown: 3 });
   });
 
   it('stores a section named __proto__ as an own key', () => {

@@ -1,7 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { parseLogTimings } from '../../src/payload/log-timings.js';
-import { GitlabJobSchema, GitlabPipelineSchema, type GitlabJob, type PipelineSnapshot } from '../../src/gitlab/types.js';
+import {
+  GitlabJobSchema,
+  GitlabPipelineSchema,
+  type GitlabJob,
+  type PipelineSnapshot,
+} from '../../src/gitlab/types.js';
 
 /** Hand-built GitLab data for buildPayload tests (GitLab API v4 shapes, parsed by our schemas). */
 
@@ -20,6 +24,7 @@ interface JobSpec {
   finished?: string;
   duration?: number;
   queued?: number;
+  /** documents the plan only: GitLab's REST API sends no `retried` field */
   retried?: boolean;
   allowFailure?: boolean;
   failureReason?: string;
@@ -50,22 +55,10 @@ export function gitlabJob(spec: JobSpec): GitlabJob {
     web_url: `https://gitlab.example.com/group/app/-/jobs/${spec.id}`,
     artifacts: [],
     runner: ran
-      ? {
-          id: 7,
-          description: 'docker-runner-1',
-          ip_address: null,
-          active: true,
-          paused: false,
-          is_shared: true,
-          runner_type: 'instance_type',
-          name: 'gitlab-runner',
-          online: true,
-          status: 'online',
-        }
+      ? { id: 7, description: 'docker-runner-1', ip_address: null, active: true, paused: false, is_shared: true, runner_type: 'instance_type', name: 'gitlab-runner', online: true, status: 'online' }
       : null,
     tag_list: ran ? ['docker'] : [],
     archived: false,
-    ...(spec.retried !== undefined ? { retried: spec.retried } : {}),
     ...(spec.failureReason ? { failure_reason: spec.failureReason } : {}),
   });
 }
@@ -92,6 +85,7 @@ export const PIPELINE_JSON = {
   queued_duration: 5.5,
   coverage: null,
   detailed_status: { icon: 'status_running', text: 'Running' },
+  name: null,
 };
 
 const t = (hms: string) => `2024-05-01T${hms}+02:00`;
@@ -99,118 +93,20 @@ const t = (hms: string) => `2024-05-01T${hms}+02:00`;
 /** 15 attempts: retried, manual, skipped, canceled, allow_failure, running, pending, excluded. */
 export function mixedJobs(): GitlabJob[] {
   return [
-    gitlabJob({
-      id: 101,
-      name: 'build-e2e',
-      stage: 'build',
-      status: 'success',
-      created: t('10:00:00.100'),
-      started: '2024-05-01T08:00:06.000Z',
-      finished: '2024-05-01T08:01:10.900Z',
-      duration: 64.9,
-      queued: 5.9,
-    }),
-    gitlabJob({
-      id: 102,
-      name: 'build-docs',
-      stage: 'build',
-      status: 'success',
-      started: t('10:00:06.000'),
-      finished: t('10:00:36.200'),
-      duration: 30.2,
-    }),
-    gitlabJob({
-      id: 103,
-      name: 'unit',
-      stage: 'test',
-      status: 'failed',
-      started: t('10:01:11.000'),
-      finished: t('10:01:21.000'),
-      duration: 10,
-      failureReason: 'script_failure',
-    }),
-    gitlabJob({
-      id: 109,
-      name: 'e2e-tablet',
-      stage: 'test',
-      status: 'failed',
-      retried: true,
-      started: t('10:01:14.000'),
-      finished: t('10:01:24.750'),
-      duration: 10.75,
-      failureReason: 'script_failure',
-    }),
-    gitlabJob({
-      id: 110,
-      name: 'e2e-chrome',
-      stage: 'test',
-      status: 'failed',
-      retried: true,
-      started: t('10:01:12.000'),
-      finished: t('10:01:40.250'),
-      duration: 28.25,
-      failureReason: 'script_failure',
-    }),
-    gitlabJob({
-      id: 111,
-      name: 'e2e-chrome',
-      stage: 'test',
-      status: 'success',
-      retried: false,
-      started: '2024-05-01T08:01:45.677Z',
-      finished: '2024-05-01T08:02:13.293Z',
-      duration: 27.616,
-    }),
-    gitlabJob({
-      id: 112,
-      name: 'e2e-firefox',
-      stage: 'test',
-      status: 'success',
-      started: t('10:01:12.000'),
-      finished: t('10:02:30.999'),
-      duration: 78.999,
-    }),
-    gitlabJob({
-      id: 113,
-      name: 'e2e-safari',
-      stage: 'test',
-      status: 'failed',
-      allowFailure: true,
-      started: t('10:01:13.000'),
-      finished: t('10:01:50.500'),
-      duration: 37.5,
-      failureReason: 'script_failure',
-    }),
+    gitlabJob({ id: 101, name: 'build-e2e', stage: 'build', status: 'success', created: t('10:00:00.100'), started: '2024-05-01T08:00:06.000Z', finished: '2024-05-01T08:01:10.900Z', duration: 64.9, queued: 5.9 }),
+    gitlabJob({ id: 102, name: 'build-docs', stage: 'build', status: 'success', started: t('10:00:06.000'), finished: t('10:00:36.200'), duration: 30.2 }),
+    gitlabJob({ id: 103, name: 'unit', stage: 'test', status: 'failed', started: t('10:01:11.000'), finished: t('10:01:21.000'), duration: 10, failureReason: 'script_failure' }),
+    gitlabJob({ id: 109, name: 'e2e-tablet', stage: 'test', status: 'failed', retried: true, started: t('10:01:14.000'), finished: t('10:01:24.750'), duration: 10.75, failureReason: 'script_failure' }),
+    gitlabJob({ id: 110, name: 'e2e-chrome', stage: 'test', status: 'failed', retried: true, started: t('10:01:12.000'), finished: t('10:01:40.250'), duration: 28.25, failureReason: 'script_failure' }),
+    gitlabJob({ id: 111, name: 'e2e-chrome', stage: 'test', status: 'success', retried: false, started: '2024-05-01T08:01:45.677Z', finished: '2024-05-01T08:02:13.293Z', duration: 27.616 }),
+    gitlabJob({ id: 112, name: 'e2e-firefox', stage: 'test', status: 'success', started: t('10:01:12.000'), finished: t('10:02:30.999'), duration: 78.999 }),
+    gitlabJob({ id: 113, name: 'e2e-safari', stage: 'test', status: 'failed', allowFailure: true, started: t('10:01:13.000'), finished: t('10:01:50.500'), duration: 37.5, failureReason: 'script_failure' }),
     gitlabJob({ id: 114, name: 'e2e-edge', stage: 'test', status: 'manual' }),
     gitlabJob({ id: 115, name: 'e2e-opera', stage: 'test', status: 'skipped' }),
-    gitlabJob({
-      id: 116,
-      name: 'e2e-mobile',
-      stage: 'test',
-      status: 'canceled',
-      started: t('10:01:20.000'),
-      finished: t('10:01:30.500'),
-      duration: 10.5,
-    }),
-    gitlabJob({
-      id: 117,
-      name: 'e2e-tablet',
-      stage: 'test',
-      status: 'running',
-      retried: false,
-      started: t('10:01:30.000'),
-      duration: 40.2,
-    }),
+    gitlabJob({ id: 116, name: 'e2e-mobile', stage: 'test', status: 'canceled', started: t('10:01:20.000'), finished: t('10:01:30.500'), duration: 10.5 }),
+    gitlabJob({ id: 117, name: 'e2e-tablet', stage: 'test', status: 'running', retried: false, started: t('10:01:30.000'), duration: 40.2 }),
     gitlabJob({ id: 118, name: 'e2e-pending', stage: 'test', status: 'pending' }),
-    gitlabJob({
-      id: 120,
-      name: 'coverage',
-      stage: 'test',
-      status: 'success',
-      started: t('10:01:11.000'),
-      finished: t('10:03:00.000'),
-      duration: 109,
-    }),
+    gitlabJob({ id: 120, name: 'coverage', stage: 'test', status: 'success', started: t('10:01:11.000'), finished: t('10:03:00.000'), duration: 109 }),
     gitlabJob({ id: SELF_JOB_ID, name: 'collect-metrics', stage: 'metrics', status: 'running', started: t('10:02:40.000'), duration: 1.5 }),
     gitlabJob({ id: 131, name: 'deploy', stage: 'deploy', status: 'created', created: '2024-05-01T10:00:00.100+0200' }),
   ];
@@ -230,9 +126,9 @@ export function mixedSnapshot(): PipelineSnapshot {
     pipeline: GitlabPipelineSchema.parse(PIPELINE_JSON),
     jobs: mixedJobs(),
     logs: new Map([
-      [110, parseLogTimings(RETRIED_CHROME_LOG)],
-      [111, parseLogTimings(readLogFixture('e2e-classic.log'))],
-      [112, parseLogTimings(readLogFixture('e2e-timestamped.log'))],
+      [110, RETRIED_CHROME_LOG],
+      [111, readLogFixture('e2e-classic.log')],
+      [112, readLogFixture('e2e-timestamped.log')],
     ]),
   };
 }

@@ -1,4 +1,4 @@
-import type { Attempt, Payload } from '../../payload/schema.js';
+import type { Attempt, Payload, TestReport } from '../../payload/schema.js';
 import { secondsToMs, toClickhouseDateTime } from './values.js';
 
 /**
@@ -22,13 +22,17 @@ export interface PayloadRows {
 }
 
 /**
- * One build row per finished attempt in `payload.attempts` (retried ones included, flagged).
+ * One build row per finished build attempt in `payload.attempts` (retried ones included,
+ * flagged). Trigger jobs (`kind: bridge`) are not builds and are not written: GitLab's
+ * ci_finished_builds has none; the hierarchy lives on the pipeline rows.
  * A payload without `attempts` (from the original client) yields no build rows: its `jobs`
  * carry neither job ids, stages nor statuses, and inventing ids would collide with GitLab's.
  */
 export function payloadRows(payload: Payload): PayloadRows {
   const context = buildContext(payload);
-  const finished = (payload.attempts ?? []).filter((a) => (FINISHED_BUILD_STATUSES as readonly string[]).includes(a.status));
+  const finished = (payload.attempts ?? []).filter(
+    (a) => a.kind !== 'bridge' && (FINISHED_BUILD_STATUSES as readonly string[]).includes(a.status),
+  );
   return {
     pipeline: pipelineRow(payload, context),
     builds: finished.map((attempt) => buildRow(attempt, context)),
@@ -69,10 +73,32 @@ function pipelineRow(payload: Payload, context: BuildContext): Row {
     finished_at: info?.finished_at ? toClickhouseDateTime(info.finished_at) : undefined,
     duration: Math.round(info?.duration ?? payload.duration),
     duration_e2e: Math.round(payload.duration_e2e),
+    name: info?.name ?? undefined,
+    yaml_errors: info?.yaml_errors ?? undefined,
+    coverage: info?.coverage ?? undefined,
+    parent_pipeline_id: info?.parent_pipeline_id ?? undefined,
+    parent_bridge_id: info?.parent_bridge_id ?? undefined,
+    root_pipeline_id: info?.root_pipeline_id ?? undefined,
+    hierarchy_duration: info?.hierarchy_duration ?? undefined,
+    ...testTotals(info?.test_report),
   });
 }
 
+/** GitLab's test report summary → ci_finished_pipelines test_* columns (absent: column defaults). */
+function testTotals(report: TestReport | null | undefined): Record<string, number> {
+  if (!report) return {};
+  return {
+    test_total_time: report.time,
+    test_total_count: report.count,
+    test_success_count: report.success,
+    test_failed_count: report.failed,
+    test_skipped_count: report.skipped,
+    test_error_count: report.error,
+  };
+}
+
 function buildRow(attempt: Attempt, context: BuildContext): Row {
+  const manager = attempt.runner?.manager;
   return compact({
     id: attempt.id,
     project_id: context.project_id,
@@ -90,6 +116,16 @@ function buildRow(attempt: Attempt, context: BuildContext): Row {
     allow_failure: attempt.allow_failure,
     retried: attempt.retried,
     commit_sha: context.commit_sha,
+    runner_manager_system_xid: manager?.system_id ?? undefined,
+    runner_manager_version: manager?.version ?? undefined,
+    runner_manager_revision: manager?.revision ?? undefined,
+    runner_manager_platform: manager?.platform ?? undefined,
+    runner_manager_architecture: manager?.architecture ?? undefined,
+    attempt: attempt.attempt,
+    flaky: attempt.flaky,
+    coverage: attempt.coverage ?? undefined,
+    erased: attempt.erased_at ? true : undefined,
+    log_status: attempt.log,
   });
 }
 

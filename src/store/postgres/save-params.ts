@@ -28,7 +28,22 @@ export function saveParams(payload: Payload): unknown[] {
     JSON.stringify((payload.attempts ?? []).map(attemptRow)),
     JSON.stringify(timingRows(payload.attempts ?? [], 'steps')),
     JSON.stringify(timingRows(payload.attempts ?? [], 'sections')),
+    JSON.stringify(pipelineExtras(payload)),
   ];
+}
+
+/** metrics_pipeline columns of migration 0003 (hierarchy, test totals, name, yaml errors, coverage). */
+function pipelineExtras(payload: Payload): Record<string, unknown> {
+  const info = payload.pipeline;
+  const tests = info?.test_report;
+  return {
+    name: info?.name ?? null, yaml_errors: info?.yaml_errors ?? null, coverage: info?.coverage ?? null,
+    parent_pipeline_id: info?.parent_pipeline_id ?? null, parent_bridge_id: info?.parent_bridge_id ?? null,
+    root_pipeline_id: info?.root_pipeline_id ?? null, hierarchy_duration: info?.hierarchy_duration ?? null,
+    test_total_time: tests?.time ?? null, test_total_count: tests?.count ?? null,
+    test_success_count: tests?.success ?? null, test_failed_count: tests?.failed ?? null,
+    test_skipped_count: tests?.skipped ?? null, test_error_count: tests?.error ?? null,
+  };
 }
 
 function jobRow(job: SeedJob): Record<string, unknown> {
@@ -57,6 +72,12 @@ function attemptRow(a: Attempt): Record<string, unknown> {
     queued_duration: a.queued_duration ?? null, retried: a.retried ?? false,
     runner_id: a.runner?.id ?? null, runner_description: a.runner?.description ?? null,
     runner_type: a.runner?.runner_type ?? null, runner_tags: a.runner?.tags ?? null, web_url: a.web_url ?? null,
+    kind: a.kind ?? 'build', attempt: a.attempt ?? null, flaky: a.flaky ?? false, log_status: a.log ?? null,
+    erased_at: a.erased_at ?? null, coverage: a.coverage ?? null,
+    downstream_pipeline_id: a.downstream_pipeline_id ?? null, downstream_project_id: a.downstream_project_id ?? null,
+    runner_manager_system_xid: a.runner?.manager?.system_id ?? null, runner_manager_version: a.runner?.manager?.version ?? null,
+    runner_manager_revision: a.runner?.manager?.revision ?? null, runner_manager_platform: a.runner?.manager?.platform ?? null,
+    runner_manager_architecture: a.runner?.manager?.architecture ?? null,
   };
 }
 

@@ -27,7 +27,7 @@ beforeAll(async () => {
   const target = await openClickhouseMigrationTarget(dir);
   try {
     const report = await runMigrations(target, await discoverMigrations('clickhouse'));
-    expect(report.applied).toEqual(['0001_ci_finished_tables']);
+    expect(report.applied).toEqual(['0001_ci_finished_tables', '0002_hierarchy_retries_tests']);
   } finally {
     await target.close();
   }
@@ -50,7 +50,7 @@ describe('migrations', () => {
     for (const [name, def] of Object.entries(CI_FINISHED_PIPELINES_COLUMNS)) expect([name, actual.get(`ci_finished_pipelines.${name}`)]).toEqual([name, def.type]);
     const engines = await rows("SELECT name, engine_full LIKE 'ReplacingMergeTree(version, deleted)%' FROM system.tables WHERE database = currentDatabase() AND name = 'ci_finished_builds'");
     expect(engines).toEqual([['ci_finished_builds', 1]]);
-    expect(await rows('SELECT version, name FROM pipeline_metrics_migrations FINAL')).toEqual([[1, '0001_ci_finished_tables']]);
+    expect(await rows('SELECT version, name FROM pipeline_metrics_migrations FINAL ORDER BY version')).toEqual([[1, '0001_ci_finished_tables'], [2, '0002_hierarchy_retries_tests']]);
   });
 
   it('applies nothing the second time', async () => {
@@ -58,7 +58,7 @@ describe('migrations', () => {
     try {
       const report = await runMigrations(target, await discoverMigrations('clickhouse'));
       expect(report.applied).toEqual([]);
-      expect(report.alreadyApplied.map((m) => m.name)).toEqual(['0001_ci_finished_tables']);
+      expect(report.alreadyApplied.map((m) => m.name)).toEqual(['0001_ci_finished_tables', '0002_hierarchy_retries_tests']);
     } finally {
       await target.close();
     }

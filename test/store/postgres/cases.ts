@@ -23,7 +23,10 @@ export async function checkSeedExample(store: PostgresStore, client: SqlClient):
     created_at: '2023-06-13T07:11:24.029Z', duration: 97, duration_e2e: 27, is_master: true, has_restarts: false,
     ref: 'master', build: 64, iid: null, source: null, status: null, sha: null, tag: null, default_branch: null,
     updated_at: null, started_at: null, finished_at: null, pipeline_duration: null, pipeline_queued_duration: null,
-    web_url: null, collector_name: null, collector_version: null,
+    web_url: null, collector_name: null, collector_version: null, name: null, yaml_errors: null, coverage: null,
+    parent_pipeline_id: null, parent_bridge_id: null, root_pipeline_id: null, hierarchy_duration: null,
+    test_total_time: null, test_total_count: null, test_success_count: null, test_failed_count: null,
+    test_skipped_count: null, test_error_count: null,
   });
   expect(p!.received_at).toBeInstanceOf(Date);
   const builds = await client.query('SELECT name, duration FROM metrics_build WHERE pipeline_id = 1');
@@ -54,6 +57,12 @@ export async function checkRace(store: PostgresStore, client: SqlClient): Promis
   expect(await count(client, 'metrics_job_section', 'job_id IN (105001, 105002)')).toBe(2);
 }
 
+/** bigint columns of migration 0003 that pg returns as strings */
+const BIGINT_PIPELINE_COLUMNS = [
+  'parent_pipeline_id', 'parent_bridge_id', 'root_pipeline_id', 'test_total_count', 'test_success_count',
+  'test_failed_count', 'test_skipped_count', 'test_error_count',
+] as const;
+
 /** Every field of a payload with all extensions lands in some column. */
 export async function checkFullRoundTrip(store: PostgresStore, client: SqlClient): Promise<void> {
   const payload = PayloadSchema.parse(FULL_INPUT);
@@ -64,6 +73,7 @@ export async function checkFullRoundTrip(store: PostgresStore, client: SqlClient
     ...p, id: undefined, received_at: undefined, pipeline_id: num(p!.pipeline_id), project_id: num(p!.project_id),
     iid: num(p!.iid), created_at: iso(p!.created_at), updated_at: iso(p!.updated_at), started_at: iso(p!.started_at),
     finished_at: iso(p!.finished_at),
+    ...Object.fromEntries(BIGINT_PIPELINE_COLUMNS.map((c) => [c, num(p![c])])),
   }).toEqual({
     id: undefined, received_at: undefined, pipeline_id: id, project: 'group/full', project_id: 4242,
     created_at: '2024-02-01T10:00:00.125Z', duration: 300, duration_e2e: 120, is_master: true, has_restarts: true,
@@ -71,7 +81,10 @@ export async function checkFullRoundTrip(store: PostgresStore, client: SqlClient
     tag: false, default_branch: 'main', updated_at: '2024-02-01T10:06:00.000Z', started_at: '2024-02-01T10:00:05.000Z',
     finished_at: '2024-02-01T10:05:05.000Z', pipeline_duration: 300.25, pipeline_queued_duration: 4.75,
     web_url: 'https://gitlab.example/group/full/-/pipelines/9007199254740000', collector_name: 'pipeline-metrics',
-    collector_version: '0.1.0',
+    collector_version: '0.1.0', name: 'Nightly full run', yaml_errors: null, coverage: 81.25,
+    parent_pipeline_id: 9007199254739000, parent_bridge_id: 4999, root_pipeline_id: 9007199254738000, hierarchy_duration: 420.5,
+    test_total_time: 12.5, test_total_count: 40, test_success_count: 37, test_failed_count: 1, test_skipped_count: 2,
+    test_error_count: 0,
   });
   expect(await client.query('SELECT name, duration FROM metrics_build WHERE pipeline_id = $1 ORDER BY id', [id])).toEqual([
     { name: 'build-e2e', duration: 64 }, { name: 'build-assets', duration: 30.5 },
@@ -86,16 +99,24 @@ export async function checkFullRoundTrip(store: PostgresStore, client: SqlClient
   ]);
   const attempts = await client.query('SELECT * FROM metrics_job_attempt WHERE pipeline_id = $1 ORDER BY job_id', [id]);
   const dates = ['created_at', 'queued_at', 'started_at', 'finished_at'];
-  expect(attempts.map((a) => ({ ...a, job_id: num(a.job_id), pipeline_id: num(a.pipeline_id), runner_id: num(a.runner_id), ...Object.fromEntries(dates.map((d) => [d, iso(a[d])])) }))).toEqual([
+  const attemptDates = [...dates, 'erased_at'];
+  expect(attempts.map((a) => ({ ...a, job_id: num(a.job_id), pipeline_id: num(a.pipeline_id), runner_id: num(a.runner_id), ...Object.fromEntries(attemptDates.map((d) => [d, iso(a[d])])) }))).toEqual([
     { job_id: 5001, pipeline_id: id, name: 'e2e:firefox', stage: 'test', status: 'failed', allow_failure: true,
       failure_reason: 'script_failure', created_at: '2024-02-01T10:01:00.000Z', queued_at: '2024-02-01T10:01:01.000Z',
       started_at: '2024-02-01T10:01:03.500Z', finished_at: '2024-02-01T10:01:36.500Z', duration: 33, queued_duration: 2.5,
       retried: true, runner_id: 12, runner_description: 'docker "runner" #1', runner_type: 'group_type',
-      runner_tags: ['docker', 'linux'], web_url: 'https://gitlab.example/group/full/-/jobs/5001' },
+      runner_tags: ['docker', 'linux'], web_url: 'https://gitlab.example/group/full/-/jobs/5001',
+      kind: 'build', attempt: 1, flaky: false, log_status: 'erased', erased_at: '2024-02-02T00:00:00.000Z', coverage: 55.5,
+      downstream_pipeline_id: null, downstream_project_id: null, runner_manager_system_xid: 's_0123456789ab',
+      runner_manager_version: '17.0.0', runner_manager_revision: '44feccdf', runner_manager_platform: 'linux',
+      runner_manager_architecture: 'amd64' },
     { job_id: 5002, pipeline_id: id, name: 'e2e:chrome', stage: 'test', status: 'success', allow_failure: false,
       failure_reason: null, created_at: '2024-02-01T10:01:00.000Z', queued_at: null, started_at: null, finished_at: null,
       duration: null, queued_duration: null, retried: false, runner_id: null, runner_description: null, runner_type: null,
-      runner_tags: null, web_url: null },
+      runner_tags: null, web_url: null, kind: 'build', attempt: 2, flaky: true, log_status: null, erased_at: null,
+      coverage: null, downstream_pipeline_id: null, downstream_project_id: null, runner_manager_system_xid: null,
+      runner_manager_version: null, runner_manager_revision: null, runner_manager_platform: null,
+      runner_manager_architecture: null },
   ]);
   const timings = (table: string) => client.query(`SELECT job_id::text AS job_id, name, seconds FROM ${table} WHERE job_id IN (5001, 5002) ORDER BY job_id, name`);
   expect(await timings('metrics_job_step')).toEqual([

@@ -69,7 +69,7 @@ describe('Postgres store on a server', () => {
     try {
       const error = await openPostgresStore(empty.url).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(UsageError);
-      expect((error as Error).message).toContain('2 migration(s) not applied (0001_seed_tables, 0002_job_attempts)');
+      expect((error as Error).message).toContain('3 migration(s) not applied (0001_seed_tables, 0002_job_attempts, 0003_hierarchy_retries_runner_managers)');
       expect((error as Error).message).toContain(`pipeline-metrics migrate --db ${empty.url.replace(':postgres@', '@')}`);
     } finally {
       await empty.drop();
