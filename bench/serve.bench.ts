@@ -7,14 +7,24 @@
  * Prints req/s (median of the per-second samples, and mean), latency p50/p99 in ms, non-2xx, and
  * checks rows stored = number of 200s. Run: `npx tsx bench/serve.bench.ts`
  * (env BENCH_SECONDS default 20, BENCH_CONNECTIONS default 50, BENCH_POOL = serve's --db-pool-size).
+ *
+ * Two configurations, one after the other in one run, same body: `serve --db …` alone, then
+ * `serve --db … --clickhouse <fresh chDB directory>` (target: ≥ 50 % of the req/s of the first,
+ * p99 < 250 ms). The body is the seed's example plus GitLab's pipeline and 20 finished job
+ * attempts (ids derived from the pipeline id), so ClickHouse writes builds, not only a pipeline
+ * row. After the ClickHouse run, rows are counted in both stores and the active parts per table
+ * that the server left are reported.
  */
 import { spawn } from 'node:child_process';
-import { openSync, readFileSync } from 'node:fs';
+import { mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createRequire } from 'node:module';
 import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { createTempDatabase, type TempDatabase } from '../test/helpers/postgres-database.js';
+import { openClickhouseClient } from '../src/store/clickhouse/client.js';
 import { withBenchPostgres } from './bench-postgres.js';
 
 /** The slice of autocannon's API used here (the package ships no types). */
@@ -40,13 +50,30 @@ const MAIN = fileURLToPath(new URL('../src/cli/main.ts', import.meta.url));
 const TSX = new URL('../node_modules/tsx/dist/loader.mjs', import.meta.url).href;
 const SEED_TEXT = readFileSync(new URL('../examples/payloads/seed-example.json', import.meta.url), 'utf8');
 const SEED = JSON.parse(SEED_TEXT) as Record<string, unknown>;
+const ATTEMPTS = 20;
+
+/** The seed body plus GitLab's pipeline and ATTEMPTS finished attempts, for pipeline `id`. */
+function body(id: number): string {
+  // the pipeline must agree with the seed fields (ref, created_at), as the stores check
+  const start = Date.parse(String(SEED.created_at));
+  const iso = (ms: number) => new Date(ms).toISOString();
+  const attempts = Array.from({ length: ATTEMPTS }, (_, k) => ({
+    id: id * 100 + k, name: `job-${k}`, stage: `stage-${k % 4}`, status: k % 7 === 0 ? 'failed' : 'success',
+    allow_failure: false, failure_reason: k % 7 === 0 ? 'script_failure' : null,
+    created_at: iso(start + k * 1000), started_at: iso(start + k * 1000 + 2000), finished_at: iso(start + k * 1000 + 62_000),
+    duration: 60, queued_duration: 2, retried: false, runner: { id: 7, runner_type: 'instance_type' },
+  }));
+  const pipeline = { id, project_id: 42, status: 'success', source: 'push', ref: SEED.ref, sha: 'a'.repeat(40), created_at: iso(start), started_at: iso(start), finished_at: iso(start + 90_000), duration: 90 };
+  return JSON.stringify({ ...SEED, pipeline_id: id, project_id: 42, pipeline, attempts });
+}
+const BODY_BYTES = body(1).length;
 
 function freshDatabase(adminUrl: string): Promise<TempDatabase> {
   return createTempDatabase({ prefix: 'pm_bench', migrate: true, adminUrl });
 }
 
-async function startServer(dbUrl: string): Promise<{ port: number; stop: () => Promise<number | null> }> {
-  const child = spawn(process.execPath, [...(process.env.BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? []), '--import', TSX, MAIN, 'serve', '--port', '0', '--host', '127.0.0.1', '--db', dbUrl, ...(process.env.BENCH_POOL ? ['--db-pool-size', process.env.BENCH_POOL] : [])], {
+async function startServer(dbUrl: string, clickhouse?: string): Promise<{ port: number; stop: () => Promise<number | null> }> {
+  const child = spawn(process.execPath, [...(process.env.BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? []), '--import', TSX, MAIN, 'serve', '--port', '0', '--host', '127.0.0.1', '--db', dbUrl, ...(clickhouse ? ['--clickhouse', clickhouse] : []), ...(process.env.BENCH_POOL ? ['--db-pool-size', process.env.BENCH_POOL] : [])], {
     stdio: ['ignore', openSync('/dev/null', 'w'), 'pipe'],
   });
   const stopped = new Promise<number | null>((resolve) => child.on('exit', resolve));
@@ -80,7 +107,7 @@ function load(port: number, limit: { seconds: number } | { amount: number }, fir
             method: 'POST',
             path: '/save_metrics',
             headers: { 'content-type': 'application/json' },
-            setupRequest: (request: Record<string, unknown>) => ({ ...request, body: JSON.stringify({ ...SEED, pipeline_id: next++ }) }),
+            setupRequest: (request: Record<string, unknown>) => ({ ...request, body: body(next++) }),
           },
         ],
       },
@@ -89,12 +116,13 @@ function load(port: number, limit: { seconds: number } | { amount: number }, fir
   });
 }
 
-function report(run: LoadResult, seconds: number, rows: number, dbName: string): void {
+function report(label: string, run: LoadResult, seconds: number, rows: number, dbName: string): number {
   const codes = Object.fromEntries(Object.entries(run.statusCodeStats ?? {}).map(([code, s]) => [code, s.count]));
   const ok200 = codes['200'] ?? 0;
   const lines = [
+    `== ${label}`,
     `load tool: autocannon ${AUTOCANNON_VERSION} (bench process) → pipeline-metrics serve (child process) → Postgres server, database ${dbName}`,
-    `machine: ${cpus().length} cores shared by load generator, server and Postgres (1-min load average at the end: ${loadavg()[0]!.toFixed(1)}); ${CONNECTIONS} connections; every request a new pipeline_id (seed body, ${SEED_TEXT.length} bytes)`,
+    `machine: ${cpus().length} cores shared by load generator, server and Postgres (1-min load average at the end: ${loadavg()[0]!.toFixed(1)}); ${CONNECTIONS} connections; every request a new pipeline_id (seed body + pipeline + ${ATTEMPTS} attempts, ${BODY_BYTES} bytes)`,
     `run: ${run.requests.total} requests in ${seconds.toFixed(1)} s after a ${WARMUP_SECONDS} s warm-up (amount sized from the warm-up rate to last ~${SECONDS} s)`,
     `req/s: ${(run.requests.total / seconds).toFixed(0)} overall; per-second samples median ${run.requests.p50}, mean ${run.requests.average.toFixed(0)}`,
     `latency ms: p50 ${run.latency.p50}, p90 ${run.latency.p90}, p99 ${run.latency.p99}, max ${run.latency.max}`,
@@ -103,23 +131,60 @@ function report(run: LoadResult, seconds: number, rows: number, dbName: string):
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
   if (rows !== ok200 || run.non2xx > 0) process.exitCode = 1;
+  return run.requests.total / seconds;
+}
+
+interface Measured {
+  rate: number;
+  p99: number;
+  ok200: number;
+}
+
+/** Warm-up, then a measured run sized from the warm-up rate; counts Postgres rows of the run. */
+async function measure(adminUrl: string, label: string, clickhouse?: string): Promise<Measured> {
+  const db = await freshDatabase(adminUrl);
+  const server = await startServer(db.url, clickhouse);
+  try {
+    const warm = await load(server.port, { seconds: WARMUP_SECONDS }, 1_000_000);
+    const amount = Math.max(1_000, Math.round(warm.result.requests.p50 * SECONDS));
+    const run = await load(server.port, { amount }, 2_000_000);
+    const client = new pg.Client({ connectionString: db.url });
+    await client.connect();
+    const { rows } = await client.query<{ n: number }>('SELECT count(*)::int AS n FROM metrics_pipeline WHERE pipeline_id >= $1', [2_000_000]);
+    await client.end();
+    const rate = report(label, run.result, run.ms / 1000, rows[0]!.n, db.name);
+    return { rate, p99: run.result.latency.p99, ok200: run.result.statusCodeStats?.['200']?.count ?? 0 };
+  } finally {
+    await server.stop();
+    await db.drop();
+  }
+}
+
+/** ClickHouse rows of the measured run and the active parts the server left, per table. */
+async function clickhouseReport(dir: string, ok200: number): Promise<void> {
+  const handle = await openClickhouseClient(dir);
+  try {
+    const ask = async (query: string) => (await (await handle.client.query({ query, format: 'JSONCompact' })).json<unknown[]>()).data;
+    const [[pipelines, builds]] = (await ask(
+      'SELECT (SELECT count() FROM ci_finished_pipelines WHERE id >= 2000000), (SELECT count() FROM ci_finished_builds WHERE pipeline_id >= 2000000)',
+    )) as [[string, string]];
+    const parts = await ask("SELECT table, count() FROM system.parts WHERE active AND database = currentDatabase() AND table LIKE 'ci_finished_%' GROUP BY table ORDER BY table");
+    console.log(`clickhouse rows of the measured run: pipelines ${pipelines}, builds ${builds} (200s ${ok200}, expected builds ${ok200 * ATTEMPTS}): ${Number(pipelines) === ok200 && Number(builds) === ok200 * ATTEMPTS ? 'equal' : 'DIFFERENT'}`);
+    console.log(`active parts left by the server: ${parts.map((r) => `${String(r[0])}=${String(r[1])}`).join(', ')}`);
+    if (Number(pipelines) !== ok200 || Number(builds) !== ok200 * ATTEMPTS) process.exitCode = 1;
+  } finally {
+    await handle.close();
+  }
 }
 
 await withBenchPostgres(async (adminUrl) => {
-const db = await freshDatabase(adminUrl);
-const server = await startServer(db.url);
-try {
-  const warm = await load(server.port, { seconds: WARMUP_SECONDS }, 1_000_000);
-  // the warm-up's median per-second rate (its first second is JIT warm-up) sizes the measured run
-  const amount = Math.max(1_000, Math.round(warm.result.requests.p50 * SECONDS));
-  const run = await load(server.port, { amount }, 2_000_000);
-  const client = new pg.Client({ connectionString: db.url });
-  await client.connect();
-  const { rows } = await client.query<{ n: number }>('SELECT count(*)::int AS n FROM metrics_pipeline WHERE pipeline_id >= $1', [2_000_000]);
-  await client.end();
-  report(run.result, run.ms / 1000, rows[0]!.n, db.name);
-} finally {
-  await server.stop();
-  await db.drop();
-}
+  const alone = await measure(adminUrl, 'serve --db (Postgres alone)');
+  const chDir = mkdtempSync(join(tmpdir(), 'pm-bench-serve-ch-'));
+  try {
+    const both = await measure(adminUrl, `serve --db … --clickhouse ${chDir} (embedded chDB)`, chDir);
+    await clickhouseReport(chDir, both.ok200);
+    console.log(`ratio with ClickHouse / Postgres alone: ${(both.rate / alone.rate).toFixed(2)} (target ≥ 0.5); p99 ${both.p99} ms (target < 250)`);
+  } finally {
+    rmSync(chDir, { recursive: true, force: true });
+  }
 });

@@ -53,10 +53,11 @@ export class UpstreamError extends PipelineMetricsError {
 
 /** A lazily loaded optional dependency (chDB, PGlite) is not installed. */
 export class MissingDependencyError extends PipelineMetricsError {
-  constructor(pkg: string, purpose: string, options?: { cause?: unknown }) {
+  /** `server`: how to point at a server instead, e.g. `--clickhouse http://host:8123 (or CLICKHOUSE_URL)` */
+  constructor(pkg: string, purpose: string, server: string, options?: { cause?: unknown }) {
     super(
       `${purpose} needs the optional package "${pkg}", which is not installed.\n` +
-        `Install it next to pipeline-metrics (npm i ${pkg}), or point at a server instead.`,
+        `Install it next to pipeline-metrics (npm i ${pkg}), or point at a server instead: ${server}.`,
       EXIT.usage,
       options,
     );

@@ -1,3 +1,4 @@
+import type { ResultUnit } from './result.js';
 /**
  * Column catalog of GitLab's ClickHouse CI analytics tables, the only identifiers a query may
  * name. Column names and types follow gitlab-org/gitlab `db/click_house/main.sql`
@@ -21,6 +22,8 @@ export interface TableColumn {
   readonly queryable: boolean;
   /** MATERIALIZED expression, when the column is computed by ClickHouse */
   readonly materialized?: string;
+  /** unit of a numeric value, when it has one (durations) */
+  readonly unit?: ResultUnit;
 }
 
 /** ClickHouse type of every timestamp column (UTC, microseconds). */
@@ -60,10 +63,12 @@ export const CI_FINISHED_BUILDS_COLUMNS = {
   runner_manager_platform: col('LowCardinality(String)', 'string'),
   runner_manager_architecture: col('LowCardinality(String)', 'string'),
   duration: col('Int64', 'number', {
+    unit: 'ms',
     materialized:
       "if((started_at > 0) AND (finished_at > started_at), age('ms', started_at, finished_at), 0)",
   }),
   queueing_duration: col('Int64', 'number', {
+    unit: 'ms',
     materialized:
       "if((queued_at > 0) AND (started_at > queued_at), age('ms', queued_at, started_at), 0)",
   }),
@@ -148,6 +153,7 @@ export interface QueryColumn {
   readonly column: string;
   readonly type: string;
   readonly kind: ColumnKind;
+  readonly unit?: ResultUnit;
 }
 
 /**
@@ -161,7 +167,7 @@ export function collectQueryColumns(
   const map = new Map<string, QueryColumn>();
   for (const [table, columns] of tables) {
     for (const [column, def] of Object.entries(columns)) {
-      if (def.queryable && !map.has(column)) map.set(column, { name: column, table, column, type: def.type, kind: def.kind });
+      if (def.queryable && !map.has(column)) map.set(column, { name: column, table, column, type: def.type, kind: def.kind, ...(def.unit && { unit: def.unit }) });
     }
   }
   for (const [name, column] of Object.entries(aliases)) {

@@ -15,7 +15,8 @@ import { SECTIONS_QUERY_COLUMNS, SECTIONS_RESERVED_COLUMN_NAMES } from './sectio
  * The tables a query can aggregate, chosen by the input's top-level `table` (default `builds`):
  * `builds` reads ci_finished_builds (plus `ref`/`source` of its pipeline), `sections` reads
  * ci_finished_build_sections, `pipelines` reads ci_finished_pipelines (one row per pipeline,
- * downstream ones included). All are read with FINAL and scoped by the same pipeline context.
+ * downstream ones included). All are read without FINAL (see build-select.ts) and scoped by the
+ * same pipeline context.
  */
 export const QUERY_TABLE_NAMES = ['builds', 'sections', 'pipelines'] as const;
 export type QueryTableName = (typeof QUERY_TABLE_NAMES)[number];

@@ -15,7 +15,7 @@ export const CI_FINISHED_BUILD_SECTIONS_COLUMNS = {
   /** the section or step name */
   name: col('String', 'string', { gitlab: false }),
   /** milliseconds */
-  duration: col('Int64', 'number', { gitlab: false }),
+  duration: col('Int64', 'number', { gitlab: false, unit: 'ms' }),
   /** the job's name (ci_finished_builds.name) */
   build_name: col('String', 'string', { gitlab: false }),
   stage_name: col('String', 'string', { gitlab: false }),

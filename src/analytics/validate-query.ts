@@ -30,7 +30,10 @@ export function validateQuery(input: unknown, context: QueryContext, limits?: Pa
 
   const dimensions = resolveDimensions(sections.dimensions, table, issues);
   const dimensionScope: Scope = { table, dimensions: new Map(dimensions.map((d) => [d.plan.alias, d.plan])) };
-  const metrics = sections.metrics.flatMap((m) => resolveMetric(m, dimensionScope, issues, bounds) ?? []);
+  const resolved = sections.metrics.map((m) => ({ m, plan: resolveMetric(m, dimensionScope, issues, bounds) }));
+  const metrics = resolved.flatMap((r) => r.plan ?? []);
+  // aliases of metrics already reported invalid: later references to them are not errors of their own
+  const reported = new Set(resolved.flatMap((r) => (r.plan === undefined && typeof r.m.item.as === 'string' ? [r.m.item.as] : [])));
   const conditionCount = sections.counts.filter + metrics.reduce((n, m) => n + m.conditionCount, 0);
   if (conditionCount > bounds.maxFilters) {
     issues.add(['filter'], `${conditionCount} filters and metric conditions; at most ${bounds.maxFilters} are allowed`);
@@ -38,9 +41,9 @@ export function validateQuery(input: unknown, context: QueryContext, limits?: Pa
   checkUniqueAliases([...dimensions.map((d) => ({ alias: d.plan.alias, path: d.path })), ...metrics.map((m) => ({ alias: m.plan.alias, path: m.path }))], issues);
 
   const scope: Scope = { ...dimensionScope, metrics: new Map(metrics.map((m) => [m.plan.alias, m.plan])) };
-  const { where, having } = resolveFilters(sections, scope, issues, bounds);
+  const { where, having } = resolveFilters(sections, scope, issues, bounds, reported);
   const given = input !== null && typeof input === 'object' && (input as { orderBy?: unknown }).orderBy != null;
-  const orderBy = resolveOrder(sections.orderBy, given, scope, issues);
+  const orderBy = resolveOrder(sections.orderBy.filter((o) => !reported.has(o.item.column)), given, scope, issues);
 
   if (issues.size > 0 || !checkedContext) throw new ValidationError('query', issues.lines);
   return {
@@ -57,10 +60,11 @@ export function validateQuery(input: unknown, context: QueryContext, limits?: Pa
 }
 
 /** Top-level filters: on a column or dimension alias (WHERE) or on a metric alias (HAVING). */
-function resolveFilters(sections: QuerySections, scope: Scope, issues: IssueList, bounds: QueryLimits) {
+function resolveFilters(sections: QuerySections, scope: Scope, issues: IssueList, bounds: QueryLimits, reported: ReadonlySet<string>) {
   const where: ConditionPlan[] = [];
   const having: HavingPlan[] = [];
   for (const { path, item } of sections.filter) {
+    if (typeof item.column === 'string' && reported.has(item.column)) continue;
     const resolved = resolveCondition(item, path, scope, issues, bounds);
     if (resolved && 'where' in resolved) where.push(resolved.where);
     else if (resolved) having.push(resolved.having);

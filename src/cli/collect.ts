@@ -1,11 +1,13 @@
 import type { Command } from 'commander';
 import { runCollect, type CollectResult } from '../commands/collect.js';
+import type { RetryNotice } from '../retry/backoff.js';
+import { withSpinner } from './spinner.js';
 import { COLLECT_ENV, DEFAULT_COLLECT_CONCURRENCY, DEFAULT_COLLECT_TIMEOUT_S, DEFAULT_DOWNSTREAM, loadCollectConfig, type CollectConfig, type CollectFlags } from '../config/collect.js';
 import { readEnv } from '../config/env.js';
 import { DEFAULT_CLASSIFY, LOG_SCOPES } from '../payload/options.js';
 import { resolveDeliveryTargets } from '../config/push.js';
 import { deliverPayload } from '../commands/push.js';
-import { emit, envHint, type CliIO } from './output.js';
+import { emit, envHint, retryLine, type CliIO } from './output.js';
 import { addDeliveryOptions, deliveryFlags, embeddedDefaultNote, reportDelivery } from './push.js';
 
 /** `collect`: one pipeline → payload JSON on stdout (or --output); diagnostics on stderr. */
@@ -46,7 +48,8 @@ export function registerCollect(program: Command, io: CliIO): Command {
     const config = await loadCollectConfig(flags, env);
     // delivery options are checked before GitLab is asked anything
     const targets = flags.push ? resolveDeliveryTargets(deliveryFlags(flags, { prefix: 'push-' }), env) : undefined;
-    const result = await collectWithSpinner(config, io);
+    const onRetry = (notice: RetryNotice): void => io.err(retryLine(notice));
+    const result = await withSpinner(io, `collecting pipeline ${config.pipelineId} of ${config.project}`, () => runCollect(config, { onRetry }), `could not collect pipeline ${config.pipelineId}`);
     if (!targets || config.output) await emit(io, `${JSON.stringify(printable(result), null, 2)}\n`, config.output);
     for (const note of result.notes) io.err(`note: ${note}`);
     io.err(summary(config, result));
@@ -54,25 +57,10 @@ export function registerCollect(program: Command, io: CliIO): Command {
     if (targets.defaulted) io.err(embeddedDefaultNote(targets.postgres));
     // parents first: a child row names its parent pipeline
     const failures = [];
-    for (const payload of result.payloads) failures.push(reportDelivery(io, await deliverPayload(payload, targets)));
+    for (const payload of result.payloads) failures.push(reportDelivery(io, await deliverPayload(payload, targets, { onRetry })));
     const failure = failures.find(Boolean);
     if (failure) throw failure;
   });
-}
-
-async function collectWithSpinner(config: CollectConfig, io: CliIO): Promise<CollectResult> {
-  // a pseudo-terminal reporting 0 columns makes ora redraw forever: no spinner there either
-  if (!io.isTTY || !((process.stderr.columns ?? 0) > 0)) return runCollect(config);
-  const { default: ora } = await import('ora');
-  const spinner = ora({ text: `collecting pipeline ${config.pipelineId} of ${config.project}`, stream: process.stderr }).start();
-  try {
-    const result = await runCollect(config);
-    spinner.stop();
-    return result;
-  } catch (error) {
-    spinner.fail(`could not collect pipeline ${config.pipelineId}`);
-    throw error;
-  }
 }
 
 /** One payload as before; the whole hierarchy as an array (root first) when downstream pipelines were read. */

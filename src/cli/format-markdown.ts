@@ -1,10 +1,11 @@
-import { displayCell, isNumericColumn, type Cell, type ResultGrid } from './format-cell.js';
+import type { ResultCell } from '../analytics/result.js';
+import { displayCell, isNumericColumn, unitOf, type ResultGrid } from './format-cell.js';
 
-/** A GitHub-flavoured markdown table; numeric columns right-aligned; `|` and newlines escaped. */
+/** A GitHub-flavoured markdown table; numeric columns right-aligned; durations readable; `|` and newlines escaped. */
 export function formatMarkdown(grid: ResultGrid): string {
   const header = `| ${grid.columns.map(escape).join(' | ')} |`;
   const rule = `|${grid.columns.map((_, i) => (isNumericColumn(grid, i) ? ' ---: ' : ' --- ')).join('|')}|`;
-  const rows = grid.rows.map((row) => `| ${row.map((v: Cell) => escape(displayCell(v))).join(' | ')} |`);
+  const rows = grid.rows.map((row) => `| ${row.map((v: ResultCell, i) => escape(displayCell(v, unitOf(grid, i)))).join(' | ')} |`);
   return [header, rule, ...rows].join('\n');
 }
 

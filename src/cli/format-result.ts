@@ -1,21 +1,22 @@
+import type { QueryResult } from '../analytics/result.js';
 import type { QueryFormat } from '../config/query.js';
-import type { Cell } from './format-cell.js';
+import { exactCell } from './format-cell.js';
 import { formatCsv } from './format-csv.js';
 import { formatMarkdown } from './format-markdown.js';
+import { formatSqlText } from './format-sql.js';
 import { formatTable } from './format-table.js';
 
-/** What `query` prints: the seed's shape, rows as ordered arrays. */
-export interface PrintableResult {
-  columns: string[];
-  rows: Cell[][];
-  errors: string[];
-}
-
-/** Renders a result; JSON is exactly `{ columns, rows, errors }` on one line. */
-export function formatResult(result: PrintableResult, format: QueryFormat): string {
+/**
+ * Renders a result. JSON is `{ columns, rows, errors }` on one line (the seed's shape), numbers
+ * rounded to 3 decimals, plus `units` (e.g. `{"p95Ms":"ms"}`) when a column has one.
+ */
+export function formatResult(result: QueryResult, format: QueryFormat): string {
   switch (format) {
-    case 'json':
-      return JSON.stringify({ columns: result.columns, rows: result.rows, errors: result.errors });
+    case 'json': {
+      const rows = result.rows.map((row) => row.map(exactCell));
+      const units = result.units && Object.keys(result.units).length > 0 ? { units: result.units } : {};
+      return JSON.stringify({ columns: result.columns, rows, errors: result.errors, ...units });
+    }
     case 'csv':
       return formatCsv(result);
     case 'markdown':
@@ -25,8 +26,8 @@ export function formatResult(result: PrintableResult, format: QueryFormat): stri
   }
 }
 
-/** `--sql`: the SQL, then its parameters; as JSON `{ sql, params }` with `--format json`. */
+/** `--sql`: the SQL, then its parameters as a table; as JSON `{ sql, params }` with `--format json`. */
 export function formatSql(sql: string, params: Readonly<Record<string, unknown>>, format: QueryFormat): string {
   if (format === 'json') return JSON.stringify({ sql, params });
-  return `${sql}\n-- params: ${JSON.stringify(params)}`;
+  return formatSqlText(sql, params);
 }

@@ -1,14 +1,13 @@
 import Table from 'cli-table3';
-import { displayCell, isNumericColumn, type ResultGrid } from './format-cell.js';
+import { displayCell, isNumericColumn, unitOf, type ResultGrid } from './format-cell.js';
 
-/** A bordered text table (cli-table3) without colours; numeric columns right-aligned. */
+/** A bordered text table (cli-table3) without colours; numeric columns right-aligned; durations readable. */
 export function formatTable(grid: ResultGrid): string {
   const table = new Table({
     head: grid.columns,
     style: { head: [], border: [], compact: true },
     colAligns: grid.columns.map((_, i) => (isNumericColumn(grid, i) ? 'right' : 'left')),
   });
-  for (const row of grid.rows) table.push(row.map(displayCell));
-  const footer = `${grid.rows.length} row${grid.rows.length === 1 ? '' : 's'}`;
-  return `${table.toString()}\n${footer}`;
+  for (const row of grid.rows) table.push(row.map((v, i) => displayCell(v, unitOf(grid, i))));
+  return table.toString();
 }

@@ -1,4 +1,5 @@
 import { writeFile } from 'node:fs/promises';
+import type { RetryNotice } from '../retry/backoff.js';
 
 /** stdout carries data only; stderr carries diagnostics. */
 export interface CliIO {
@@ -25,4 +26,10 @@ export async function emit(io: CliIO, text: string, file?: string): Promise<void
 /** Help text suffix showing an option's environment fallbacks. */
 export function envHint(...names: string[]): string {
   return ` (env: ${names.join(', ')})`;
+}
+
+/** One stderr line per retry: `retrying in 1.2 s (GitLab GET /projects/1: 503 Service Unavailable); 57.3 s left` */
+export function retryLine(notice: RetryNotice): string {
+  const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+  return `retrying in ${s(notice.waitMs)} (${notice.reason}); ${s(Math.max(0, notice.remainingMs - notice.waitMs))} left`;
 }

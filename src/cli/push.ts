@@ -4,7 +4,8 @@ import { readEnv } from '../config/env.js';
 import { EXIT, UpstreamError } from '../errors.js';
 import { runPush, type DeliveryResult } from '../commands/push.js';
 import { defaultFallbackPath } from '../delivery/fallback.js';
-import { envHint, type CliIO } from './output.js';
+import { envHint, retryLine, type CliIO } from './output.js';
+import { readStdin } from './stdin.js';
 
 /**
  * The delivery flags shared by `push` and `collect --push`. `collect` already owns `--token` and
@@ -37,7 +38,7 @@ export function deliveryFlags(options: Record<string, unknown>, { prefix = '' }:
 
 /**
  * Prints one line per target on stderr and, on failure, where the payload went.
- * Returns the error to throw (exit 3 rejected / 4 unreachable), or undefined when delivered.
+ * Returns the error to throw (exit 3 rejected / 2 misconfigured / 4 unreachable), or undefined when delivered.
  */
 export function reportDelivery(io: CliIO, result: DeliveryResult): UpstreamError | undefined {
   for (const o of result.outcomes) {
@@ -48,9 +49,10 @@ export function reportDelivery(io: CliIO, result: DeliveryResult): UpstreamError
   if (result.fallbackError) {
     io.err(`could not save the payload to ${result.fallbackFile}: ${result.fallbackError}`);
   } else {
-    io.err(`payload saved to ${result.fallbackFile}; resend with: pipeline-metrics push ${result.fallbackFile}`);
+    io.err(`payload saved to ${result.fallbackFile}; resend with: ${result.resendCommand}`);
   }
-  const what = result.exitCode === EXIT.rejected ? 'rejected by a target' : 'could not be delivered to every target';
+  const what =
+    result.exitCode === EXIT.rejected ? 'rejected by a target' : result.exitCode === EXIT.usage ? 'not delivered: a target is not set up' : 'could not be delivered to every target';
   return new UpstreamError(`pipeline ${result.pipelineId} ${what}`, { exitCode: result.exitCode });
 }
 
@@ -66,22 +68,18 @@ export function registerPush(program: Command, io: CliIO): void {
     .description(
       'Validate a payload (file or stdin) and deliver it to a metrics server and/or databases.\n' +
         'Targets: --url, --db, --clickhouse (or their env vars); none at all = embedded Postgres (.pipeline-metrics/postgres).\n' +
-        'Exit codes: 0 delivered everywhere, 3 rejected (invalid or 4xx), 4 could not reach (network, 5xx, database down).',
+        'Exit codes: 0 delivered everywhere, 2 bad options, no target in CI, or database not migrated,\n' +
+        '3 rejected (invalid payload, 4xx, redirect, wrong password or token), 4 could not reach, try again (network, 5xx, database down or in use).',
     )
     .argument('[file]', 'payload JSON file; "-" or omitted = stdin');
   addDeliveryOptions(command).addOption(new Option('--json', 'print the delivery result as JSON on stdout'));
   command.action(async (file: string | undefined, flags: Record<string, unknown>) => {
     const targets = resolveDeliveryTargets(deliveryFlags(flags), readEnv());
     if (targets.defaulted) io.err(embeddedDefaultNote(targets.postgres));
-    const results = await runPush({ input: file, targets }, { readStdin });
+    const results = await runPush({ input: file, targets }, { readStdin, onRetry: (notice) => io.err(retryLine(notice)) });
     if (flags.json) io.out(JSON.stringify(results.length === 1 ? results[0] : results));
     const failure = results.map((result) => reportDelivery(io, result)).find(Boolean);
     if (failure) throw failure;
   });
 }
 
-async function readStdin(): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
-}

@@ -1,4 +1,6 @@
+import { existsSync } from 'node:fs';
 import { open } from 'node:fs/promises';
+import { relative } from 'node:path';
 import type { Command } from 'commander';
 import { CLICKHOUSE_ENV, DEFAULT_CLICKHOUSE_DIR } from '../config/clickhouse.js';
 import { readEnv, type Env } from '../config/env.js';
@@ -7,6 +9,11 @@ import { queryFileTooLarge, QUERY_FILE_LIMIT_BYTES, runQuery, type QueryCommandD
 import { UsageError, ValidationError } from '../errors.js';
 import { formatResult, formatSql } from './format-result.js';
 import { envHint, type CliIO } from './output.js';
+import { withSpinner } from './spinner.js';
+import { exampleQueryPath, EXAMPLE_QUERIES_NOTE } from './example-queries.js';
+import { querySummary } from './query-summary.js';
+import { parseClickhouseSpec } from '../store/clickhouse/spec.js';
+import { readStdin } from './stdin.js';
 
 /** Injected edges of `query` (tests pass their own env, clock and stdin). */
 export interface QueryCliDeps {
@@ -25,7 +32,7 @@ export function registerQuery(program: Command, io: CliIO, deps: QueryCliDeps = 
       'Run a jobAnalytics query (dimensions + metrics, JSON or YAML) against ClickHouse and print the result.\n' +
         'Exit codes: 0 ok, 2 bad options, 3 invalid query file or query refused by ClickHouse, 4 ClickHouse unreachable.',
     )
-    .argument('<file>', 'query file, JSON or YAML; "-" = stdin')
+    .argument('<file>', `query file, JSON or YAML; "-" = stdin; or the name of a shipped example (${EXAMPLE_QUERIES_NOTE})`)
     .option('--format <format>', `${QUERY_FORMATS.join(' | ')} (default: table on a terminal, else json)`)
     .option('--sql', 'print the compiled SQL and its parameters without running it (needs no engine)')
     .option('--project <id>', 'only builds of this project id')
@@ -48,18 +55,23 @@ async function queryAction(io: CliIO, deps: QueryCliDeps, file: string, flags: Q
   const config = resolveQueryConfig(file, flags, deps.env(), { now: deps.now(), stdoutIsTTY: io.outIsTTY ?? false });
   const text = await readQueryFile(file, deps);
   const options = { text, source: file, context: config.context, sqlOnly: config.sqlOnly, clickhouse: config.clickhouse };
+  const started = performance.now();
   const result = await withSpinner(io, config.sqlOnly ? undefined : 'running query', () =>
     runQuery(config.limit === undefined ? options : { ...options, limit: config.limit }, { openRunner }),
   );
-  if (result.kind === 'sql') io.out(formatSql(result.sql, result.params, config.format));
-  else io.out(formatResult(result, config.format));
+  if (result.kind === 'sql') return io.out(formatSql(result.sql, result.params, config.format));
+  io.out(formatResult(result, config.format));
+  // for people (a table, or a terminal): one closing line saying what was asked of which store
+  const summary = querySummary(result, config.context, describeClickhouse(config.clickhouse), performance.now() - started);
+  if (config.format === 'table') io.out(summary);
+  else if (io.isTTY) io.err(summary);
 }
 
 /** Reads at most QUERY_FILE_LIMIT_BYTES (+1, to tell a larger file): a 50 MB file is refused unread. */
 async function readQueryFile(file: string, deps: QueryCliDeps): Promise<string> {
   try {
     if (file === '-') return await deps.readStdin();
-    const handle = await open(file, 'r');
+    const handle = await open(exampleQueryPath(file) ?? file, 'r');
     try {
       const { size } = await handle.stat();
       if (size > QUERY_FILE_LIMIT_BYTES) throw queryFileTooLarge(file, size);
@@ -70,36 +82,29 @@ async function readQueryFile(file: string, deps: QueryCliDeps): Promise<string> 
   } catch (cause) {
     if (cause instanceof ValidationError) throw cause;
     const reason = cause instanceof Error ? cause.message : String(cause);
-    throw new UsageError(`cannot read query file ${file}: ${reason}`, { cause });
+    const examples = /^[\w-]+$/.test(file) ? `; shipped examples, run by name: ${EXAMPLE_QUERIES_NOTE}` : '';
+    throw new UsageError(`cannot read query file ${file}: ${reason}${examples}`, { cause });
   }
 }
 
-/** Opens the ClickHouse store lazily (only when a query runs); an embedded directory migrates itself. */
+/**
+ * Opens the ClickHouse store lazily (only when a query runs); an embedded directory migrates
+ * itself, then is opened read-only: no background merge starts in this process, none is waited for.
+ */
 const openRunner: QueryCommandDeps['openRunner'] = async (spec): Promise<QueryRunner> => {
-  const { openClickhouseStore, parseClickhouseSpec } = await import('../store/clickhouse/index.js');
-  return openClickhouseStore(spec, { autoMigrate: parseClickhouseSpec(spec).kind === 'embedded' });
+  const parsed = parseClickhouseSpec(spec);
+  // reading never creates a store: a directory that is not there holds no data
+  if (parsed.kind === 'embedded' && !existsSync(parsed.path)) {
+    throw new UsageError(
+      `no data at ${parsed.path}: nothing was stored there yet. Store pipelines with \`collect --push --clickhouse ${parsed.path}\`, ` +
+        'or point --clickhouse (or CLICKHOUSE_URL) at a ClickHouse server or another directory',
+    );
+  }
+  const { openClickhouseStore } = await import('../store/clickhouse/index.js');
+  return openClickhouseStore(spec, { autoMigrate: parsed.kind === 'embedded', readOnly: true });
 };
 
-/** A spinner on stderr, only on a terminal; stdout stays data only. */
-async function withSpinner<T>(io: CliIO, text: string | undefined, task: () => Promise<T>): Promise<T> {
-  if (!io.isTTY || text === undefined) return task();
-  const { default: ora } = await import('ora');
-  const spinner = ora({ text, stream: process.stderr }).start();
-  try {
-    return await task();
-  } finally {
-    spinner.stop();
-  }
-}
-
-/** Stdin up to QUERY_FILE_LIMIT_BYTES; more is refused as soon as it arrives. */
-async function readStdin(): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of process.stdin) {
-    size += (chunk as Buffer).length;
-    if (size > QUERY_FILE_LIMIT_BYTES) throw queryFileTooLarge('-', size);
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks).toString('utf8');
+function describeClickhouse(spec: string): string {
+  const parsed = parseClickhouseSpec(spec);
+  return parsed.kind === 'embedded' ? `chDB ${relative(process.cwd(), parsed.path) || '.'}` : parsed.description;
 }

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { readEnv } from '../config/env.js';
 import { resolveServeConfig, SERVE_DEFAULTS, type ServeFlags } from '../config/serve.js';
 import { runServe } from '../commands/serve.js';
+import { assertPortFree } from '../server/port-check.js';
 import { envHint, type CliIO } from './output.js';
 
 const SIGNALS = ['SIGTERM', 'SIGINT'] as const;
@@ -19,12 +20,14 @@ export function registerServe(program: Command, io: CliIO): void {
     .option('--host <host>', `interface to bind (default ${SERVE_DEFAULTS.host}, all interfaces)` + envHint('HOST'))
     .option('--db <spec>', 'Postgres: postgres:// URL or embedded data directory (default .pipeline-metrics/postgres)' + envHint('DATABASE_URL'))
     .option('--clickhouse [spec]', 'also write every payload to ClickHouse: http(s):// URL or embedded directory' + envHint('CLICKHOUSE_URL'))
-    .option('--token <token>', 'accepted bearer token; repeat for several (none = no authentication)' + envHint('PIPELINE_METRICS_TOKENS (comma-separated)'), collect, [])
+    .option('--token <token>', 'accepted bearer token; repeat for several (none = no authentication)' + envHint('PIPELINE_METRICS_TOKENS (comma-separated)'), collect)
     .option('--body-limit <size>', 'largest accepted body, e.g. 1048576, 512KiB, 4MiB (default 4MiB)' + envHint('PIPELINE_METRICS_BODY_LIMIT'))
-    .option('--store-timeout <seconds>', `answer 503 when the database takes longer per request (default ${SERVE_DEFAULTS.storeTimeoutS})`)
+    .option('--store-timeout <seconds>', `answer 503 when the database takes longer per request, 0.001-3600 (default ${SERVE_DEFAULTS.storeTimeoutS})`)
     .option('--db-pool-size <n>', `connections to a Postgres server (default ${SERVE_DEFAULTS.dbPoolSize})` + envHint('PIPELINE_METRICS_DB_POOL_SIZE'))
     .action(async (flags: ServeFlags) => {
       const config = resolveServeConfig(flags, readEnv());
+      // before the databases open (an embedded one takes seconds): a taken port fails at once
+      await assertPortFree(config.host, config.port);
       await runServe(config, {
         logger: (line) => io.out(line),
         onListening: (url, stores) => io.err(`listening on ${url} (stores: ${stores.join(', ')})`),
@@ -36,7 +39,7 @@ export function registerServe(program: Command, io: CliIO): void {
 }
 
 /** Each signal once: a second SIGTERM/SIGINT during shutdown falls back to Node's default (terminate). */
-function subscribeToSignals(stop: (reason: string) => void): () => void {
+export function subscribeToSignals(stop: (reason: string) => void): () => void {
   const handler = (signal: NodeJS.Signals): void => {
     unsubscribe();
     stop(signal);
@@ -48,6 +51,7 @@ function subscribeToSignals(stop: (reason: string) => void): () => void {
   return unsubscribe;
 }
 
-function collect(value: string, previous: string[]): string[] {
+/** Repeated `--token`: no commander default, so `--help` shows none (`(default: [])`). */
+function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];
 }

@@ -3,12 +3,15 @@ import { createGitlabClient, fetchPipelineHierarchy, type GitlabClient, type Req
 import { buildPayload, jobsNeedingLogs } from '../payload/build.js';
 import type { Payload } from '../payload/schema.js';
 import { VERSION } from '../version.js';
+import type { RetryListener } from '../retry/backoff.js';
 
 export interface CollectDeps {
   fetch?: typeof fetch;
   now?: () => Date;
   /** GitLab retry tuning (tests use small values); ms */
   retry?: { baseDelayMs?: number; maxDelayMs?: number; attemptTimeoutMs?: number };
+  /** told before each GitLab retry wait */
+  onRetry?: RetryListener;
 }
 
 export interface CollectStats extends RequestStats {
@@ -85,6 +88,7 @@ export async function runCollect(config: CollectConfig, deps: CollectDeps = {}):
     retryBudgetMs: config.timeoutMs,
     concurrency: config.concurrency,
     ...deps.retry,
+    onRetry: deps.onRetry,
   });
   const { attempts, logs, ...collected } = await collectPipeline(client, config.pipelineId, config);
   return {

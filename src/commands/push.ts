@@ -5,71 +5,84 @@ import { StorablePayloadSchema, type Payload } from '../payload/schema.js';
 import type { PayloadSink } from '../store/types.js';
 import { parseOrThrow } from '../validate.js';
 import { decodeUtf8 } from '../payload/utf8-text.js';
-import type { Clock } from '../retry/backoff.js';
+import type { Clock, RetryListener } from '../retry/backoff.js';
 import { savePayloadFallback } from '../delivery/fallback.js';
 import { postPayload } from '../delivery/http.js';
 import { isDelivered, type TargetOutcome } from '../delivery/outcome.js';
+import { resendCommand } from '../delivery/resend-command.js';
 import { saveToStore } from '../delivery/store.js';
-import { describeStoreSpec, openClickhouseSink, openPostgresSink } from '../delivery/open-store.js';
+import { describeStoreSpec, openClickhouseSink, openPostgresSink, type OpenOptions } from '../delivery/open-store.js';
 
 /** Edges of a delivery; every field has a production default. */
 export interface DeliveryDeps {
   fetch?: typeof fetch;
   clock?: Clock;
-  openPostgres?: (spec: string) => Promise<PayloadSink>;
-  openClickhouse?: (spec: string) => Promise<PayloadSink>;
+  openPostgres?: (spec: string, options: OpenOptions) => Promise<PayloadSink>;
+  openClickhouse?: (spec: string, options: OpenOptions) => Promise<PayloadSink>;
   /** where a relative fallback path is resolved (default: process working directory) */
   cwd?: string;
+  /** told before each retry wait of any target; reasons start with the target */
+  onRetry?: RetryListener;
 }
 
 export interface DeliveryResult {
   pipelineId: number;
   /** one per target, in the order url, postgres, clickhouse */
   outcomes: TargetOutcome[];
-  /** 0 delivered everywhere; 3 a target rejected it; 4 a target could not be reached */
+  /** 0 delivered everywhere; 3 a target rejected it; 2 a target is misconfigured (unmigrated); 4 a target could not be reached */
   exitCode: ExitCode;
   /** set when a target failed: where the payload was saved (absolute path) */
   fallbackFile?: string;
   /** set when the fallback file itself could not be written */
   fallbackError?: string;
+  /** set with fallbackFile: the command that resends it to the same targets (no secrets) */
+  resendCommand?: string;
 }
 
 /**
- * Delivers one validated payload to every target (in parallel). Never throws for a target's
- * failure: each gets an outcome, and when any failed the payload is written to the fallback
- * file so nothing is lost silently. Also used by `collect --push`.
+ * Delivers one validated payload to every target (in parallel). `body` is the exact JSON text to
+ * send to a metrics server and to keep (for `push`, the input as read; default: the payload
+ * serialized). Never throws for a target's failure: each gets an outcome, and when any failed
+ * `body` is written to the fallback file, byte for byte, so nothing is lost silently. Also used
+ * by `collect --push`.
  */
 export async function deliverPayload(
   payload: Payload,
   targets: DeliveryTargets,
   deps: DeliveryDeps = {},
+  body: string = JSON.stringify(payload),
 ): Promise<DeliveryResult> {
   const jobs: Promise<TargetOutcome>[] = [];
-  const budget = { totalMs: targets.totalMs, clock: deps.clock };
+  const budget = { totalMs: targets.totalMs, clock: deps.clock, onRetry: deps.onRetry };
   if (targets.url) {
-    jobs.push(postPayload(payload, { ...budget, url: targets.url, token: targets.token, fetch: deps.fetch }));
+    jobs.push(postPayload(body, { ...budget, url: targets.url, token: targets.token, fetch: deps.fetch }));
   }
   if (targets.postgres) {
     const spec = targets.postgres;
-    const open = () => (deps.openPostgres ?? openPostgresSink)(spec);
+    const open = (lockWaitMs: number) => (deps.openPostgres ?? openPostgresSink)(spec, { autoMigrate: true, lockWaitMs });
     jobs.push(saveToStore(payload, { ...budget, kind: 'postgres', target: describeStoreSpec(spec), open }));
   }
   if (targets.clickhouse) {
     const spec = targets.clickhouse;
-    const open = () => (deps.openClickhouse ?? openClickhouseSink)(spec);
+    const open = (lockWaitMs: number) => (deps.openClickhouse ?? openClickhouseSink)(spec, { autoMigrate: true, lockWaitMs });
     jobs.push(saveToStore(payload, { ...budget, kind: 'clickhouse', target: describeStoreSpec(spec), open }));
   }
   const outcomes = await Promise.all(jobs);
   const exitCode = exitCodeFor(outcomes);
   const result: DeliveryResult = { pipelineId: payload.pipeline_id, outcomes, exitCode };
   if (exitCode === EXIT.ok) return result;
-  const saved = await savePayloadFallback(payload, targets.saveOnFailure, deps.cwd ?? process.cwd());
-  return { ...result, fallbackFile: saved.path, fallbackError: saved.error };
+  const saved = await savePayloadFallback(payload.pipeline_id, body, targets.saveOnFailure, deps.cwd ?? process.cwd());
+  if (saved.error) return { ...result, fallbackFile: saved.path, fallbackError: saved.error };
+  return { ...result, fallbackFile: saved.path, resendCommand: resendCommand(saved.path, targets) };
 }
 
-/** A rejection outranks an outage: resending will not help a payload a target refused. */
+/**
+ * A rejection, then a misconfiguration, outranks an outage: resending will not help until the
+ * payload, the credentials or the target are fixed. Exit 4 only means "try again".
+ */
 function exitCodeFor(outcomes: TargetOutcome[]): ExitCode {
   if (outcomes.some((o) => o.status === 'rejected')) return EXIT.rejected;
+  if (outcomes.some((o) => o.status === 'misconfigured')) return EXIT.usage;
   if (!outcomes.every(isDelivered)) return EXIT.unreachable;
   return EXIT.ok;
 }
@@ -94,11 +107,16 @@ export async function runPush(options: PushOptions, deps: PushDeps): Promise<Del
   const source = fromStdin ? 'payload from stdin' : `payload in ${options.input}`;
   const text = fromStdin ? await deps.readStdin() : decodeUtf8(await readFile(options.input!), source);
   const json = parseJson(text, source);
-  const payloads = Array.isArray(json)
-    ? parseOrThrow(StorablePayloadSchema.array().min(1).max(1000), json, source)
-    : [parseOrThrow(StorablePayloadSchema, json, source)];
+  if (!Array.isArray(json)) {
+    const payload = parseOrThrow(StorablePayloadSchema, json, source);
+    return [await deliverPayload(payload, options.targets, deps, text)];
+  }
+  const payloads = parseOrThrow(StorablePayloadSchema.array().min(1).max(1000), json, source);
   const results: DeliveryResult[] = [];
-  for (const payload of payloads) results.push(await deliverPayload(payload, options.targets, deps));
+  // each element is sent and kept as it was read (unknown fields kept, no defaults added)
+  for (const [i, payload] of payloads.entries()) {
+    results.push(await deliverPayload(payload, options.targets, deps, JSON.stringify(json[i])));
+  }
   return results;
 }
 

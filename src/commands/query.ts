@@ -2,15 +2,14 @@ import { parseJsonOrYaml } from '../config/json-or-yaml.js';
 import { compileQuery } from '../analytics/compile.js';
 import type { QueryContext } from '../analytics/context.js';
 import { ValidationError } from '../errors.js';
-
-/** A result cell: numbers, strings (64-bit integers beyond 2^53, times as ISO UTC), booleans, null. */
-export type QueryCell = string | number | boolean | null;
+import type { QueryResult, ResultCell } from '../analytics/result.js';
+import { PIPELINES_TABLE } from '../analytics/catalog.js';
 
 /** What `query` needs of a store: src/store/clickhouse's ClickhouseStore satisfies it. */
 export interface QueryRunner {
   runQuery(query: { sql: string; params: Readonly<Record<string, unknown>> }): Promise<{
     columns: string[];
-    rows: QueryCell[][];
+    rows: ResultCell[][];
     errors: string[];
   }>;
   close(): Promise<void>;
@@ -36,8 +35,17 @@ export interface QueryCommandDeps {
 }
 
 export type QueryCommandResult =
-  | { kind: 'sql'; sql: string; params: Record<string, unknown> }
-  | { kind: 'rows'; columns: string[]; rows: QueryCell[][]; errors: string[] };
+  { kind: 'sql'; sql: string; params: Record<string, unknown> } | ({ kind: 'rows'; storedSpan?: StoredSpan } & QueryResult);
+
+/** When the stored pipelines started (ISO 8601 UTC), reported when a window holds no rows. */
+export interface StoredSpan {
+  first: string;
+  last: string;
+  pipelines: number;
+}
+
+/** Fixed SQL, no user value: the span of every stored pipeline. */
+const STORED_SPAN_SQL = `SELECT min(started_at), max(started_at), count() FROM ${PIPELINES_TABLE} FINAL`;
 
 /**
  * Parses the query file, compiles it (every problem at once: ValidationError, exit 3), and,
@@ -51,10 +59,27 @@ export async function runQuery(options: QueryCommandOptions, deps: QueryCommandD
   const runner = await deps.openRunner(options.clickhouse);
   try {
     const result = await runner.runQuery({ sql: compiled.sql, params });
-    return { kind: 'rows', columns: result.columns, rows: result.rows, errors: result.errors };
+    const units = Object.fromEntries(compiled.columns.flatMap((c) => (c.unit ? [[c.name, c.unit] as const] : [])));
+    const storedSpan = result.rows.length === 0 ? await storedSpanOf(runner) : undefined;
+    return {
+      kind: 'rows',
+      columns: result.columns,
+      rows: result.rows,
+      errors: result.errors,
+      ...(Object.keys(units).length > 0 && { units }),
+      ...(storedSpan && { storedSpan }),
+    };
   } finally {
     await runner.close();
   }
+}
+
+/** The span of the stored pipelines, or undefined when there are none. */
+async function storedSpanOf(runner: QueryRunner): Promise<StoredSpan | undefined> {
+  const { rows } = await runner.runQuery({ sql: STORED_SPAN_SQL, params: {} });
+  const [first, last, count] = rows[0] ?? [];
+  if (!count || typeof first !== 'string' || typeof last !== 'string') return undefined;
+  return { first, last, pipelines: Number(count) };
 }
 
 /**

@@ -1,10 +1,10 @@
 import type { AddressInfo } from 'node:net';
 import type { ServeConfig } from '../config/serve.js';
 import { describeStoreSpec, type OpenOptions } from '../delivery/open-store.js';
-import type { PayloadSink } from '../store/types.js';
+import type { BackfillSink } from '../store/stored-state.js';
 import type { LogWriter } from '../server/request-log.js';
 
-export type SinkOpener = (spec: string, options: OpenOptions) => Promise<PayloadSink>;
+export type SinkOpener = (spec: string, options: OpenOptions) => Promise<BackfillSink>;
 
 export interface ServeDeps {
   /** one JSON line per request */
@@ -59,7 +59,7 @@ export async function runServe(config: ServeConfig, deps: ServeDeps): Promise<Se
   }
 }
 
-async function openSinks(config: ServeConfig, deps: ServeDeps): Promise<PayloadSink[]> {
+async function openSinks(config: ServeConfig, deps: ServeDeps): Promise<BackfillSink[]> {
   const { openPostgresSink, openClickhouseSink } = await import('../delivery/open-store.js');
   const openPg = deps.openPostgres ?? openPostgresSink;
   const postgres = await openPg(config.postgres, { autoMigrate: true, poolSize: config.dbPoolSize });

@@ -1,3 +1,4 @@
+import { parseWholeNumber } from './integer.js';
 import { LOG_SCOPES, type LogScope } from '../payload/options.js';
 
 /**
@@ -52,7 +53,8 @@ export function intInRange(
   problems: string[],
 ): number {
   if (raw === undefined) return range.fallback;
-  if (/^\d+$/.test(raw) && Number(raw) >= range.min && Number(raw) <= range.max) return Number(raw);
+  const value = parseWholeNumber(raw, range.min, range.max);
+  if (value !== undefined) return value;
   problems.push(`${field}: "${raw}" must be an integer from ${range.min} to ${range.max}`);
   return range.fallback;
 }

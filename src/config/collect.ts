@@ -132,13 +132,13 @@ export function resolveCollectConfig(flags: CollectFlags, env: Env, file: Collec
   };
 }
 
-function serverApi(env: Env): string | undefined {
+export function serverApi(env: Env): string | undefined {
   const server = firstEnv(env, 'CI_SERVER_URL');
   return server ? `${server.replace(/\/+$/, '')}/api/v4` : undefined;
 }
 
 /** GITLAB_TOKEN / PRIVATE_TOKEN / file are access tokens; CI_JOB_TOKEN is the last resort. */
-function pickToken(flags: CollectFlags, env: Env, file: CollectFile, problems: string[]): { token?: string; tokenInfo: TokenInfo } {
+export function pickToken(flags: CollectFlags, env: Env, file: CollectFile, problems: string[]): { token?: string; tokenInfo: TokenInfo } {
   const candidates: Array<[string | undefined, string]> = [
     [flags.token?.trim(), '--token'],
     [firstEnv(env, 'GITLAB_TOKEN'), 'GITLAB_TOKEN'],
@@ -154,7 +154,7 @@ function pickToken(flags: CollectFlags, env: Env, file: CollectFile, problems: s
   return { token: found[0], tokenInfo: { kind: found[1] === 'CI_JOB_TOKEN' ? 'job' : 'private', source: found[1] } };
 }
 
-function classifyOptions(flags: CollectFlags, env: Env, file: CollectFile, problems: string[]): ClassifyOptions {
+export function classifyOptions(flags: CollectFlags, env: Env, file: CollectFile, problems: string[]): ClassifyOptions {
   const text = (flag: string | undefined, key: keyof typeof COLLECT_ENV, fromFile: string | string[] | undefined) =>
     flag?.trim() || firstEnv(env, COLLECT_ENV[key]) || fromFile;
   const field = (name: string, flag: string, key: keyof typeof COLLECT_ENV) => `${name} (--${flag} / ${COLLECT_ENV[key]})`;
@@ -175,7 +175,7 @@ function classifyOptions(flags: CollectFlags, env: Env, file: CollectFile, probl
 }
 
 /** commander sets `downstream: true` by default; only an explicit --no-downstream (false) wins over env and file. */
-function downstreamOptions(flags: CollectFlags, env: Env, file: CollectFile, problems: string[]): DownstreamConfig {
+export function downstreamOptions(flags: CollectFlags, env: Env, file: CollectFile, problems: string[]): DownstreamConfig {
   const d = DEFAULT_DOWNSTREAM;
   const envEnabled = booleanText(firstEnv(env, COLLECT_ENV.downstream), `downstream (--no-downstream / ${COLLECT_ENV.downstream})`, problems);
   const enabled = flags.downstream === false ? false : (envEnabled ?? file.downstream ?? d.enabled);

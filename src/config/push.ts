@@ -39,7 +39,8 @@ export const DEFAULT_DELIVERY_TIMEOUT_S = 30;
  * Flags + env → targets. Target flags choose the targets (`--db`/`--clickhouse` without a value
  * take DATABASE_URL / CLICKHOUSE_URL or the embedded default). With no target flag, the env
  * variables PIPELINE_METRICS_URL, DATABASE_URL, CLICKHOUSE_URL choose; with neither, the
- * embedded Postgres default (`.pipeline-metrics/postgres`). All problems are listed at once.
+ * embedded Postgres default (`.pipeline-metrics/postgres`) — except in CI (CI=true), where that
+ * is a UsageError. All problems are listed at once.
  */
 export function resolveDeliveryTargets(flags: DeliveryFlags, env: Env): DeliveryTargets {
   const problems: string[] = [];
@@ -51,8 +52,22 @@ export function resolveDeliveryTargets(flags: DeliveryFlags, env: Env): Delivery
   const clickhouse = choice.clickhouse ? resolveClickhouseSpec(flags.clickhouse, env) : undefined;
   const totalMs = parseTimeout(flags.timeout, problems);
   const token = flags.token?.trim() || firstEnv(env, 'PIPELINE_METRICS_TOKEN');
+  if (choice.defaulted && isCi(env)) problems.push(NO_TARGET_IN_CI);
   if (problems.length) throw new UsageError(`delivery options are invalid:\n  ${problems.join('\n  ')}`);
   return { url, token, postgres, clickhouse, totalMs, saveOnFailure: flags.saveOnFailure, defaulted: choice.defaulted };
+}
+
+/**
+ * In CI the embedded default would write into a container that is thrown away, and exit 4 is
+ * what pipelines are told to allow: no target there is a configuration error instead.
+ */
+const NO_TARGET_IN_CI =
+  'no delivery target: CI is set and none of --url/--db/--clickhouse or PIPELINE_METRICS_URL/DATABASE_URL/CLICKHOUSE_URL is; ' +
+  'the embedded default would be lost with the job. Set PIPELINE_METRICS_URL (and PIPELINE_METRICS_TOKEN) in the CI/CD variables';
+
+/** GitLab (and most CI systems) set CI=true. */
+export function isCi(env: Env): boolean {
+  return /^(true|1|yes)$/i.test(firstEnv(env, 'CI') ?? '');
 }
 
 /** Accepts a base URL (`https://metrics.example`) or one already ending in `/save_metrics`. */

@@ -1,3 +1,4 @@
+import { parseWholeNumber } from './integer.js';
 import { UsageError } from '../errors.js';
 import { defaultRange, parseTimeArg } from '../analytics/time-range.js';
 import type { QueryContext } from '../analytics/context.js';
@@ -91,12 +92,8 @@ function parseTime(flag: string, raw: string, now: Date, problems: string[]): Da
 }
 
 function parsePositiveInt(flag: string, raw: string, problems: string[]): number | undefined {
-  const text = raw.trim();
-  const value = Number(text);
-  if (!/^\d+$/.test(text) || !Number.isSafeInteger(value) || value <= 0) {
-    problems.push(`${flag}: must be a positive whole number, got "${raw}"`);
-    return undefined;
-  }
+  const value = parseWholeNumber(raw, 1);
+  if (value === undefined) problems.push(`${flag}: must be a positive whole number, got "${raw}"`);
   return value;
 }
 

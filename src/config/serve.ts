@@ -1,4 +1,5 @@
 import { UsageError } from '../errors.js';
+import { parseWholeNumber } from './integer.js';
 import { firstEnv, type Env } from './env.js';
 import { resolveClickhouseSpec } from './clickhouse.js';
 import { resolvePostgresDb } from './push.js';
@@ -81,11 +82,9 @@ export function resolveServeConfig(flags: ServeFlags, env: Env): ServeConfig {
 
 function parsePort(raw: string | undefined, problems: string[]): number {
   if (raw === undefined) return SERVE_DEFAULTS.port;
-  const port = Number(raw);
-  if (!Number.isInteger(port) || port < 0 || port > 65_535) {
-    problems.push(`--port / PORT: must be an integer 0-65535 (0 = any free port), got "${raw}"`);
-  }
-  return port;
+  const port = parseWholeNumber(raw, 0, 65_535);
+  if (port === undefined) problems.push(`--port / PORT: must be an integer 0-65535 (0 = any free port), got "${raw}"`);
+  return port ?? SERVE_DEFAULTS.port;
 }
 
 const UNITS: Record<string, number> = { '': 1, b: 1, k: 1024, kb: 1024, kib: 1024, m: 1024 ** 2, mb: 1024 ** 2, mib: 1024 ** 2 };
@@ -102,20 +101,23 @@ export function parseByteSize(raw: string, problems: string[]): number {
   return bytes;
 }
 
+/** Node's timers fire at once above 2^31-1 ms (about 24.8 days); a store timeout is far below. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+const MAX_STORE_TIMEOUT_S = 3_600;
+
 function parseSeconds(raw: string | undefined, fallback: number, problems: string[]): number {
   if (raw === undefined) return fallback * 1000;
   const seconds = Number(raw);
-  if (raw.trim() === '' || !Number.isFinite(seconds) || seconds <= 0) {
-    problems.push(`--store-timeout: must be a positive number of seconds, got "${raw}"`);
+  const ms = Math.round(seconds * 1000);
+  if (raw.trim() === '' || !Number.isFinite(seconds) || ms < 1 || seconds > MAX_STORE_TIMEOUT_S || ms > MAX_TIMER_MS) {
+    problems.push(`--store-timeout: must be a number of seconds from 0.001 to ${MAX_STORE_TIMEOUT_S}, got "${raw}"`);
   }
-  return Math.round(seconds * 1000);
+  return ms;
 }
 
 function parsePoolSize(raw: string | undefined, problems: string[]): number {
   if (raw === undefined) return SERVE_DEFAULTS.dbPoolSize;
-  const size = Number(raw);
-  if (!Number.isInteger(size) || size < 1 || size > 1_000) {
-    problems.push(`--db-pool-size / PIPELINE_METRICS_DB_POOL_SIZE: must be an integer 1-1000, got "${raw}"`);
-  }
-  return size;
+  const size = parseWholeNumber(raw, 1, 1_000);
+  if (size === undefined) problems.push(`--db-pool-size / PIPELINE_METRICS_DB_POOL_SIZE: must be an integer 1-1000, got "${raw}"`);
+  return size ?? SERVE_DEFAULTS.dbPoolSize;
 }

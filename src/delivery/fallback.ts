@@ -1,6 +1,5 @@
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import type { Payload } from '../payload/schema.js';
 
 /** Default fallback name, relative to the working directory, so CI can keep it as an artifact. */
 export function defaultFallbackPath(pipelineId: number): string {
@@ -8,17 +7,19 @@ export function defaultFallbackPath(pipelineId: number): string {
 }
 
 /**
- * Writes the payload (pretty JSON, ready for `pipeline-metrics push FILE`) when a delivery
- * failed. Returns the absolute path, or the reason the file could not be written.
+ * Writes the payload when a delivery failed: exactly the bytes that were to be sent (for `push`
+ * the input as read, unknown fields and all; nothing re-serialized), ready for
+ * `pipeline-metrics push FILE`. Returns the absolute path, or the reason it could not be written.
  */
 export async function savePayloadFallback(
-  payload: Payload,
+  pipelineId: number,
+  body: string,
   file: string | undefined,
   cwd: string,
 ): Promise<{ path: string; error?: string }> {
-  const path = resolve(cwd, file ?? defaultFallbackPath(payload.pipeline_id));
+  const path = resolve(cwd, file ?? defaultFallbackPath(pipelineId));
   try {
-    await writeFile(path, `${JSON.stringify(payload, null, 2)}\n`);
+    await writeFile(path, body);
     return { path };
   } catch (error) {
     return { path, error: error instanceof Error ? error.message : String(error) };

@@ -1,4 +1,4 @@
-import type { PayloadSink } from '../store/types.js';
+import type { BackfillSink } from '../store/stored-state.js';
 import { redactUrl } from '../redact-url.js';
 
 /**
@@ -9,21 +9,24 @@ export interface OpenOptions {
   autoMigrate: boolean;
   /** Postgres server only: connection pool size */
   poolSize?: number;
+  /** embedded only: how long to wait for another process to release the directory, ms */
+  lockWaitMs?: number;
 }
 
 /**
  * Opens stores lazily: the store modules (and with them pg, PGlite, chDB, @clickhouse/client)
  * are imported only when a database target is actually used, so `push --url` loads none of them.
  */
-export async function openPostgresSink(spec: string, options: OpenOptions = { autoMigrate: true }): Promise<PayloadSink> {
+export async function openPostgresSink(spec: string, options: OpenOptions = { autoMigrate: true }): Promise<BackfillSink> {
   const { openPostgresStore } = await import('../store/postgres/index.js');
   return openPostgresStore(spec, options);
 }
 
-export async function openClickhouseSink(spec: string, options: OpenOptions = { autoMigrate: true }): Promise<PayloadSink> {
+export async function openClickhouseSink(spec: string, options: OpenOptions = { autoMigrate: true }): Promise<BackfillSink> {
   const { openClickhouseStore } = await import('../store/clickhouse/index.js');
   // like Postgres: only the embedded engine migrates itself; a server is migrated with `migrate`
-  return openClickhouseStore(spec, { autoMigrate: options.autoMigrate && !/^https?:\/\//i.test(spec.trim()) });
+  const autoMigrate = options.autoMigrate && !/^https?:\/\//i.test(spec.trim());
+  return openClickhouseStore(spec, { autoMigrate, lockWaitMs: options.lockWaitMs });
 }
 
 /** `postgres://host/db` without credentials, or `embedded at DIR`. */

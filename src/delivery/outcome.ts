@@ -1,5 +1,10 @@
-/** What happened when one payload was delivered to one target. */
-export const DELIVERY_STATUSES = ['created', 'duplicate', 'rejected', 'unreachable'] as const;
+/**
+ * What happened when one payload was delivered to one target: `rejected` — the target refused
+ * it or our credentials, or is not a metrics server (exit 3); `misconfigured` — the target is
+ * not ready, e.g. an unmigrated database (exit 2); `unreachable` — could not reach it, or it
+ * could not answer now: try again (exit 4).
+ */
+export const DELIVERY_STATUSES = ['created', 'duplicate', 'rejected', 'misconfigured', 'unreachable'] as const;
 export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
 
 export type TargetKind = 'http' | 'postgres' | 'clickhouse';

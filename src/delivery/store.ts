@@ -1,31 +1,37 @@
 import type { Payload } from '../payload/schema.js';
 import type { PayloadSink } from '../store/types.js';
+import { EXIT, PipelineMetricsError } from '../errors.js';
 import { classifyStoreError } from '../store/store-errors.js';
-import { retryWithBackoff, systemClock, DEFAULT_BACKOFF, type AttemptResult, type Clock } from '../retry/backoff.js';
-import type { TargetKind, TargetOutcome } from './outcome.js';
+import { prefixReasons, retryWithBackoff, systemClock, DEFAULT_BACKOFF, type AttemptResult, type Clock, type RetryListener } from '../retry/backoff.js';
+import { isDelivered, type TargetKind, type TargetOutcome } from './outcome.js';
 
 export interface StoreDeliveryOptions {
   kind: Exclude<TargetKind, 'http'>;
   /** shown in messages; no secrets */
   target: string;
-  open: () => Promise<PayloadSink>;
+  /** opens the store; `waitMs` = what is left of the budget (an embedded directory in use is waited for that long) */
+  open: (waitMs: number) => Promise<PayloadSink>;
   /** total budget for all attempts and waits, milliseconds */
   totalMs: number;
   clock?: Clock;
+  /** told before each retry wait; reasons start with the target */
+  onRetry?: RetryListener;
 }
 
 /**
  * Writes one payload straight to a store with the code the server uses. A store that cannot be
  * reached (open or save failing as "unavailable") is retried with backoff inside the budget;
  * a value the database refuses is `rejected`; anything else fails at once as `unreachable`.
- * The sink is always closed.
+ * The sink is always closed, and `created`/`duplicate` is reported only once it closed cleanly
+ * (an embedded engine has then written and released its files); a failed close turns the
+ * outcome into `unreachable`, so the payload is kept for a resend.
  */
 export async function saveToStore(payload: Payload, options: StoreDeliveryOptions): Promise<TargetOutcome> {
   const base = { kind: options.kind, target: options.target };
   let sink: PayloadSink | undefined;
-  const attempt = async (): Promise<AttemptResult<TargetOutcome>> => {
+  const attempt = async (remainingMs: number): Promise<AttemptResult<TargetOutcome>> => {
     try {
-      sink ??= await options.open();
+      sink ??= await options.open(remainingMs);
       const saved = await sink.save(payload);
       const detail = saved === 'created' ? 'stored' : 'already stored';
       return { done: true, value: { ...base, status: saved, detail, attempts: 0 } };
@@ -35,19 +41,44 @@ export async function saveToStore(payload: Payload, options: StoreDeliveryOption
         return { done: true, value: { ...base, status: 'rejected', detail: failure.errors.join('\n  '), attempts: 0 } };
       }
       const last: TargetOutcome = { ...base, status: 'unreachable', detail: failure.message, attempts: 0 };
-      if (failure.kind === 'failed') return { done: true, value: last };
+      if (failure.kind === 'failed') return { done: true, value: { ...last, status: statusOfFailure(error) } };
       await closeQuietly(sink);
       sink = undefined;
       return { done: false, reason: last.detail, last };
     }
   };
+  let result: Awaited<ReturnType<typeof retryWithBackoff<TargetOutcome>>>;
   try {
-    const policy = { ...DEFAULT_BACKOFF, totalMs: options.totalMs };
-    const { value, attempts, exhausted } = await retryWithBackoff(attempt, policy, options.clock ?? systemClock);
-    const detail = exhausted ? `${value.detail} (gave up after ${attempts} attempt${attempts === 1 ? '' : 's'})` : value.detail;
-    return { ...value, detail, attempts };
-  } finally {
+    const policy = { ...DEFAULT_BACKOFF, totalMs: options.totalMs, onRetry: prefixReasons(options.onRetry, options.target) };
+    result = await retryWithBackoff(attempt, policy, options.clock ?? systemClock);
+  } catch (error) {
     await closeQuietly(sink);
+    throw error;
+  }
+  const { value, attempts, exhausted } = result;
+  const closeError = await closeReporting(sink);
+  if (closeError && isDelivered(value)) {
+    const detail = `written, but closing the store failed, so the write may not be durable: ${closeError}`;
+    return { ...value, status: 'unreachable', detail, attempts };
+  }
+  const detail = exhausted ? `${value.detail} (gave up after ${attempts} attempt${attempts === 1 ? '' : 's'})` : value.detail;
+  return { ...value, detail, attempts };
+}
+
+/** A typed error that is not an outage keeps its meaning: exit 2 (e.g. unmigrated) or 3 (e.g. wrong password). */
+function statusOfFailure(error: unknown): TargetOutcome['status'] {
+  if (!(error instanceof PipelineMetricsError)) return 'unreachable';
+  if (error.exitCode === EXIT.usage) return 'misconfigured';
+  return error.exitCode === EXIT.rejected ? 'rejected' : 'unreachable';
+}
+
+/** Closes the sink; returns why it failed, or undefined. */
+async function closeReporting(sink: PayloadSink | undefined): Promise<string | undefined> {
+  try {
+    await sink?.close();
+    return undefined;
+  } catch (error) {
+    return error instanceof Error ? error.message : String(error);
   }
 }
 

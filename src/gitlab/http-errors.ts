@@ -76,5 +76,7 @@ export function describeHttpError(status: number, body: string, target: RequestT
     text = `GitLab answered ${status} for ${subject(target)}${message ? `: ${message}` : ''}.`;
   }
   const exitCode = status >= 500 || status === 429 ? EXIT.unreachable : EXIT.rejected;
-  return new UpstreamError(`${text}\n  (${request} → ${status}${message ? ` ${message}` : ''})`, { status, exitCode });
+  // GitLab's message often starts with the status itself ("401 Unauthorized"): say it once
+  const answer = message?.startsWith(String(status)) ? message : `${status}${message ? ` ${message}` : ''}`;
+  return new UpstreamError(`${text}\n  (${request} → ${answer})`, { status, exitCode });
 }

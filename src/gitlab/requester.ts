@@ -1,5 +1,5 @@
 import { UpstreamError } from '../errors.js';
-import { retryWithBackoff, systemClock, type Clock } from '../retry/backoff.js';
+import { retryWithBackoff, systemClock, type Clock, type RetryListener } from '../retry/backoff.js';
 import { describeNetworkError, isTimeout } from '../retry/network-error.js';
 import { serverRequestedDelay } from '../retry/server-delay.js';
 import { describeHttpError, type RequestTarget, type TokenInfo } from './http-errors.js';
@@ -27,6 +27,8 @@ export interface RequesterOptions {
   /** cap of one backoff wait, ms (default 10 000) */
   maxDelayMs?: number;
   clock?: Clock;
+  /** told before each retry wait; reasons read `GitLab GET /path: 503 Service Unavailable` */
+  onRetry?: RetryListener;
 }
 
 /** Counters for diagnostics and the bench: HTTP attempts made, by what they fetched. */
@@ -112,9 +114,9 @@ export function createRequester(options: RequesterOptions): Requester {
         const asked =
           'response' in result ? serverRequestedDelay(result.response.status, result.response.headers, Date.now(), clock.random) : null;
         askedMs = asked ?? 0;
-        return { done: false, reason: 'retryable', retryAfterMs: asked ?? undefined, last: result };
+        return { done: false, reason: `GitLab ${request}: ${describeAttempt(result)}`, retryAfterMs: asked ?? undefined, last: result };
       },
-      policy,
+      { ...policy, onRetry: options.onRetry },
       clock,
     );
     if ('response' in value && value.response.ok) return { headers: value.response.headers, body: value.body as B };
@@ -127,11 +129,14 @@ export function createRequester(options: RequesterOptions): Requester {
   return { get: get as Requester['get'], stats };
 }
 
+function describeAttempt(result: Attempt): string {
+  return 'response' in result
+    ? `${result.response.status} ${result.response.statusText}`.trim()
+    : describeNetworkError(result.error, result.timeoutMs);
+}
+
 function giveUp(result: Attempt, attempts: number, budgetMs: number, wait: number, request: string): UpstreamError {
-  const last =
-    'response' in result
-      ? `${result.response.status} ${result.response.statusText}`.trim()
-      : describeNetworkError(result.error, result.timeoutMs);
+  const last = describeAttempt(result);
   const rateLimited = 'response' in result && result.response.status === 429;
   const why = rateLimited
     ? `GitLab rate-limited the request and asked to wait ${(wait / 1000).toFixed(1)} s, beyond the retry budget`

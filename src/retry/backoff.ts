@@ -17,9 +17,24 @@ export const systemClock: Clock = {
   random: Math.random,
 };
 
+/** Told before each wait: why the attempt failed, and how long until the next one and the deadline. */
+export interface RetryNotice {
+  /** e.g. `503 Service Unavailable`, `network error: ECONNREFUSED` */
+  reason: string;
+  /** the attempt that just failed, from 1 */
+  attempt: number;
+  /** wait before the next attempt, ms */
+  waitMs: number;
+  /** budget left when the wait starts, ms */
+  remainingMs: number;
+}
+export type RetryListener = (notice: RetryNotice) => void;
+
 export interface BackoffPolicy {
   /** total budget for all attempts and waits */
   totalMs: number;
+  /** called once per retry, before its wait (the CLI prints one line each: waiting is visible) */
+  onRetry?: RetryListener;
   /** upper bound of the first wait; doubles per retry */
   baseMs: number;
   /** cap of a single wait */
@@ -47,8 +62,15 @@ export async function retryWithBackoff<T>(
     const result = await attempt(Math.max(0, deadline - clock.now()), n);
     if (result.done) return { value: result.value, attempts: n, exhausted: false };
     const jittered = clock.random() * Math.min(policy.maxDelayMs, policy.baseMs * 2 ** (n - 1));
-    const wait = result.retryAfterMs ?? jittered;
+    // a server's delay is honoured but never below our own backoff, so "retry now" cannot become a flood
+    const wait = result.retryAfterMs === undefined ? jittered : Math.max(result.retryAfterMs, jittered);
     if (clock.now() + wait >= deadline) return { value: result.last, attempts: n, exhausted: true };
+    policy.onRetry?.({ reason: result.reason, attempt: n, waitMs: wait, remainingMs: Math.max(0, deadline - clock.now()) });
     await clock.sleep(wait);
   }
+}
+
+/** A listener whose reasons start with `subject: ` (a delivery target), or undefined when there is none. */
+export function prefixReasons(listener: RetryListener | undefined, subject: string): RetryListener | undefined {
+  return listener && ((notice) => listener({ ...notice, reason: `${subject}: ${notice.reason}` }));
 }

@@ -4,13 +4,15 @@
  */
 
 /**
- * `Retry-After` as delta-seconds ("2", "0.5") or an HTTP date; null when absent or unparsable.
- * A date in the past means "now" (0 ms).
+ * `Retry-After` as delta-seconds ("2", "0.5") or an HTTP date ("Wed, 21 Oct 2015 07:28:00 GMT");
+ * null when absent or anything else — a negative number ("-5", which Date.parse reads as a year)
+ * included, so our own backoff applies. A date in the past means "now" (0 ms).
  */
 export function parseRetryAfter(value: string | null, nowMs: number): number | null {
   if (value === null || value.trim() === '') return null;
   const text = value.trim();
   if (/^\d+(\.\d+)?$/.test(text)) return Math.round(Number(text) * 1000);
+  if (!/^[A-Za-z]{3},? /.test(text)) return null;
   const date = Date.parse(text);
   return Number.isNaN(date) ? null : Math.max(0, date - nowMs);
 }

@@ -1,14 +1,17 @@
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
-import type { PayloadSink } from '../store/types.js';
+import type { BackfillSink } from '../store/stored-state.js';
 import { createTokenCheck } from './auth.js';
+import { answerClientError } from './client-errors.js';
+import { registerContentEncoding } from './content-encoding.js';
 import { replyForError } from './error-replies.js';
 import { registerJsonBodyParser } from './json-body.js';
 import { formatLogLine, outcomeForStatus, type LogWriter } from './request-log.js';
 import { registerRoutes, type RequestNotes } from './routes.js';
+import { registerBackfillRoutes } from './backfill-routes.js';
 
 export interface ServerDeps {
   /** the first sink decides 200 vs 208; every sink receives every payload */
-  sinks: PayloadSink[];
+  sinks: BackfillSink[];
   /** accepted bearer tokens; empty = no authentication */
   tokens: readonly string[];
   /** maximum request body, bytes */
@@ -22,25 +25,32 @@ export interface ServerDeps {
 export const DEFAULT_STORE_TIMEOUT_MS = 10_000;
 
 /**
- * The HTTP service: `POST /save_metrics`, `GET /healthz`. Closing the instance (`app.close()`)
+ * The HTTP service: `POST /save_metrics`, `GET /healthz`, and backfill's `POST /pipelines/known`
+ * and `PUT /pipelines/:id/metrics` (see backfill-routes.ts). Closing the instance (`app.close()`)
  * stops accepting, answers new requests 503, lets in-flight ones finish, then closes the sinks.
  */
 export function buildServer(deps: ServerDeps): FastifyInstance {
   const app = Fastify({
     logger: false,
     bodyLimit: deps.bodyLimit,
-    return503OnClosing: true,
+    // closing is answered 503 by our own hook below, so that answer is logged like any other
+    return503OnClosing: false,
     forceCloseConnections: 'idle',
     requestTimeout: 30_000,
+    clientErrorHandler: answerClientError,
   });
   const notes = new WeakMap<FastifyRequest, RequestNotes>();
+  answerWhileClosing(app, notes);
+  registerContentEncoding(app);
   registerJsonBodyParser(app);
-  registerRoutes(app, {
+  const routeDeps = {
     sinks: deps.sinks,
     isAuthorized: deps.tokens.length ? createTokenCheck(deps.tokens) : undefined,
     storeTimeoutMs: deps.storeTimeoutMs ?? DEFAULT_STORE_TIMEOUT_MS,
     notes,
-  });
+  };
+  registerRoutes(app, routeDeps);
+  registerBackfillRoutes(app, routeDeps);
 
   app.setErrorHandler((error, request, reply) => {
     const answer = replyForError(error, deps.bodyLimit);
@@ -56,6 +66,23 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
     await Promise.allSettled(deps.sinks.map((sink) => sink.close()));
   });
   return app;
+}
+
+/** After close() began: every further request (a kept-alive connection) gets 503 and Connection: close. */
+function answerWhileClosing(app: FastifyInstance, notes: WeakMap<FastifyRequest, RequestNotes>): void {
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
+  app.addHook('onRequest', async (request, reply) => {
+    if (!closing) return;
+    notes.set(request, { outcome: 'shutting_down' });
+    await reply
+      .code(503)
+      .header('connection', 'close')
+      .header('retry-after', '1')
+      .send({ errors: ['(server): shutting down; retry shortly'] });
+  });
 }
 
 function addRequestLog(app: FastifyInstance, write: LogWriter, notes: WeakMap<FastifyRequest, RequestNotes>): void {

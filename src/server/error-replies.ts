@@ -17,7 +17,15 @@ const FASTIFY_CODES: Record<string, Omit<ErrorReply, 'errors'> & { message?: str
   },
   FST_ERR_CTP_BODY_TOO_LARGE: { status: 413, outcome: 'too_large' },
   FST_ERR_CTP_EMPTY_JSON_BODY: { status: 400, outcome: 'invalid', message: '(body): empty body; expected a JSON object' },
-  FST_ERR_CTP_INVALID_CONTENT_LENGTH: { status: 400, outcome: 'invalid' },
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: {
+    status: 400,
+    outcome: 'invalid',
+    message: '(body): the body length does not match the Content-Length header',
+  },
+  PM_UNSUPPORTED_CONTENT_ENCODING: { status: 415, outcome: 'unsupported_media_type' },
+  /** zlib: a body declared gzip that is not */
+  Z_DATA_ERROR: { status: 400, outcome: 'invalid', message: '(body): Content-Encoding is gzip but the body is not valid gzip' },
+  Z_BUF_ERROR: { status: 400, outcome: 'invalid', message: '(body): Content-Encoding is gzip but the body is truncated' },
 };
 
 /** Maps a framework or store error (see classifyStoreError) to an answer. Never throws. */

@@ -1,8 +1,10 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { StorablePayloadSchema, type Payload } from '../payload/schema.js';
-import type { PayloadSink, SaveOutcome } from '../store/types.js';
+import type { SaveOutcome } from '../store/types.js';
+import type { BackfillSink } from '../store/stored-state.js';
 import { parseOrThrow } from '../validate.js';
-import { StoreTimeoutError } from '../store/store-errors.js';
+import { classifyStoreError, StoreTimeoutError } from '../store/store-errors.js';
+import { UpstreamError } from '../errors.js';
 
 /** What the request log line reports beyond method/url/status. */
 export interface RequestNotes {
@@ -12,25 +14,32 @@ export interface RequestNotes {
 }
 
 export interface RouteDeps {
-  sinks: PayloadSink[];
+  sinks: BackfillSink[];
   /** undefined = no authentication configured */
   isAuthorized?: (authorization: string | undefined) => boolean;
   storeTimeoutMs: number;
   notes: WeakMap<FastifyRequest, RequestNotes>;
 }
 
+/**
+ * The bearer-token check of every write and read route. It runs before the body is read: an
+ * unauthenticated client cannot make us parse.
+ */
+export function bearerGuard({ isAuthorized, notes }: Pick<RouteDeps, 'isAuthorized' | 'notes'>) {
+  return async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
+    if (!isAuthorized || isAuthorized(request.headers.authorization)) return;
+    notes.set(request, { outcome: 'unauthorized' });
+    await reply
+      .code(401)
+      .header('www-authenticate', 'Bearer')
+      .send({ errors: ['(authorization): missing or invalid bearer token'] });
+  };
+}
+
 export function registerRoutes(app: FastifyInstance, deps: RouteDeps): void {
-  const { notes, isAuthorized } = deps;
+  const { notes } = deps;
   app.post('/save_metrics', {
-    // authentication runs before the body is read: an unauthenticated client cannot make us parse
-    onRequest: async (request, reply) => {
-      if (!isAuthorized || isAuthorized(request.headers.authorization)) return;
-      notes.set(request, { outcome: 'unauthorized' });
-      await reply
-        .code(401)
-        .header('www-authenticate', 'Bearer')
-        .send({ errors: ['(authorization): missing or invalid bearer token'] });
-    },
+    onRequest: bearerGuard(deps),
     handler: async (request, reply) => {
       const claimed = (request.body as { pipeline_id?: unknown } | null)?.pipeline_id;
       if (Number.isSafeInteger(claimed)) notes.set(request, { pipelineId: claimed as number });
@@ -53,10 +62,30 @@ export function registerRoutes(app: FastifyInstance, deps: RouteDeps): void {
   });
 }
 
-/** Writes to every sink at once; the first sink's answer decides created vs duplicate. */
-async function saveEverywhere(sinks: PayloadSink[], payload: Payload, timeoutMs: number): Promise<SaveOutcome> {
-  const outcomes = await withTimeout(Promise.all(sinks.map((sink) => sink.save(payload))), timeoutMs);
-  return outcomes[0] ?? 'duplicate';
+/**
+ * Writes to the sinks in order; the first (Postgres) decides created vs duplicate. The others are
+ * written after it, also when it answers duplicate: a retry of a request whose ClickHouse write
+ * failed after Postgres committed (answered 503) completes the ClickHouse side — its save is
+ * idempotent — and a payload the first store refuses reaches no other store.
+ */
+async function saveEverywhere(sinks: BackfillSink[], payload: Payload, timeoutMs: number): Promise<SaveOutcome> {
+  return withTimeout(saveInOrder(sinks, payload), timeoutMs);
+}
+
+async function saveInOrder(sinks: BackfillSink[], payload: Payload): Promise<SaveOutcome> {
+  const [first, ...rest] = sinks;
+  const outcome = first ? await first.save(payload) : 'duplicate';
+  for (const sink of rest) {
+    try {
+      await sink.save(payload);
+    } catch (error) {
+      if (classifyStoreError(error).kind === 'rejected') throw error;
+      // the first store committed: "try again" (503), and the retry completes this store
+      const reason = error instanceof Error ? error.message : String(error);
+      throw new UpstreamError(`pipeline ${payload.pipeline_id} is stored in the first store only: ${reason}`, { cause: error });
+    }
+  }
+  return outcome;
 }
 
 /** Rejects with StoreTimeoutError after `ms` milliseconds; the timer never keeps the process alive. */

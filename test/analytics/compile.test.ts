@@ -6,11 +6,11 @@ import { SEED_INPUT } from '../fixtures/queries/seed-input.js';
 const context = { fromTime: new Date('2024-05-01T00:00:00Z'), toTime: new Date('2024-05-08T00:00:00Z') };
 const TIME = "DateTime64(6, 'UTC')";
 const PIPELINES =
-  'SELECT `fp`.`id` FROM `ci_finished_pipelines` AS `fp` FINAL ' +
+  'SELECT `fp`.`id` FROM `ci_finished_pipelines` AS `fp` ' +
   `WHERE \`fp\`.\`started_at\` >= {from_time:${TIME}} AND \`fp\`.\`started_at\` < {to_time:${TIME}}`;
 const IN_RANGE = `\`b\`.\`pipeline_id\` IN (${PIPELINES})`;
 const RANGE_PARAMS = { from_time: '2024-05-01 00:00:00.000', to_time: '2024-05-08 00:00:00.000' };
-const FROM = 'FROM `ci_finished_builds` AS `b` FINAL';
+const FROM = 'FROM `ci_finished_builds` AS `b`';
 
 
 /** A one-metric query over everything: the SQL of `metric` alone. */
@@ -42,8 +42,8 @@ describe('compileQuery: the seed', () => {
       { name: 'jobName', kind: 'dimension', type: 'string' },
       { name: 'stage', kind: 'dimension', type: 'string' },
       { name: 'count', kind: 'metric', type: 'number' },
-      { name: 'medianDuration', kind: 'metric', type: 'number' },
-      { name: 'p95Duration', kind: 'metric', type: 'number' },
+      { name: 'medianDuration', kind: 'metric', type: 'number', unit: 'ms' },
+      { name: 'p95Duration', kind: 'metric', type: 'number', unit: 'ms' },
       { name: 'failedCount', kind: 'metric', type: 'number' },
       { name: 'successCount', kind: 'metric', type: 'number' },
     ]);
@@ -285,7 +285,7 @@ describe('compileQuery: context', () => {
       [
         'SELECT `p`.`ref` AS `branch`, countIf(`p`.`source` = {p0:String}) AS `scheduled`',
         FROM,
-        'INNER JOIN (SELECT `fp`.`id` AS `id`, `fp`.`ref` AS `ref`, `fp`.`source` AS `source` FROM `ci_finished_pipelines` AS `fp` FINAL ' +
+        'INNER JOIN (SELECT `fp`.`id` AS `id`, `fp`.`ref` AS `ref`, `fp`.`source` AS `source` FROM `ci_finished_pipelines` AS `fp` ' +
           `WHERE \`fp\`.\`started_at\` >= {from_time:${TIME}} AND \`fp\`.\`started_at\` < {to_time:${TIME}}) AS \`p\` ON \`p\`.\`id\` = \`b\`.\`pipeline_id\``,
         'WHERE `p`.`ref` NOT LIKE {p1:String}',
         'GROUP BY `p`.`ref`',

@@ -8,10 +8,10 @@ import { SLOWEST_SECTIONS } from '../fixtures/queries/slowest-sections.js';
 const context = { fromTime: new Date('2024-05-01T00:00:00Z'), toTime: new Date('2024-05-08T00:00:00Z') };
 const TIME = "DateTime64(6, 'UTC')";
 const PIPELINES =
-  'SELECT `fp`.`id` FROM `ci_finished_pipelines` AS `fp` FINAL ' +
+  'SELECT `fp`.`id` FROM `ci_finished_pipelines` AS `fp` ' +
   `WHERE \`fp\`.\`started_at\` >= {from_time:${TIME}} AND \`fp\`.\`started_at\` < {to_time:${TIME}}`;
 const RANGE_PARAMS = { from_time: '2024-05-01 00:00:00.000', to_time: '2024-05-08 00:00:00.000' };
-const FROM = 'FROM `ci_finished_build_sections` AS `s` FINAL';
+const FROM = 'FROM `ci_finished_build_sections` AS `s`';
 const SECTION_COLUMNS =
   'build_id, build_name, duration, finished_at, kind, name, pipeline_id, project_id, ref, stage, stage_name, started_at, status';
 const BUILD_COLUMNS =
@@ -49,8 +49,8 @@ describe('compileQuery: table "sections"', () => {
     expect(compiled.columns).toEqual([
       { name: 'name', kind: 'dimension', type: 'string' },
       { name: 'build_name', kind: 'dimension', type: 'string' },
-      { name: 'avgMs', kind: 'metric', type: 'number' },
-      { name: 'p95Ms', kind: 'metric', type: 'number' },
+      { name: 'avgMs', kind: 'metric', type: 'number', unit: 'ms' },
+      { name: 'p95Ms', kind: 'metric', type: 'number', unit: 'ms' },
       { name: 'runs', kind: 'metric', type: 'number' },
     ]);
     expect(parseQueryInput(SLOWEST_SECTIONS)).toEqual(SLOWEST_SECTIONS);
@@ -126,7 +126,7 @@ describe('compileQuery: table "sections"', () => {
   it('reads builds when table is absent, null or "builds", with identical SQL', () => {
     const query = { dimensions: [{ column: 'name' }], metrics: [{ function: 'count' }] };
     const absent = compileQuery(query, context);
-    expect(absent.sql.split('\n')[1]).toBe('FROM `ci_finished_builds` AS `b` FINAL');
+    expect(absent.sql.split('\n')[1]).toBe('FROM `ci_finished_builds` AS `b`');
     expect(compileQuery({ ...query, table: 'builds' }, context)).toEqual(absent);
     expect(compileQuery({ ...query, table: null }, context)).toEqual(absent);
   });

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -100,5 +101,16 @@ describe('collect --push (source CLI, CI environment)', () => {
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/^error: delivery options are invalid:/);
     expect(gitlab.requests.length).toBe(before);
+  });
+
+  it('in CI (CI=true) without any target: exit 2 before asking GitLab, no embedded default written', async () => {
+    const before = gitlab.requests.length;
+    const cwd = await mkdtemp(join(tmpdir(), 'pm-collect-ci-'));
+    const result = await runCli(['collect', '--push'], { env: ciEnv(), cwd });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/^error: delivery options are invalid:\n {2}no delivery target: CI is set and none of --url/);
+    expect(gitlab.requests.length).toBe(before);
+    expect(existsSync(join(cwd, '.pipeline-metrics'))).toBe(false);
+    await rm(cwd, { recursive: true, force: true });
   });
 });

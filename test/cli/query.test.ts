@@ -1,6 +1,6 @@
-import { mkdtempSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { Command } from 'commander';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registerQuery } from '../../src/cli/query.js';
@@ -66,23 +66,24 @@ beforeAll(async () => {
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const TABLE = `┌───────────┬───────────┬──────┬───────────┐
-│ ref       │ job       │ runs │     avgMs │
-├───────────┼───────────┼──────┼───────────┤
-│ feature/x │ job-build │    1 │    100000 │
-│ feature/x │ job-e2e   │    1 │    200000 │
-│ feature/x │ job-test  │    1 │      5000 │
-│ main      │ job-build │    3 │ 53333.333 │
-│ main      │ job-e2e   │    1 │    300000 │
-│ main      │ job-test  │    3 │     40000 │
-└───────────┴───────────┴──────┴───────────┘
-6 rows`;
+const TABLE = `┌───────────┬───────────┬──────┬──────────┐
+│ ref       │ job       │ runs │    avgMs │
+├───────────┼───────────┼──────┼──────────┤
+│ feature/x │ job-build │    1 │ 1m 40.0s │
+│ feature/x │ job-e2e   │    1 │ 3m 20.0s │
+│ feature/x │ job-test  │    1 │    5.00s │
+│ main      │ job-build │    3 │   53.33s │
+│ main      │ job-e2e   │    1 │  5m 0.0s │
+│ main      │ job-test  │    3 │   40.00s │
+└───────────┴───────────┴──────┴──────────┘`;
+/** the closing line: rows, the window asked (3 days before NOW), the store, the time taken */
+const SUMMARY = new RegExp(`^6 rows · pipelines started 2024-05-01 00:00 UTC – 2024-05-04 00:00 UTC · chDB ${relative(process.cwd(), dataDir)} · \\d+\\.\\d\\d s$`);
 
 const ROWS = [
   ['feature/x', 'job-build', 1, 100000],
   ['feature/x', 'job-e2e', 1, 200000],
   ['feature/x', 'job-test', 1, 5000],
-  ['main', 'job-build', 3, 53333.333333333336],
+  ['main', 'job-build', 3, 53333.333],
   ['main', 'job-e2e', 1, 300000],
   ['main', 'job-test', 3, 40000],
 ];
@@ -91,13 +92,39 @@ describe('pipeline-metrics query', () => {
   it('prints a table by default on a terminal (last 3 days before now, --to exclusive)', async () => {
     const { out, error } = await run([queryFile, '--from', '3d'], { outIsTTY: true });
     expect(error).toBeUndefined();
-    expect(out).toBe(TABLE);
+    const lines = out.split('\n');
+    expect(lines.slice(0, -1).join('\n')).toBe(TABLE);
+    expect(lines.at(-1)).toMatch(SUMMARY);
+  });
+
+  it('says when the stored pipelines are when the window holds none', async () => {
+    const { out, error } = await run([queryFile, '--from', '2020-01-01', '--to', '2020-02-01'], { outIsTTY: true });
+    expect(error).toBeUndefined();
+    expect(out.split('\n').at(-1)).toMatch(
+      /^0 rows between 2020-01-01 00:00 UTC – 2020-02-01 00:00 UTC; stored pipelines span 2024-0\d-\d\d \d\d:\d\d UTC – 2024-0\d-\d\d \d\d:\d\d UTC \(\d+ pipelines; widen --from\/--to\) · chDB /,
+    );
+  });
+
+  it('never creates a store directory to read from it', async () => {
+    const missing = join(dir, 'no-such-store');
+    const { error } = await run([queryFile], { env: { CLICKHOUSE_URL: missing } });
+    expect(error).toBeInstanceOf(UsageError);
+    expect((error as Error).message).toMatch(new RegExp(`^no data at ${missing}: nothing was stored there yet`));
+    expect(existsSync(missing)).toBe(false);
+  });
+
+  it('runs a shipped example query by name', async () => {
+    const { out, error } = await run(['job-table', '--from', '3d', '--format', 'json']);
+    expect(error).toBeUndefined();
+    const result = JSON.parse(out) as { columns: string[]; units: Record<string, string> };
+    expect(result.columns).toEqual(['job', 'stage', 'runs', 'meanMs', 'p50Ms', 'p95Ms', 'failedCount', 'failureRate']);
+    expect(result.units).toEqual({ meanMs: 'ms', p50Ms: 'ms', p95Ms: 'ms' });
   });
 
   it('prints { columns, rows, errors } JSON by default when stdout is not a terminal', async () => {
     const { out, err } = await run([queryFile, '--from', '3d']);
-    expect(JSON.parse(out)).toEqual({ columns: ['ref', 'job', 'runs', 'avgMs'], rows: ROWS, errors: [] });
-    expect(out).toBe(JSON.stringify({ columns: ['ref', 'job', 'runs', 'avgMs'], rows: ROWS, errors: [] }));
+    // numbers without float noise; the unit of each column that has one
+    expect(out).toBe(JSON.stringify({ columns: ['ref', 'job', 'runs', 'avgMs'], rows: ROWS, errors: [], units: { avgMs: 'ms' } }));
     expect(err).toBe('');
   });
 
@@ -105,7 +132,7 @@ describe('pipeline-metrics query', () => {
     const { out } = await run([queryFile, '--from', '3d', '--format', 'csv']);
     expect(out).toBe(
       'ref,job,runs,avgMs\r\nfeature/x,job-build,1,100000\r\nfeature/x,job-e2e,1,200000\r\nfeature/x,job-test,1,5000\r\n' +
-        'main,job-build,3,53333.333333333336\r\nmain,job-e2e,1,300000\r\nmain,job-test,3,40000\r\n',
+        'main,job-build,3,53333.333\r\nmain,job-e2e,1,300000\r\nmain,job-test,3,40000\r\n',
     );
   });
 
@@ -115,12 +142,12 @@ describe('pipeline-metrics query', () => {
       [
         '| ref | job | runs | avgMs |',
         '| --- | --- | ---: | ---: |',
-        '| feature/x | job-build | 1 | 100000 |',
-        '| feature/x | job-e2e | 1 | 200000 |',
-        '| feature/x | job-test | 1 | 5000 |',
-        '| main | job-build | 3 | 53333.333 |',
-        '| main | job-e2e | 1 | 300000 |',
-        '| main | job-test | 3 | 40000 |',
+        '| feature/x | job-build | 1 | 1m 40.0s |',
+        '| feature/x | job-e2e | 1 | 3m 20.0s |',
+        '| feature/x | job-test | 1 | 5.00s |',
+        '| main | job-build | 3 | 53.33s |',
+        '| main | job-e2e | 1 | 5m 0.0s |',
+        '| main | job-test | 3 | 40.00s |',
       ].join('\n'),
     );
   });
@@ -145,14 +172,20 @@ describe('pipeline-metrics query', () => {
     );
     expect(error).toBeUndefined();
     expect(out).toBe(
-      'SELECT `p`.`ref` AS `ref`, `b`.`name` AS `job`, count() AS `runs`, avg(`b`.`duration`) AS `avgMs`\n' +
-        'FROM `ci_finished_builds` AS `b` FINAL\n' +
-        "INNER JOIN (SELECT `fp`.`id` AS `id`, `fp`.`ref` AS `ref`, `fp`.`source` AS `source` FROM `ci_finished_pipelines` AS `fp` FINAL WHERE `fp`.`started_at` >= {from_time:DateTime64(6, 'UTC')} AND `fp`.`started_at` < {to_time:DateTime64(6, 'UTC')}) AS `p` ON `p`.`id` = `b`.`pipeline_id`\n" +
+      'SELECT\n  `p`.`ref` AS `ref`,\n  `b`.`name` AS `job`,\n  count() AS `runs`,\n  avg(`b`.`duration`) AS `avgMs`\n' +
+        'FROM `ci_finished_builds` AS `b`\n' +
+        "INNER JOIN (SELECT `fp`.`id` AS `id`, `fp`.`ref` AS `ref`, `fp`.`source` AS `source` FROM `ci_finished_pipelines` AS `fp` WHERE `fp`.`started_at` >= {from_time:DateTime64(6, 'UTC')} AND `fp`.`started_at` < {to_time:DateTime64(6, 'UTC')}) AS `p` ON `p`.`id` = `b`.`pipeline_id`\n" +
         'WHERE `b`.`name` LIKE {p0:String}\n' +
         'GROUP BY `p`.`ref`, `b`.`name`\n' +
         'ORDER BY `ref` ASC, `job` ASC\n' +
-        'LIMIT 2 OFFSET 0\n' +
-        '-- params: {"from_time":"2024-05-01 00:00:00.000","to_time":"2024-05-02 00:00:00.000","p0":"job-%"}',
+        'LIMIT 2 OFFSET 0\n\n' +
+        '┌───────────┬──────────────────────┬─────────────────────────┐\n' +
+        '│ parameter │ type                 │ value                   │\n' +
+        '├───────────┼──────────────────────┼─────────────────────────┤\n' +
+        "│ from_time │ DateTime64(6, 'UTC') │ 2024-05-01 00:00:00.000 │\n" +
+        "│ to_time   │ DateTime64(6, 'UTC') │ 2024-05-02 00:00:00.000 │\n" +
+        '│ p0        │ String               │ job-%                   │\n' +
+        '└───────────┴──────────────────────┴─────────────────────────┘',
     );
   });
 

@@ -68,7 +68,8 @@ describe('pipeline-metrics push', () => {
     expect(run.code).toBe(3);
     expect(run.stderr).toBe(
       `FAILED pipeline 42 → ${serve.base}/save_metrics: rejected (HTTP 401: \n  (authorization): missing or invalid bearer token)\n` +
-        `payload saved to ${join(cwd, 'kept.json')}; resend with: pipeline-metrics push ${join(cwd, 'kept.json')}\n` +
+        `payload saved to ${join(cwd, 'kept.json')}; resend with: pipeline-metrics push ${join(cwd, 'kept.json')} ` +
+        `--url ${serve.base}/save_metrics  (the token is read from PIPELINE_METRICS_TOKEN)\n` +
         'error: pipeline 42 rejected by a target\n',
     );
     expect(JSON.parse(await readFile(join(cwd, 'kept.json'), 'utf8'))).toMatchObject({ pipeline_id: 42 });

@@ -46,8 +46,8 @@ describe('runQuery (command)', () => {
       kind: 'sql',
       sql:
         'SELECT `b`.`stage_name` AS `stage`, count() AS `count`\n' +
-        'FROM `ci_finished_builds` AS `b` FINAL\n' +
-        "WHERE `b`.`project_id` = {project_id:UInt64} AND `b`.`pipeline_id` IN (SELECT `fp`.`id` FROM `ci_finished_pipelines` AS `fp` FINAL WHERE `fp`.`started_at` >= {from_time:DateTime64(6, 'UTC')} AND `fp`.`started_at` < {to_time:DateTime64(6, 'UTC')})\n" +
+        'FROM `ci_finished_builds` AS `b`\n' +
+        "WHERE `b`.`project_id` = {project_id:UInt64} AND `b`.`pipeline_id` IN (SELECT `fp`.`id` FROM `ci_finished_pipelines` AS `fp` WHERE `fp`.`started_at` >= {from_time:DateTime64(6, 'UTC')} AND `fp`.`started_at` < {to_time:DateTime64(6, 'UTC')})\n" +
         'GROUP BY `b`.`stage_name`\n' +
         'ORDER BY `stage` ASC\n' +
         'LIMIT 3 OFFSET 0',

@@ -10,13 +10,13 @@ import { createTempDatabase, type TempDatabase } from '../helpers/postgres-datab
 import { openPostgresStore, createPostgresStore } from '../../src/store/postgres/index.js';
 import { openSqlClient } from '../../src/store/postgres/client.js';
 import { ensureSchema } from '../../src/store/postgres/schema-check.js';
-import type { PayloadSink } from '../../src/store/types.js';
+import type { BackfillSink } from '../../src/store/stored-state.js';
 
 export interface TestEngine {
   name: string;
   /** the `--db` spec of this engine */
   spec: string;
-  sink: PayloadSink;
+  sink: BackfillSink;
   query<R = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<R[]>;
   close(): Promise<void>;
 }

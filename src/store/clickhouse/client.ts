@@ -1,11 +1,15 @@
 import { mkdir } from 'node:fs/promises';
-import type { ClickHouseClient, ClickHouseSettings } from '@clickhouse/client';
-import { MissingDependencyError } from '../../errors.js';
+// static: a dynamic import() of this CommonJS package gets no named exports from a split chunk
+import { createClient, type ClickHouseClient, type ClickHouseSettings } from '@clickhouse/client';
+import { EXIT, MissingDependencyError, UpstreamError } from '../../errors.js';
+import { acquireDirectoryLock, type DirectoryLock } from '../directory-lock.js';
+import { detachStdinForChdb } from './detach-stdin.js';
 import { parseClickhouseSpec, type ClickhouseSpec, type EmbeddedSpec } from './spec.js';
 
 /**
- * The one place that loads @clickhouse/client and chDB, both lazily, so `--help`, `collect`
- * and `query --sql` never pay for them.
+ * The one place that loads @clickhouse/client and chDB. This module is reached only through
+ * dynamic imports of the store (never from start-up code), so `--help`, `collect` and
+ * `query --sql` never pay for @clickhouse/client; chDB is imported on first embedded use.
  */
 export interface ClickhouseHandle {
   readonly client: ClickHouseClient;
@@ -23,36 +27,76 @@ export const CLICKHOUSE_SETTINGS: ClickHouseSettings = {
   output_format_json_quote_64bit_integers: 1,
 };
 
+export interface OpenClickhouseClientOptions {
+  /** embedded only: how long to wait for another process to release the directory, ms (default 30 000) */
+  lockWaitMs?: number;
+}
+
 /**
  * Opens a client for a spec (see parseClickhouseSpec): HTTP(S) → @clickhouse/client over HTTP
  * with the URL's user/password/database; a directory → chDB in this process through
- * @clickhouse/client's `connection` option. chDB binds one data directory per process.
+ * @clickhouse/client's `connection` option. chDB binds one data directory per process; the
+ * directory lock (see directory-lock) is held from before chDB opens until after it closes.
  */
-export async function openClickhouseClient(spec: string | ClickhouseSpec | undefined): Promise<ClickhouseHandle> {
+export async function openClickhouseClient(
+  spec: string | ClickhouseSpec | undefined,
+  options: OpenClickhouseClientOptions = {},
+): Promise<ClickhouseHandle> {
   const parsed = typeof spec === 'object' ? spec : parseClickhouseSpec(spec);
-  const { createClient } = await import('@clickhouse/client');
-  const client =
-    parsed.kind === 'server'
-      ? createClient({
-          url: parsed.url,
-          ...(parsed.username !== undefined && { username: parsed.username }),
-          ...(parsed.password !== undefined && { password: parsed.password }),
-          ...(parsed.database !== undefined && { database: parsed.database }),
-          clickhouse_settings: CLICKHOUSE_SETTINGS,
-        })
-      : createClient({ connection: await openChdbConnection(parsed), clickhouse_settings: CLICKHOUSE_SETTINGS });
-  return { client, spec: parsed, description: parsed.description, close: () => client.close() };
+  if (parsed.kind === 'server') {
+    const client = createClient({
+      url: parsed.url,
+      ...(parsed.username !== undefined && { username: parsed.username }),
+      ...(parsed.password !== undefined && { password: parsed.password }),
+      ...(parsed.database !== undefined && { database: parsed.database }),
+      clickhouse_settings: CLICKHOUSE_SETTINGS,
+    });
+    return { client, spec: parsed, description: parsed.description, close: () => client.close() };
+  }
+  const lock = await acquireDirectoryLock(parsed.path, { waitMs: options.lockWaitMs, sharedInProcess: true });
+  const client = await openLocked(parsed, lock);
+  const close = async () => {
+    try {
+      await client.close();
+    } finally {
+      await lock.release();
+    }
+  };
+  return { client, spec: parsed, description: parsed.description, close };
 }
 
-type ChdbConnection = NonNullable<Parameters<typeof import('@clickhouse/client').createClient>[0]>['connection'];
+async function openLocked(spec: EmbeddedSpec, lock: DirectoryLock): Promise<ClickHouseClient> {
+  try {
+    return createClient({ connection: await openChdbConnection(spec), clickhouse_settings: CLICKHOUSE_SETTINGS });
+  } catch (error) {
+    await lock.release();
+    throw chdbBusy(error, spec.path) ?? error;
+  }
+}
+
+/**
+ * chDB's own lock (its `status` file) held by a process that did not take ours (an older
+ * version, another chDB program): "in use", exit 4, instead of a driver error and a stack trace.
+ */
+function chdbBusy(error: unknown, path: string): UpstreamError | undefined {
+  const message = error instanceof Error ? error.message : String(error);
+  if (!/Failed to create connection|Cannot lock file/i.test(message)) return undefined;
+  return new UpstreamError(`directory ${path} is in use by another process (chDB: ${message.split('\n', 1)[0]})`, {
+    cause: error,
+    exitCode: EXIT.unreachable,
+  });
+}
+
+type ChdbConnection = NonNullable<Parameters<typeof createClient>[0]>['connection'];
 
 async function openChdbConnection(spec: EmbeddedSpec): Promise<ChdbConnection> {
   let module: typeof import('chdb/connection');
   try {
     module = await import('chdb/connection');
   } catch (cause) {
-    throw new MissingDependencyError('chdb', `The embedded ClickHouse engine (${spec.path})`, { cause });
+    throw new MissingDependencyError('chdb', `The embedded ClickHouse engine (${spec.path})`, '--clickhouse http://user:password@host:8123/db (or CLICKHOUSE_URL)', { cause });
   }
   await mkdir(spec.path, { recursive: true });
+  detachStdinForChdb();
   return module.createChdbConnection({ path: spec.path }) as unknown as ChdbConnection;
 }

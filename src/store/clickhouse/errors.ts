@@ -1,15 +1,19 @@
 import { EXIT, UpstreamError } from '../../errors.js';
 
+/** Server error types meaning "the tables are not created": a setup step is missing (exit 2). */
+const UNMIGRATED_TYPES = new Set(['UNKNOWN_TABLE', 'UNKNOWN_DATABASE']);
+
 /**
  * ClickHouse answered with an error. Keeps the server's numeric `code` (e.g. `'47'`) and its
  * `type` (e.g. `'UNKNOWN_IDENTIFIER'`), as @clickhouse/client's ClickHouseError does.
- * Exit code 3 (rejected): the engine was reached and refused the statement.
+ * Exit code 3 (rejected): the engine was reached and refused the statement (or the login);
+ * exit 2 when the tables are missing (run `migrate`).
  */
 export class ClickhouseServerError extends UpstreamError {
   readonly code: string;
   readonly type: string | undefined;
   constructor(message: string, code: string, type: string | undefined, cause: unknown) {
-    super(message, { cause, exitCode: EXIT.rejected });
+    super(message, { cause, exitCode: type !== undefined && UNMIGRATED_TYPES.has(type) ? EXIT.usage : EXIT.rejected });
     this.code = code;
     this.type = type;
   }
@@ -36,7 +40,7 @@ export function wrapClickhouseError(error: unknown, action: string, where: strin
   if (error instanceof UpstreamError) return error;
   if (isServerError(error)) {
     const type = error.type ? ` ${error.type}` : '';
-    const hint = error.type === 'UNKNOWN_TABLE' ? ' (are the tables created? run `pipeline-metrics migrate`)' : '';
+    const hint = error.type !== undefined && UNMIGRATED_TYPES.has(error.type) ? ' (are the tables created? run `pipeline-metrics migrate`)' : '';
     return new ClickhouseServerError(
       `ClickHouse (${where}) refused ${action}: code ${error.code}${type}: ${firstLine(error.message)}${hint}`,
       error.code,

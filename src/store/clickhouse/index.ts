@@ -1,5 +1,5 @@
 /** Public surface of the ClickHouse store; the only modules that load @clickhouse/client and chDB. */
-export { openClickhouseStore, type ClickhouseStore, type OpenClickhouseStoreOptions } from './store.js';
+export { openClickhouseStore, DEFAULT_BATCHING, type ClickhouseStore, type OpenClickhouseStoreOptions } from './store.js';
 export { openClickhouseClient, type ClickhouseHandle } from './client.js';
 export { openClickhouseMigrationTarget } from './migration-target.js';
 export { runQuery, type QueryResult, type CellValue, type RunnableQuery } from './query.js';

@@ -8,3 +8,11 @@ export async function migrateClickhouse(handle: ClickhouseHandle): Promise<Migra
   const target = clickhouseMigrationTarget(handle, { closeHandle: false });
   return runMigrations(target, await discoverMigrations('clickhouse'));
 }
+
+/** Whether a shipped migrations/clickhouse file is not in the target's ledger yet (a read). */
+export async function hasPendingClickhouseMigrations(handle: ClickhouseHandle): Promise<boolean> {
+  const target = clickhouseMigrationTarget(handle, { closeHandle: false });
+  await target.ensureLedger();
+  const applied = new Set((await target.listApplied()).map((m) => m.version));
+  return (await discoverMigrations('clickhouse')).some((file) => !applied.has(file.version));
+}

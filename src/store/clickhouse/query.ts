@@ -1,6 +1,7 @@
 import type { ClickhouseHandle } from './client.js';
 import { wrapClickhouseError } from './errors.js';
 import { toIsoUtc } from './values.js';
+import type { ResultCell } from '../../analytics/result.js';
 
 /** What runQuery needs of a compiled query: SQL with `{name:Type}` placeholders and their values. */
 export interface RunnableQuery {
@@ -8,7 +9,8 @@ export interface RunnableQuery {
   readonly params: Readonly<Record<string, unknown>>;
 }
 
-export type CellValue = string | number | boolean | null;
+/** the one result cell type (src/analytics/result.ts) */
+export type CellValue = ResultCell;
 
 /** A result as the seed's GraphQL `values`: column names, rows as ordered arrays, errors. */
 export interface QueryResult {

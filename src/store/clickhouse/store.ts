@@ -1,18 +1,25 @@
+import { randomUUID } from 'node:crypto';
 import type { Payload } from '../../payload/schema.js';
-import type { PayloadSink, SaveOutcome } from '../types.js';
+import type { BackfillSink } from '../stored-state.js';
+import { refreshPipeline, storedStates } from './backfill.js';
 import { openClickhouseClient, type ClickhouseHandle } from './client.js';
 import { wrapClickhouseError } from './errors.js';
-import { migrateClickhouse } from './migrate.js';
+import { createGroupWriter, type GroupWriterOptions } from './group-writer.js';
+import { hasPendingClickhouseMigrations, migrateClickhouse } from './migrate.js';
 import { runQuery, type QueryResult, type RunnableQuery } from './query.js';
-import { payloadRows, type Row } from './rows.js';
+import { payloadRows, type PayloadRows } from './rows.js';
+import { replacePipeline, writeBatch } from './write-rows.js';
 
-export const BUILDS_TABLE = 'ci_finished_builds';
-export const PIPELINES_TABLE = 'ci_finished_pipelines';
-export const SECTIONS_TABLE = 'ci_finished_build_sections';
+export { BUILDS_TABLE, PIPELINES_TABLE, SECTIONS_TABLE } from './tables.js';
 
-export interface ClickhouseStore extends PayloadSink {
+export interface ClickhouseStore extends BackfillSink {
   /** the store, for messages (no secrets) */
   readonly description: string;
+  /**
+   * Replaces a stored pipeline with this payload (the refresh path for a pipeline stored while
+   * still running); stores it when absent. Never leaves it doubled. See replacePipeline.
+   */
+  replace(payload: Payload): Promise<void>;
   /** runs a compiled analytics query (see src/analytics) */
   runQuery(query: RunnableQuery): Promise<QueryResult>;
 }
@@ -20,78 +27,89 @@ export interface ClickhouseStore extends PayloadSink {
 export interface OpenClickhouseStoreOptions {
   /** apply pending migrations/clickhouse files first (default false) */
   autoMigrate?: boolean;
+  /**
+   * The process only reads (`query`, `report`): on the embedded engine, background merges are
+   * stopped in this process once migrations are applied, so a query never competes with a merge
+   * it did not ask for and closing never waits for one. Never for a process that also writes.
+   */
+  readOnly?: boolean;
+  /** batching of concurrent saves (default: {@link DEFAULT_BATCHING}) */
+  batching?: GroupWriterOptions;
+  /** embedded only: how long to wait for another process to release the directory, ms */
+  lockWaitMs?: number;
 }
+
+/**
+ * Saves arriving together are written together (one insert per table), bounded by rows: a write
+ * waits 5 ms for more saves after the first (a batch costs about as much as a single save, so
+ * without the wait a wave of resubmissions splits into a batch of one and a batch of the rest).
+ * 20,000 rows is ~100 pipelines of 200 builds.
+ */
+export const DEFAULT_BATCHING: GroupWriterOptions = { maxRows: 20_000, lingerMs: 5 };
 
 /**
  * A PayloadSink writing to ClickHouse (server URL or chDB directory).
  *
- * `save` writes every finished job attempt to ci_finished_builds, their log sections and steps
- * to ci_finished_build_sections, then the pipeline to ci_finished_pipelines — last, so its row
- * marks a complete write. A pipeline already present is reported `duplicate` and nothing is
- * written. ClickHouse has no transactions: if a write fails half-way the pipeline row is absent
- * and a retry writes everything again; the tables are ReplacingMergeTrees keyed by build id
- * (and build/kind/name for sections), and queries read them with FINAL, so rows written twice
- * — by such a retry, or by two processes racing on one pipeline — are counted once.
- * Within one process, saves of the same pipeline are serialized, so the second reports `duplicate`.
+ * Writes are idempotent (see writeBatch): a pipeline already stored is reported `duplicate` and
+ * nothing is written; a write that failed half-way is completed by the retry; an insert repeated
+ * by a retry or a racing writer is dropped by the engine (deduplication tokens). Queries
+ * therefore read the tables without FINAL. Saves of one store are written by one group writer,
+ * so concurrent saves of the same pipeline in one process give one `created`.
  */
-export async function openClickhouseStore(spec: string, options: OpenClickhouseStoreOptions = {}): Promise<ClickhouseStore> {
-  const handle = await openClickhouseClient(spec);
+export async function openClickhouseStore(
+  spec: string,
+  options: OpenClickhouseStoreOptions = {},
+): Promise<ClickhouseStore> {
+  const handle = await openClickhouseClient(spec, { lockWaitMs: options.lockWaitMs });
   try {
-    if (options.autoMigrate) await migrateClickhouse(handle);
+    if (options.readOnly && handle.spec.kind === 'embedded') await openReadOnly(handle, options.autoMigrate ?? false);
+    else if (options.autoMigrate) await migrateClickhouse(handle);
   } catch (error) {
     await handle.close();
     throw error;
   }
-  const inFlight = new Map<number, Promise<unknown>>();
+  const writer = createGroupWriter(
+    (batch: PayloadRows[]) => writeBatch(handle, batch),
+    (rows) => 1 + rows.builds.length + rows.sections.length,
+    options.batching ?? DEFAULT_BATCHING,
+  );
   return {
     description: handle.description,
-    save: (payload) => serialized(inFlight, payload.pipeline_id, () => savePayload(handle, payload)),
+    save: async (payload) => writer.submit(payloadRows(payload)),
+    replace: async (payload) => {
+      const rows = payloadRows(payload);
+      await writer.exclusive(() => replacePipeline(handle, rows, randomUUID()));
+    },
+    storedStates: (ids) => storedStates(handle, ids),
+    refresh: (payload) => refreshPipeline(handle, payload, (task) => writer.exclusive(task)),
     ping: () => ping(handle),
     runQuery: (query) => runQuery(handle, query),
     close: () => handle.close(),
   };
 }
 
-async function serialized<T>(inFlight: Map<number, Promise<unknown>>, key: number, task: () => Promise<T>): Promise<T> {
-  const previous = inFlight.get(key) ?? Promise.resolve();
-  const next = previous.catch(() => undefined).then(task);
-  inFlight.set(key, next);
-  try {
-    return await next;
-  } finally {
-    if (inFlight.get(key) === next) inFlight.delete(key);
-  }
+/**
+ * Stops (and cancels) merges and mutations in this process (chDB's engine lives in it) as its
+ * first statement, before anything else runs. Pending migrations, which may need mutations
+ * (e.g. dropping a projection), are applied with merges allowed for that moment only.
+ */
+async function openReadOnly(handle: ClickhouseHandle, autoMigrate: boolean): Promise<void> {
+  await setMerges(handle, 'STOP');
+  if (!autoMigrate || !(await hasPendingClickhouseMigrations(handle))) return;
+  await setMerges(handle, 'START');
+  await migrateClickhouse(handle);
+  await setMerges(handle, 'STOP');
 }
 
-async function savePayload(handle: ClickhouseHandle, payload: Payload): Promise<SaveOutcome> {
-  const rows = payloadRows(payload);
-  if (await pipelineExists(handle, Number(rows.pipeline.id))) return 'duplicate';
-  await insert(handle, BUILDS_TABLE, rows.builds);
-  await insert(handle, SECTIONS_TABLE, rows.sections);
-  await insert(handle, PIPELINES_TABLE, [rows.pipeline]);
-  return 'created';
-}
-
-async function pipelineExists(handle: ClickhouseHandle, id: number): Promise<boolean> {
+async function setMerges(handle: ClickhouseHandle, action: 'START' | 'STOP'): Promise<void> {
   try {
-    const result = await handle.client.query({
-      query: `SELECT 1 FROM ${PIPELINES_TABLE} WHERE id = {id:UInt64} LIMIT 1`,
-      query_params: { id },
-      format: 'JSONCompact',
-    });
-    const body = await result.json<unknown[]>();
-    return body.data.length > 0;
+    await handle.client.command({ query: `SYSTEM ${action} MERGES` });
   } catch (error) {
-    throw wrapClickhouseError(error, `checking whether pipeline ${id} is stored`, handle.description);
-  }
-}
-
-async function insert(handle: ClickhouseHandle, table: string, values: Row[]): Promise<void> {
-  if (values.length === 0) return;
-  try {
-    await handle.client.insert({ table, values, format: 'JSONEachRow' });
-  } catch (error) {
-    throw wrapClickhouseError(error, `writing ${values.length} row(s) to ${table}`, handle.description);
+    throw wrapClickhouseError(
+      error,
+      `${action === 'STOP' ? 'stopping' : 'starting'} background merges for a read-only open`,
+      handle.description,
+    );
   }
 }
 

@@ -37,6 +37,8 @@ export interface SqlClientOptions {
   statementTimeoutMs?: number;
   /** server only: pool size (default 10) */
   poolSize?: number;
+  /** embedded only: how long to wait for another process to release the directory, ms (default 30 000) */
+  lockWaitMs?: number;
 }
 
 /**
@@ -51,5 +53,5 @@ export async function openSqlClient(spec: PostgresSpec | string, options: SqlCli
     return openPgClient(parsed.url, description, options);
   }
   const { openPgliteClient } = await import('./pglite-client.js');
-  return openPgliteClient(parsed.dir, description);
+  return openPgliteClient(parsed.dir, description, options.lockWaitMs);
 }

@@ -1,4 +1,4 @@
-import { UpstreamError } from '../../errors.js';
+import { EXIT, UpstreamError } from '../../errors.js';
 
 /** Node socket errors meaning the server is not reachable. */
 const NETWORK_CODES = new Set([
@@ -8,9 +8,11 @@ const NETWORK_CODES = new Set([
 /**
  * SQLSTATEs meaning "the database is not usable right now": connection exceptions (08…),
  * shutdown / cannot connect now (57P01-57P03), too many connections (53300),
- * authentication (28…), unknown database (3D000), statement timeout (57014).
+ * unknown database (3D000), statement timeout (57014). Authentication (28…) is not an outage:
+ * retrying a wrong password cannot help (see toUpstream).
  */
-const UNAVAILABLE_STATES = new Set(['57P01', '57P02', '57P03', '53300', '28000', '28P01', '3D000', '57014']);
+const UNAVAILABLE_STATES = new Set(['57P01', '57P02', '57P03', '53300', '3D000', '57014']);
+const AUTH_STATES = new Set(['28000', '28P01']);
 
 /** node-postgres messages without a code that mean the same. */
 const UNAVAILABLE_MESSAGES = [/timeout exceeded when trying to connect/i, /Connection terminated/i, /connection timeout/i, /Client has encountered a connection error/i];
@@ -24,8 +26,18 @@ export function isUnavailable(error: unknown): boolean {
   return UNAVAILABLE_MESSAGES.some((re) => re.test(error.message));
 }
 
-/** An outage becomes UpstreamError (exit "unreachable") naming the server, never its password. */
+/**
+ * An outage becomes UpstreamError (exit 4, "unreachable") naming the server, never its password;
+ * a refused login becomes UpstreamError with exit 3: the credentials must change, not the timing.
+ */
 export function toUpstream(error: unknown, description: string): unknown {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code === 'string' && AUTH_STATES.has(code)) {
+    return new UpstreamError(
+      `Postgres at ${description} refused the login: ${(error as Error).message}. Check the user and password in DATABASE_URL / --db.`,
+      { cause: error, exitCode: EXIT.rejected },
+    );
+  }
   if (!isUnavailable(error)) return error;
   const reason = (error as Error).message || (error as { code?: string }).code || 'unknown error';
   const timedOut = (error as { code?: unknown }).code === '57014';

@@ -1,5 +1,5 @@
-import { mkdir } from 'node:fs/promises';
 import { MissingDependencyError } from '../../errors.js';
+import { acquireDirectoryLock } from '../directory-lock.js';
 import type { SqlClient, SqlQueryable, SqlSession } from './client.js';
 
 type PGliteModule = typeof import('@electric-sql/pglite');
@@ -8,12 +8,21 @@ type PGliteQueryer = Pick<PGliteInstance, 'query' | 'exec'>;
 
 /**
  * Embedded Postgres (PGlite) in a data directory, created if missing. One process per directory:
- * PGlite is a single session, so `reserve` hands out the instance itself.
+ * the directory lock is taken first (waiting up to `lockWaitMs`, see directory-lock) and released
+ * only after PGlite has closed, so a second process never writes the same files. PGlite is a
+ * single session, so `reserve` hands out the instance itself. `close` resolves once PGlite has
+ * shut down (its writes are in the directory's files); it rejects if that failed.
  */
-export async function openPgliteClient(dir: string, description: string): Promise<SqlClient> {
+export async function openPgliteClient(dir: string, description: string, lockWaitMs?: number): Promise<SqlClient> {
   const { PGlite } = await loadPglite();
-  await mkdir(dir, { recursive: true });
-  const db = await PGlite.create(dir);
+  const lock = await acquireDirectoryLock(dir, { waitMs: lockWaitMs });
+  let db: PGliteInstance;
+  try {
+    db = await PGlite.create(dir);
+  } catch (error) {
+    await lock.release();
+    throw error;
+  }
   const self = queryable(db);
   const session: SqlSession = { ...self, release: async () => undefined };
   return {
@@ -22,7 +31,13 @@ export async function openPgliteClient(dir: string, description: string): Promis
     ...self,
     transaction: (fn) => db.transaction((tx) => fn(queryable(tx))),
     reserve: async () => session,
-    close: () => db.close(),
+    close: async () => {
+      try {
+        await db.close();
+      } finally {
+        await lock.release();
+      }
+    },
   };
 }
 
@@ -32,7 +47,7 @@ async function loadPglite(): Promise<PGliteModule> {
   } catch (error) {
     const code = (error as { code?: unknown }).code;
     if (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') {
-      throw new MissingDependencyError('@electric-sql/pglite', 'The embedded Postgres (--db <directory>)', { cause: error });
+      throw new MissingDependencyError('@electric-sql/pglite', 'The embedded Postgres (--db <directory>)', '--db postgres://user:password@host:5432/db (or DATABASE_URL)', { cause: error });
     }
     throw error;
   }

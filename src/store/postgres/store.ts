@@ -1,6 +1,8 @@
 import { ValidationError } from '../../errors.js';
 import type { Payload } from '../../payload/schema.js';
-import type { PayloadSink, SaveOutcome } from '../types.js';
+import type { SaveOutcome } from '../types.js';
+import type { BackfillSink } from '../stored-state.js';
+import { refreshPipeline, storedStates } from './backfill.js';
 import { openSqlClient, type SqlClient, type SqlClientOptions } from './client.js';
 import { saveParams } from './save-params.js';
 import { SAVE_PIPELINE_SQL } from './save-sql.js';
@@ -8,7 +10,7 @@ import { ensureSchema } from './schema-check.js';
 import type { PostgresSpec } from './spec.js';
 
 /** A PayloadSink writing the seed tables (+ attempts, steps, sections) of one Postgres. */
-export interface PostgresStore extends PayloadSink {
+export interface PostgresStore extends BackfillSink {
   /** no secrets: `postgres://user@host/db` or `embedded Postgres at DIR` */
   readonly description: string;
 }
@@ -38,6 +40,8 @@ export function createPostgresStore(client: SqlClient, options: { ownsClient?: b
   return {
     description: client.description,
     save: (payload) => savePipeline(client, payload),
+    storedStates: (ids) => storedStates(client, ids),
+    refresh: (payload) => refreshPipeline(client, payload),
     async ping() {
       await client.query('SELECT 1');
     },
@@ -66,7 +70,7 @@ export async function savePipeline(client: SqlClient, payload: Payload): Promise
  */
 const JOB_ID_CONSTRAINTS = new Set(['metrics_job_attempt_pkey', 'metrics_job_step_pkey', 'metrics_job_section_pkey']);
 
-function conflictToValidation(error: unknown): ValidationError | undefined {
+export function conflictToValidation(error: unknown): ValidationError | undefined {
   const { code, constraint } = error as { code?: unknown; constraint?: unknown };
   if (code !== '23505' || typeof constraint !== 'string' || !JOB_ID_CONSTRAINTS.has(constraint)) return undefined;
   return new ValidationError('payload', ['attempts: a job id is repeated, or already stored under another pipeline'], { cause: error });

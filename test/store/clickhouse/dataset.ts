@@ -70,7 +70,7 @@ export const DATASET: Payload[] = [
 
 /**
  * The seed's hand-written SQL, adapted only as GitLab's schema requires: the column is
- * `stage_name` (aliased `stage`), and the ReplacingMergeTree is read with FINAL.
+ * `stage_name` (aliased `stage`). No FINAL, as in the seed: writes are idempotent.
  */
 export const SEED_SQL = `SELECT
 name as jobName,
@@ -80,7 +80,7 @@ avg(duration) as avgDuration,
 quantile(0.95)(duration) as p95Duration,
 countIf(status = 'failed') as failedCount,
 countIf(status = 'success') as successCount
-FROM ci_finished_builds FINAL
+FROM ci_finished_builds
 WHERE name like 'job%'
 GROUP BY name, stage
 ORDER BY avgDuration desc

@@ -41,7 +41,8 @@ describe('wrapClickhouseError', () => {
     const serverError = Object.assign(new Error('Unknown table x'), { code: '60', type: 'UNKNOWN_TABLE' });
     const wrapped = wrapClickhouseError(serverError, 'running the query', 'embedded ClickHouse (chDB) at /d');
     expect(wrapped).toBeInstanceOf(ClickhouseServerError);
-    expect(wrapped).toMatchObject({ code: '60', type: 'UNKNOWN_TABLE', exitCode: 3 });
+    // missing tables are a setup step not done (exit 2, issue 9), not a refused statement (3)
+    expect(wrapped).toMatchObject({ code: '60', type: 'UNKNOWN_TABLE', exitCode: 2 });
     expect(wrapped.message).toBe('ClickHouse (embedded ClickHouse (chDB) at /d) refused running the query: code 60 UNKNOWN_TABLE: Unknown table x (are the tables created? run `pipeline-metrics migrate`)');
   });
 

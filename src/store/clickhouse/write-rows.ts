@@ -1,0 +1,122 @@
+import type { SaveOutcome } from '../types.js';
+import type { ClickhouseHandle } from './client.js';
+import { dedupToken } from './dedup-token.js';
+import { wrapClickhouseError } from './errors.js';
+import type { PayloadRows, Row } from './rows.js';
+import { BUILDS_TABLE, PIPELINES_TABLE, SECTIONS_TABLE } from './tables.js';
+
+/**
+ * Writes pipelines so that every write is idempotent and reads need no FINAL:
+ * - within a batch, a pipeline id seen earlier in the batch is a `duplicate`;
+ * - one existence check per batch: a pipeline whose ci_finished_pipelines row exists is a
+ *   `duplicate`; for the others, a table that already holds rows of that pipeline (left by a
+ *   write that failed half-way) gets none again — a pipeline's rows of one table are always
+ *   written by one insert, so present means complete;
+ * - one insert per table, builds and sections first and the pipeline row last (its presence
+ *   marks a complete write), each with a deterministic insert_deduplication_token (see
+ *   dedupToken), so an insert repeated by a retry or a racing writer is dropped by the engine.
+ * Callers serialize batches of one store (see group-writer.ts): a pipeline in flight is never
+ * checked by a second batch before the first is written.
+ */
+export async function writeBatch(handle: ClickhouseHandle, batch: readonly PayloadRows[]): Promise<SaveOutcome[]> {
+  const first = new Map<number, PayloadRows>();
+  for (const rows of batch) if (!first.has(pipelineId(rows))) first.set(pipelineId(rows), rows);
+  const stored = await storedRows(handle, [...first.keys()]);
+  const fresh = [...first.values()].filter((rows) => !stored.pipelines.has(pipelineId(rows)));
+  const missing = (have: Set<number>) => fresh.filter((rows) => !have.has(pipelineId(rows)));
+  await Promise.all([
+    insertRows(
+      handle,
+      BUILDS_TABLE,
+      missing(stored.builds).flatMap((rows) => rows.builds),
+    ),
+    insertRows(
+      handle,
+      SECTIONS_TABLE,
+      missing(stored.sections).flatMap((rows) => rows.sections),
+    ),
+  ]);
+  await insertRows(
+    handle,
+    PIPELINES_TABLE,
+    fresh.map((rows) => rows.pipeline),
+  );
+  const created = new Set(fresh);
+  return batch.map((rows) => (created.has(rows) ? 'created' : 'duplicate'));
+}
+
+/**
+ * Replaces a stored pipeline (the refresh path, e.g. one stored while still running): deletes its
+ * rows from the three tables — the pipeline row first, so the pipeline is absent rather than
+ * doubled while this runs — then inserts the new rows with tokens salted by `version`, so the
+ * engine does not drop them as repeats of what was deleted. Interrupted at any point, a later
+ * save or replace of the pipeline completes it without duplicates.
+ */
+export async function replacePipeline(handle: ClickhouseHandle, rows: PayloadRows, version: string): Promise<void> {
+  const id = pipelineId(rows);
+  await deleteRows(handle, PIPELINES_TABLE, 'id', id);
+  await deleteRows(handle, BUILDS_TABLE, 'pipeline_id', id);
+  await deleteRows(handle, SECTIONS_TABLE, 'pipeline_id', id);
+  await Promise.all([insertRows(handle, BUILDS_TABLE, rows.builds, version), insertRows(handle, SECTIONS_TABLE, rows.sections, version)]);
+  await insertRows(handle, PIPELINES_TABLE, [rows.pipeline], version);
+}
+
+export function pipelineId(rows: PayloadRows): number {
+  return Number(rows.pipeline.id);
+}
+
+interface StoredRows {
+  pipelines: Set<number>;
+  builds: Set<number>;
+  sections: Set<number>;
+}
+
+const STORED_SQL = `SELECT 'pipelines' AS t, id FROM ${PIPELINES_TABLE} WHERE id IN {ids:Array(UInt64)}
+UNION ALL SELECT DISTINCT 'builds' AS t, pipeline_id AS id FROM ${BUILDS_TABLE} WHERE pipeline_id IN {ids:Array(UInt64)}
+UNION ALL SELECT DISTINCT 'sections' AS t, pipeline_id AS id FROM ${SECTIONS_TABLE} WHERE pipeline_id IN {ids:Array(UInt64)}`;
+
+/** Which of `ids` already have rows in each table (one round trip). */
+async function storedRows(handle: ClickhouseHandle, ids: number[]): Promise<StoredRows> {
+  const stored: StoredRows = { pipelines: new Set(), builds: new Set(), sections: new Set() };
+  try {
+    const result = await handle.client.query({ query: STORED_SQL, query_params: { ids }, format: 'JSONCompact' });
+    const body = await result.json<[keyof StoredRows, number | string]>();
+    for (const [table, id] of body.data) stored[table].add(Number(id));
+  } catch (error) {
+    throw wrapClickhouseError(error, `checking which of ${ids.length} pipeline(s) are stored`, handle.description);
+  }
+  return stored;
+}
+
+/**
+ * On a server, inserts are also asynchronous inserts that are waited for: the server buffers
+ * small inserts from many clients into fewer parts, and the request is answered only once its
+ * rows are written. (Deduplication of asynchronous inserts applies to replicated tables; on a
+ * single server the existence checks above are what make a retry idempotent.)
+ */
+const SERVER_INSERT_SETTINGS = { async_insert: 1, wait_for_async_insert: 1, async_insert_deduplicate: 1 } as const;
+
+async function insertRows(handle: ClickhouseHandle, table: string, values: Row[], salt?: string): Promise<void> {
+  if (values.length === 0) return;
+  // SETTINGS inside the statement, so it applies to this insert only (chDB turns client-side
+  // settings into session-wide SETs); the token is hex from dedupToken, the table from our list
+  const withToken = `${table} SETTINGS insert_deduplication_token = '${dedupToken(table, values, salt)}'`;
+  try {
+    await handle.client.insert({
+      table: withToken,
+      values,
+      format: 'JSONEachRow',
+      ...(handle.spec.kind === 'server' && { clickhouse_settings: SERVER_INSERT_SETTINGS }),
+    });
+  } catch (error) {
+    throw wrapClickhouseError(error, `writing ${values.length} row(s) to ${table}`, handle.description);
+  }
+}
+
+async function deleteRows(handle: ClickhouseHandle, table: string, column: 'id' | 'pipeline_id', id: number): Promise<void> {
+  try {
+    await handle.client.command({ query: `DELETE FROM ${table} WHERE ${column} = {id:UInt64}`, query_params: { id } });
+  } catch (error) {
+    throw wrapClickhouseError(error, `deleting pipeline ${id} from ${table}`, handle.description);
+  }
+}
