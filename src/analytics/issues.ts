@@ -1,12 +1,10 @@
 import type { z } from 'zod';
+import { formatPath, ISSUE_LIMIT } from '../validate.js';
 
 /** A path into the query input: `['metrics', 2, 'function']` renders as `metrics[2].function`. */
 export type Path = readonly (string | number)[];
 
-export function formatPath(path: Path): string {
-  if (path.length === 0) return '(root)';
-  return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i ? '.' : ''}${p}`)).join('');
-}
+export { formatPath };
 
 /**
  * A user string quoted for a message: JSON-escaped, with every non-ASCII character as \uXXXX so
@@ -20,12 +18,17 @@ export function quote(text: string): string {
   return text.length > 64 ? `${shown}…` : shown;
 }
 
-/** Collects every problem found in one validation pass, as `path: message` lines. */
+/**
+ * Collects the problems found in one validation pass, as `path: message` lines: the first
+ * ISSUE_LIMIT are kept, the rest only counted (`… N more`), so a hostile file costs bounded memory.
+ */
 export class IssueList {
   readonly #lines: string[] = [];
+  #more = 0;
 
   add(path: Path, message: string): void {
-    this.#lines.push(`${formatPath(path)}: ${message}`);
+    if (this.#lines.length < ISSUE_LIMIT) this.#lines.push(`${formatPath(path)}: ${message}`);
+    else this.#more++;
   }
 
   addZod(prefix: Path, error: z.ZodError): void {
@@ -35,10 +38,10 @@ export class IssueList {
   }
 
   get lines(): readonly string[] {
-    return this.#lines;
+    return this.#more > 0 ? [...this.#lines, `… ${this.#more} more`] : this.#lines;
   }
 
   get size(): number {
-    return this.#lines.length;
+    return this.#lines.length + this.#more;
   }
 }

@@ -12,8 +12,15 @@ export function registerMigrate(program: Command, io: CliIO): void {
       'Apply the SQL migrations shipped with pipeline-metrics (in order, once, under a lock). ' +
         'Without --db/--clickhouse: the databases set in the environment, else the embedded Postgres.',
     )
-    .option('--db [spec]', `Postgres: postgres:// URL or embedded data directory (default .pipeline-metrics/postgres)${envHint('DATABASE_URL')}`)
-    .option('--clickhouse [spec]', `ClickHouse: http(s):// URL or embedded chDB directory (default .pipeline-metrics/clickhouse)${envHint('CLICKHOUSE_URL')}`)
+    .option(
+      '--db [spec]',
+      `Postgres: postgres:// URL or embedded data directory (default .pipeline-metrics/postgres)${envHint('DATABASE_URL')}`,
+    )
+    .option(
+      '--clickhouse [spec]',
+      `ClickHouse: http(s):// URL or embedded chDB directory (default .pipeline-metrics/clickhouse)${envHint('CLICKHOUSE_URL')}`,
+    )
+    .option('--cluster <name>', 'ClickHouse server only: create the tables ON CLUSTER <name> with Replicated engines (default: plain DDL)')
     .option('--status', 'list applied and pending migrations; apply nothing')
     .option('--json', 'print the result as JSON')
     .action(async (flags: MigrateFlags) => {

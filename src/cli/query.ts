@@ -1,13 +1,13 @@
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
 import { relative } from 'node:path';
 import type { Command } from 'commander';
 import { CLICKHOUSE_ENV, DEFAULT_CLICKHOUSE_DIR } from '../config/clickhouse.js';
 import { readEnv, type Env } from '../config/env.js';
 import { QUERY_FORMATS, resolveQueryConfig, type QueryFlags, type QueryRemote } from '../config/query.js';
 import type { GraphqlSender, RemoteAnswer } from '../commands/query-remote.js';
-import { runQuery, type QueryCommandDeps, type QueryRunner } from '../commands/query.js';
-import { UsageError } from '../errors.js';
+import { queryFileTooLarge, QUERY_FILE_LIMIT_BYTES, runQuery, type QueryCommandDeps, type QueryRunner } from '../commands/query.js';
+import { UsageError, ValidationError } from '../errors.js';
 import { formatResult, formatSql } from './format-result.js';
 import { envHint, type CliIO } from './output.js';
 import { withSpinner } from './spinner.js';
@@ -83,10 +83,20 @@ async function queryAction(io: CliIO, deps: QueryCliDeps, file: string, flags: Q
   if (config.format === 'table' || io.isTTY) io.err(summary);
 }
 
+/** Reads at most QUERY_FILE_LIMIT_BYTES (+1, to tell a larger file): a 50 MB file is refused unread. */
 async function readQueryFile(file: string, deps: QueryCliDeps): Promise<string> {
   try {
-    return file === '-' ? await deps.readStdin() : await readFile(exampleQueryPath(file) ?? file, 'utf8');
+    if (file === '-') return await deps.readStdin();
+    const handle = await open(exampleQueryPath(file) ?? file, 'r');
+    try {
+      const { size } = await handle.stat();
+      if (size > QUERY_FILE_LIMIT_BYTES) throw queryFileTooLarge(file, size);
+      return await handle.readFile('utf8');
+    } finally {
+      await handle.close();
+    }
   } catch (cause) {
+    if (cause instanceof ValidationError) throw cause;
     const reason = cause instanceof Error ? cause.message : String(cause);
     const examples = /^[\w-]+$/.test(file) ? `; shipped examples, run by name: ${EXAMPLE_QUERIES_NOTE}` : '';
     throw new UsageError(`cannot read query file ${file}: ${reason}${examples}`, { cause });

@@ -6,7 +6,7 @@ import type { PostgresSpec } from '../store/postgres/spec.js';
 
 export interface MigrateDeps {
   openPostgres(spec: PostgresSpec): Promise<MigrationTarget>;
-  openClickhouse(spec: string): Promise<MigrationTarget>;
+  openClickhouse(spec: string, options: { cluster?: string }): Promise<MigrationTarget>;
   discover(dialect: Dialect): Promise<MigrationFile[]>;
 }
 
@@ -16,9 +16,9 @@ export const defaultMigrateDeps: MigrateDeps = {
     const { openPostgresMigrationTarget } = await import('../store/postgres/migration-target.js');
     return openPostgresMigrationTarget(spec);
   },
-  async openClickhouse(spec) {
+  async openClickhouse(spec, options) {
     const { openClickhouseMigrationTarget } = await import('../store/clickhouse/migration-target.js');
-    return openClickhouseMigrationTarget(spec);
+    return openClickhouseMigrationTarget(spec, options);
   },
   discover: discoverMigrations,
 };
@@ -30,7 +30,10 @@ export const defaultMigrateDeps: MigrateDeps = {
 export async function runMigrate(config: MigrateConfig, deps: MigrateDeps = defaultMigrateDeps): Promise<MigrationReport[]> {
   const reports: MigrationReport[] = [];
   if (config.postgres) reports.push(await migrateOne(() => deps.openPostgres(config.postgres!), 'postgres', config, deps));
-  if (config.clickhouse) reports.push(await migrateOne(() => deps.openClickhouse(config.clickhouse!), 'clickhouse', config, deps));
+  if (config.clickhouse)
+    reports.push(
+      await migrateOne(() => deps.openClickhouse(config.clickhouse!, { cluster: config.clickhouseCluster }), 'clickhouse', config, deps),
+    );
   return reports;
 }
 

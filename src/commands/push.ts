@@ -4,6 +4,7 @@ import { EXIT, ValidationError, type ExitCode } from '../errors.js';
 import { StorablePayloadSchema, type Payload } from '../payload/schema.js';
 import type { PayloadSink } from '../store/types.js';
 import { parseOrThrow } from '../validate.js';
+import { decodeUtf8 } from '../payload/utf8-text.js';
 import type { Clock, RetryListener } from '../retry/backoff.js';
 import { savePayloadFallback } from '../delivery/fallback.js';
 import { postPayload } from '../delivery/http.js';
@@ -104,7 +105,7 @@ export interface PushDeps extends DeliveryDeps {
 export async function runPush(options: PushOptions, deps: PushDeps): Promise<DeliveryResult[]> {
   const fromStdin = options.input === undefined || options.input === '-';
   const source = fromStdin ? 'payload from stdin' : `payload in ${options.input}`;
-  const text = fromStdin ? await deps.readStdin() : await readFile(options.input!, 'utf8');
+  const text = fromStdin ? await deps.readStdin() : decodeUtf8(await readFile(options.input!), source);
   const json = parseJson(text, source);
   if (!Array.isArray(json)) {
     const payload = parseOrThrow(StorablePayloadSchema, json, source);

@@ -6,7 +6,6 @@ import type { QueryResult, ResultCell, ResultUnit } from '../analytics/result.js
 import { PIPELINES_TABLE } from '../analytics/catalog.js';
 import { runRemoteQuery, unknownProject, type GraphqlSender } from './query-remote.js';
 
-
 /** What `query` needs of a store: src/store/clickhouse's ClickhouseStore satisfies it. */
 export interface QueryRunner {
   runQuery(query: { sql: string; params: Readonly<Record<string, unknown>> }): Promise<{
@@ -45,8 +44,7 @@ export interface QueryCommandDeps {
 }
 
 export type QueryCommandResult =
-  | { kind: 'sql'; sql: string; params: Record<string, unknown> }
-  | ({ kind: 'rows'; storedSpan?: StoredSpan } & QueryResult);
+  { kind: 'sql'; sql: string; params: Record<string, unknown> } | ({ kind: 'rows'; storedSpan?: StoredSpan } & QueryResult);
 
 /** When the stored pipelines started (ISO 8601 UTC), reported when a window holds no rows. */
 export interface StoredSpan {
@@ -110,11 +108,42 @@ function unitsOf(compiled: { columns: ReadonlyArray<{ name: string; unit?: Resul
   return Object.keys(units).length > 0 ? { units } : {};
 }
 
-/** JSON or YAML (YAML is a superset of JSON) → plain data. Duplicate keys are errors. */
+
+/**
+ * Largest query file, in bytes (UTF-8). A query is a few hundred bytes to a few KB (the shipped
+ * examples are under 1 KB; the most metrics, dimensions and filters a query may have fit in a
+ * few KB). The limit keeps a wrong file (a log, a data dump) from costing minutes and gigabytes
+ * in the YAML parser, which needed ~4 s for 215 KB of YAML flow mappings here (under load).
+ */
+export const QUERY_FILE_LIMIT_BYTES = 64 * 1024;
+
+/** The error for a query file above QUERY_FILE_LIMIT_BYTES (`size` = bytes seen, at least). */
+export function queryFileTooLarge(source: string, size: number): ValidationError {
+  return new ValidationError(`query file ${source}`, [
+    `(file): ${size} bytes or more; a query file may be at most ${QUERY_FILE_LIMIT_BYTES} bytes (${QUERY_FILE_LIMIT_BYTES / 1024} KiB)`,
+  ]);
+}
+
+/**
+ * Query file text → plain data: a `.json` file is parsed as JSON (fast, bounded), anything else
+ * (`.yaml`, stdin) as YAML, a superset of JSON in which duplicate keys are errors.
+ */
 export async function parseQueryText(text: string, source: string): Promise<unknown> {
+  const size = Buffer.byteLength(text, 'utf8');
+  if (size > QUERY_FILE_LIMIT_BYTES) throw queryFileTooLarge(source, size);
+  if (/\.json$/i.test(source)) return parseJsonQuery(text, source);
   const parsed = await parseJsonOrYaml(text);
   if (parsed.ok) return parsed.data;
   throw new ValidationError(`query file ${source}`, [`(file): not valid JSON or YAML: ${parsed.message}`]);
+}
+
+function parseJsonQuery(text: string, source: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    const why = error instanceof Error ? error.message : String(error);
+    throw new ValidationError(`query file ${source}`, [`(file): not valid JSON: ${why}`]);
+  }
 }
 
 function withLimit(input: unknown, limit: number | undefined): unknown {

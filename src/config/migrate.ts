@@ -3,6 +3,7 @@ import { resolveClickhouseSpec } from './clickhouse.js';
 import type { Env } from './env.js';
 import { resolvePostgresSpec, type PostgresSpec } from './postgres.js';
 import { chooseStores } from './store-targets.js';
+import { clusterNameProblem } from '../store/clickhouse/spec.js';
 
 /** Flags as commander gives them: `--db` / `--clickhouse` without a value are `true`. */
 export interface MigrateFlags {
@@ -10,12 +11,15 @@ export interface MigrateFlags {
   clickhouse?: string | boolean;
   status?: boolean;
   json?: boolean;
+  cluster?: string;
 }
 
 export interface MigrateConfig {
   postgres?: PostgresSpec;
   /** ClickHouse spec (`http(s)://…` URL or a chDB directory), parsed by the ClickHouse target */
   clickhouse?: string;
+  /** ClickHouse cluster name: DDL runs ON CLUSTER with Replicated engines (server URLs only) */
+  clickhouseCluster?: string;
   /** list applied and pending files, apply nothing */
   status: boolean;
   json: boolean;
@@ -42,6 +46,22 @@ export function resolveMigrateConfig(flags: MigrateFlags, env: Env, cwd: string 
     problems.push('--clickhouse: must be an http(s):// URL or a directory, got an empty value');
   }
   const clickhouse = choice.clickhouse ? resolveClickhouseSpec(flags.clickhouse, env) : undefined;
+  if (flags.cluster !== undefined) checkCluster(flags.cluster, clickhouse, problems);
   if (problems.length > 0) throw new UsageError(`migrate options are invalid:\n  ${problems.join('\n  ')}`);
-  return { postgres, clickhouse, status: flags.status ?? false, json: flags.json ?? false };
+  return {
+    postgres,
+    clickhouse,
+    ...(flags.cluster !== undefined && { clickhouseCluster: flags.cluster }),
+    status: flags.status ?? false,
+    json: flags.json ?? false,
+  };
+}
+
+/** `--cluster` needs a ClickHouse server (a cluster's node): not chDB, not without --clickhouse. */
+function checkCluster(cluster: string, clickhouse: string | undefined, problems: string[]): void {
+  const problem = clusterNameProblem(cluster);
+  if (problem !== null) problems.push(`--cluster: ${problem}`);
+  if (clickhouse === undefined || !/^https?:\/\//i.test(clickhouse.trim())) {
+    problems.push('--cluster: needs --clickhouse <http(s):// URL> of a node of that cluster (the embedded engine is a single server)');
+  }
 }

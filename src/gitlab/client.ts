@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { UpstreamError } from '../errors.js';
 import type { TokenInfo } from './http-errors.js';
-import { fetchJobLog } from './job-log.js';
+import { fetchJobLog, type StreamedLog } from './job-log.js';
+import { createLogTimingsParser } from '../payload/log-timings-stream.js';
 import { mapLimit } from './map-limit.js';
 import { createResources, type GitlabResources } from './gitbeaker.js';
 import { fetchAllPages, PER_PAGE, type FetchedPage } from './pagination.js';
@@ -82,7 +83,9 @@ function clientOver(requester: Requester, api: GitlabResources, project: string,
     },
     async listJobs(pipelineId) {
       const jobs = await fetchAllPages({
-        fetchPage: onePage((page) => api.jobs.all(project, { pipelineId, includeRetried: true, perPage: PER_PAGE, page, showExpanded: true })),
+        fetchPage: onePage((page) =>
+          api.jobs.all(project, { pipelineId, includeRetried: true, perPage: PER_PAGE, page, showExpanded: true }),
+        ),
         schema: JobPageSchema,
         subject: `GitLab jobs of pipeline ${pipelineId}`,
         concurrency,
@@ -110,7 +113,11 @@ function clientOver(requester: Requester, api: GitlabResources, project: string,
       }
     },
     async getJobLogs(jobs) {
-      const readLog = async (jobId: number) => String(await api.jobs.showLog(project, jobId));
+      // the trace is streamed through our requester (gitbeaker's showLog buffers the whole text)
+      const readLog = async (jobId: number) => {
+        const path = `/projects/${encodeURIComponent(project)}/jobs/${jobId}/trace`;
+        return (await requester.get(path, {}, { kind: 'log', project, jobId }, streamLog)).body;
+      };
       const logs = await mapLimit(jobs, concurrency, async (job) => {
         const log = await fetchJobLog(readLog, { jobId: job.id, erased: job.erased });
         return [job.id, log] as const;
@@ -128,4 +135,17 @@ function clientOver(requester: Requester, api: GitlabResources, project: string,
 function uniqueById<T extends { id: number }>(jobs: T[]): T[] {
   const seen = new Set<number>();
   return jobs.filter((job) => (seen.has(job.id) ? false : (seen.add(job.id), true)));
+}
+
+/** A trace body → its timings, chunk by chunk (memory: the current line, not the log). */
+async function streamLog(response: Response): Promise<StreamedLog> {
+  const parser = createLogTimingsParser();
+  let bytes = 0;
+  // a reader, not `for await`: with the DOM lib in the program, ReadableStream is not iterable
+  const reader = response.body?.getReader();
+  for (let chunk = await reader?.read(); chunk && !chunk.done; chunk = await reader!.read()) {
+    bytes += chunk.value.byteLength;
+    parser.push(chunk.value);
+  }
+  return { bytes, timings: parser.end() };
 }

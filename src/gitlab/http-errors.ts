@@ -19,8 +19,7 @@ export interface TokenInfo {
 }
 
 const TOKEN_ADVICE =
-  'Use a personal, project or group access token with the read_api scope ' +
-  '(--token or GITLAB_TOKEN, e.g. a masked CI/CD variable).';
+  'Use a personal, project or group access token with the read_api scope ' + '(--token or GITLAB_TOKEN, e.g. a masked CI/CD variable).';
 
 const JOB_TOKEN_LIMITS =
   'The token used is CI_JOB_TOKEN: GitLab lets the job token reach only a few API endpoints ' +
@@ -57,20 +56,11 @@ function notFound(target: RequestTarget, message: string): string {
   if (target.kind === 'log') {
     return `job ${target.jobId} (or its log) was not found in project "${target.project}".`;
   }
-  return (
-    `pipeline ${target.pipelineId} was not found in project "${target.project}": ` +
-    'check --pipeline / CI_PIPELINE_ID.'
-  );
+  return `pipeline ${target.pipelineId} was not found in project "${target.project}": ` + 'check --pipeline / CI_PIPELINE_ID.';
 }
 
 /** Turns a non-retryable HTTP failure into a message that says what is wrong and what to do. */
-export function describeHttpError(
-  status: number,
-  body: string,
-  target: RequestTarget,
-  token: TokenInfo,
-  request: string,
-): UpstreamError {
+export function describeHttpError(status: number, body: string, target: RequestTarget, token: TokenInfo, request: string): UpstreamError {
   const message = gitlabMessage(body);
   const jobToken = token.kind === 'job' ? ` ${JOB_TOKEN_LIMITS}` : '';
   let text: string;

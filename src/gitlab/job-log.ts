@@ -1,5 +1,12 @@
 import { UpstreamError } from '../errors.js';
+import type { LogTimings } from '../payload/log-timings.js';
 import type { JobLogResult } from './types.js';
+
+/** A log read as a stream: how many bytes arrived, and the timings parsed from them. */
+export interface StreamedLog {
+  bytes: number;
+  timings: LogTimings;
+}
 
 /**
  * One job log (`GET /projects/:id/jobs/:jid/trace`, raw text). GitLab has no log to give when it
@@ -10,13 +17,13 @@ import type { JobLogResult } from './types.js';
  * so a streaming reader can replace it.
  */
 export async function fetchJobLog(
-  readLog: (jobId: number) => Promise<string>,
+  readLog: (jobId: number) => Promise<StreamedLog>,
   target: { jobId: number; erased: boolean },
 ): Promise<JobLogResult> {
   if (target.erased) return { kind: 'erased' };
   try {
-    const text = await readLog(target.jobId);
-    return text.length === 0 ? { kind: 'empty' } : { kind: 'ok', text };
+    const log = await readLog(target.jobId);
+    return log.bytes === 0 ? { kind: 'empty' } : { kind: 'ok', timings: log.timings };
   } catch (error) {
     if (error instanceof UpstreamError && error.status === 404) return { kind: 'missing' };
     throw error;

@@ -40,20 +40,25 @@ export interface RequestStats {
   byKind: Record<RequestTarget['kind'], number>;
 }
 
-export interface GitlabResponse {
+export interface GitlabResponse<B = string> {
   headers: Headers;
-  body: string;
+  body: B;
 }
+
+/** Reads a successful (2xx) response's body; by default `response.text()`. Error bodies are always read as text. */
+export type BodyReader<B> = (response: Response) => Promise<B>;
 
 export type Query = Record<string, string | number | boolean>;
 
 export interface Requester {
   get(path: string, query: Query, target: RequestTarget): Promise<GitlabResponse>;
+  /** `get` with the 2xx body read by `read` (e.g. streamed through a parser); a retry reads afresh */
+  get<B>(path: string, query: Query, target: RequestTarget, read: BodyReader<B>): Promise<GitlabResponse<B>>;
   readonly stats: RequestStats;
 }
 
 /** `cutByBudget`: the attempt was aborted because the request's whole budget ran out */
-type Attempt = { response: Response; body: string } | { error: unknown; timeoutMs: number; cutByBudget: boolean };
+type Attempt<B = unknown> = { response: Response; body: B } | { error: unknown; timeoutMs: number; cutByBudget: boolean };
 
 export function newStats(): RequestStats {
   return { requests: 0, retries: 0, waitedMs: 0, byKind: { project: 0, pipeline: 0, jobs: 0, bridges: 0, test_report: 0, log: 0 } };
@@ -79,46 +84,55 @@ export function createRequester(options: RequesterOptions): Requester {
     },
   };
 
-  async function attempt(url: URL, remainingMs: number): Promise<Attempt> {
+  async function attempt<B>(url: URL, remainingMs: number, read: BodyReader<B>): Promise<Attempt<B | string>> {
     const timeoutMs = Math.max(1, Math.floor(Math.min(attemptTimeout, remainingMs)));
     stats.requests++;
     try {
       const signal = AbortSignal.timeout(timeoutMs);
       const response = await doFetch(url, { headers: { [headerName]: options.token, accept: 'application/json' }, signal });
-      return { response, body: await response.text() };
+      return { response, body: response.ok ? await read(response) : await response.text() };
     } catch (error) {
       return { error, timeoutMs, cutByBudget: timeoutMs < attemptTimeout && isTimeout(error) };
     }
   }
 
-  async function get(path: string, query: Query, target: RequestTarget): Promise<GitlabResponse> {
+  async function get<B>(path: string, query: Query, target: RequestTarget, read?: BodyReader<B>): Promise<GitlabResponse<B>> {
+    const readBody = read ?? ((response: Response) => response.text() as Promise<B>);
     const url = buildUrl(options.baseUrl, path, query);
     const request = `GET ${url.pathname}${url.search}`;
-    let previous: Attempt | undefined;
+    let previous: Attempt<B | string> | undefined;
     let askedMs = 0;
-    const { value, attempts } = await retryWithBackoff<Attempt>(async (remainingMs) => {
-      stats.byKind[target.kind]++;
-      const result = await attempt(url, remainingMs);
-      if ('response' in result && (result.response.ok || !isRetryableStatus(result.response.status))) return { done: true, value: result };
-      // an attempt our own budget cut short says nothing about GitLab: report the last real answer
-      if ('error' in result && result.cutByBudget && previous) return { done: true, value: previous };
-      previous = result;
-      const asked = 'response' in result ? serverRequestedDelay(result.response.status, result.response.headers, Date.now(), clock.random) : null;
-      askedMs = asked ?? 0;
-      return { done: false, reason: `GitLab ${request}: ${describeAttempt(result)}`, retryAfterMs: asked ?? undefined, last: result };
-    }, { ...policy, onRetry: options.onRetry }, clock);
-    if ('response' in value && value.response.ok) return { headers: value.response.headers, body: value.body };
+    const { value, attempts } = await retryWithBackoff<Attempt<B | string>>(
+      async (remainingMs) => {
+        stats.byKind[target.kind]++;
+        const result = await attempt(url, remainingMs, readBody);
+        if ('response' in result && (result.response.ok || !isRetryableStatus(result.response.status)))
+          return { done: true, value: result };
+        // an attempt our own budget cut short says nothing about GitLab: report the last real answer
+        if ('error' in result && result.cutByBudget && previous) return { done: true, value: previous };
+        previous = result;
+        const asked =
+          'response' in result ? serverRequestedDelay(result.response.status, result.response.headers, Date.now(), clock.random) : null;
+        askedMs = asked ?? 0;
+        return { done: false, reason: `GitLab ${request}: ${describeAttempt(result)}`, retryAfterMs: asked ?? undefined, last: result };
+      },
+      { ...policy, onRetry: options.onRetry },
+      clock,
+    );
+    if ('response' in value && value.response.ok) return { headers: value.response.headers, body: value.body as B };
     if ('response' in value && !isRetryableStatus(value.response.status)) {
-      throw describeHttpError(value.response.status, value.body, target, options.tokenInfo, request);
+      throw describeHttpError(value.response.status, value.body as string, target, options.tokenInfo, request);
     }
     throw giveUp(value, attempts, budget, askedMs, request);
   }
 
-  return { get, stats };
+  return { get: get as Requester['get'], stats };
 }
 
 function describeAttempt(result: Attempt): string {
-  return 'response' in result ? `${result.response.status} ${result.response.statusText}`.trim() : describeNetworkError(result.error, result.timeoutMs);
+  return 'response' in result
+    ? `${result.response.status} ${result.response.statusText}`.trim()
+    : describeNetworkError(result.error, result.timeoutMs);
 }
 
 function giveUp(result: Attempt, attempts: number, budgetMs: number, wait: number, request: string): UpstreamError {

@@ -19,8 +19,7 @@ export interface SnapshotRequest {
  * parallel. Requests: 1 + ceil(attempts/100) + 1 + 1 + logs (erased logs are not requested).
  */
 export async function fetchPipelineSnapshot(client: GitlabClient, request: SnapshotRequest): Promise<PipelineSnapshot> {
-  let projectCall: Promise<GitlabProject> | undefined =
-    request.defaultBranch === undefined ? client.getProject() : undefined;
+  let projectCall: Promise<GitlabProject> | undefined = request.defaultBranch === undefined ? client.getProject() : undefined;
   const [pipeline, jobs, bridges, testReport] = await Promise.all([
     client.getPipeline(request.pipelineId),
     client.listJobs(request.pipelineId),

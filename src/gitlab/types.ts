@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { LogTimings } from '../payload/log-timings.js';
 
 /**
  * The parts of GitLab API v4 responses we rely on, validated at the boundary (GitLab's
@@ -125,7 +126,8 @@ export const GitlabProjectSchema = z.object({
 export type GitlabProject = z.infer<typeof GitlabProjectSchema>;
 
 /** A job log as read: its text, or why there is none (see job-log.ts). */
-export type JobLogResult = { kind: 'ok'; text: string } | { kind: 'missing' | 'empty' | 'erased' };
+/** `ok`: the log's timings, read from its bytes as they arrived (createLogTimingsParser); the log text is never kept. */
+export type JobLogResult = { kind: 'ok'; timings: LogTimings } | { kind: 'missing' | 'empty' | 'erased' };
 export type MissingLogKind = Exclude<JobLogResult['kind'], 'ok'>;
 
 /** Everything `collect` gathered from GitLab for one pipeline: the input of `buildPayload`. */

@@ -1,14 +1,7 @@
 import { UsageError } from '../errors.js';
 import type { GitlabJob, JobLogResult, MissingLogKind, PipelineSnapshot } from '../gitlab/types.js';
 import { toAttempt, toPipelineInfo, type AttemptTimings } from './attempts.js';
-import {
-  attemptStandings,
-  isE2eJob,
-  isFinished,
-  timedBuildJobs,
-  timedE2eJobs,
-  withoutSelf,
-} from './job-selection.js';
+import { attemptStandings, isE2eJob, isFinished, timedBuildJobs, timedE2eJobs, withoutSelf } from './job-selection.js';
 import { assignSteps, parseLogTimings, type LogTimings } from './log-timings.js';
 import type { ClassifyOptions } from './options.js';
 import type { Payload, SeedJob } from './schema.js';
@@ -82,8 +75,8 @@ function parseLogs(jobs: GitlabJob[], logs: Map<number, string | JobLogResult>):
   for (const job of jobs) {
     const log = logs.get(job.id);
     if (log === undefined) continue;
-    const result: JobLogResult = typeof log === 'string' ? (log ? { kind: 'ok', text: log } : { kind: 'empty' }) : log;
-    parsed.set(job.id, result.kind === 'ok' ? parseLogTimings(result.text) : result.kind);
+    const result: JobLogResult = typeof log === 'string' ? (log ? { kind: 'ok', timings: parseLogTimings(log) } : { kind: 'empty' }) : log;
+    parsed.set(job.id, result.kind === 'ok' ? result.timings : result.kind);
   }
   return parsed;
 }
@@ -98,7 +91,10 @@ function stepsOf(job: GitlabJob, timings: LogTimings | MissingLogKind | undefine
   return assignSteps(timings.realTimes, options.steps, { optimistic, jobLabel });
 }
 
-function toSeedJob(job: GitlabJob & { started_at: string; finished_at: string; duration: number }, steps?: Record<string, number>): SeedJob {
+function toSeedJob(
+  job: GitlabJob & { started_at: string; finished_at: string; duration: number },
+  steps?: Record<string, number>,
+): SeedJob {
   const truncated = Object.fromEntries(Object.entries(steps ?? {}).map(([k, v]) => [k, Math.trunc(v)]));
   // SeedJob's catch-all (`[step]: number`) cannot be written as a literal type; the step names
   // never clash with the four fixed keys (stepsOf rejects them).
@@ -129,11 +125,7 @@ function e2eDurations(createdAt: string, jobs: SeedJob[]) {
 }
 
 /** Builds the payload of one pipeline (semantics in the file comment). */
-export function buildPayload(
-  snapshot: PipelineSnapshot,
-  options: ClassifyOptions,
-  collector?: { name: string; version: string },
-): Payload {
+export function buildPayload(snapshot: PipelineSnapshot, options: ClassifyOptions, collector?: { name: string; version: string }): Payload {
   const counted = withoutSelf(snapshot.jobs, options);
   const timings = parseLogs(counted, snapshot.logs);
   const e2e = timedE2eJobs(counted, options).sort(bySpan);
@@ -143,7 +135,9 @@ export function buildPayload(
   const durations = jobs.length
     ? e2eDurations(createdAt, jobs)
     : { duration: durationWithoutE2e(createdAt, counted, snapshot.pipeline.duration), duration_e2e: 0 };
-  const builds = timedBuildJobs(counted, options).sort(bySpan).map((job) => ({ [job.name]: Math.trunc(job.duration) }));
+  const builds = timedBuildJobs(counted, options)
+    .sort(bySpan)
+    .map((job) => ({ [job.name]: Math.trunc(job.duration) }));
   const jobsFailed = counted
     .filter((job) => isE2eJob(job, options) && job.status === 'failed')
     .sort((a, b) => a.id - b.id)

@@ -111,27 +111,45 @@ class TimingCollector {
   }
 }
 
+/**
+ * Lines of a log in order → timings. Takes each raw line (between `\n`s, without the `\n`),
+ * removes the timestamp prefix, joins `+` continuation lines, and feeds whole lines to the
+ * collector (see the file comment). Shared by parseLogTimings (one string) and
+ * createLogTimingsParser (chunks as they arrive), so both read a log by the same rules.
+ */
+export class LogLineReader {
+  private readonly collector = new TimingCollector();
+  private pending: string | null = null;
+
+  line(raw: string): void {
+    const flag = timestampFlag(raw);
+    const content = flag === null ? raw : raw.slice(TIMESTAMP_PREFIX_LENGTH);
+    if (flag === '+' && this.pending !== null) {
+      this.pending += content;
+      return;
+    }
+    if (this.pending !== null) this.collector.consume(this.pending);
+    this.pending = content;
+  }
+
+  end(): LogTimings {
+    if (this.pending !== null) this.collector.consume(this.pending);
+    this.pending = null;
+    return { realTimes: this.collector.realTimes, sections: this.collector.sections() };
+  }
+}
+
 /** Parses `time` results and section durations out of a raw job log (see the file comment). */
 export function parseLogTimings(log: string): LogTimings {
-  const collector = new TimingCollector();
-  let pending: string | null = null;
+  const reader = new LogLineReader();
   let start = 0;
   while (start < log.length) {
     let end = log.indexOf('\n', start);
     if (end === -1) end = log.length;
-    const raw = log.slice(start, end);
+    reader.line(log.slice(start, end));
     start = end + 1;
-    const flag = timestampFlag(raw);
-    const content = flag === null ? raw : raw.slice(TIMESTAMP_PREFIX_LENGTH);
-    if (flag === '+' && pending !== null) {
-      pending += content;
-      continue;
-    }
-    if (pending !== null) collector.consume(pending);
-    pending = content;
   }
-  if (pending !== null) collector.consume(pending);
-  return { realTimes: collector.realTimes, sections: collector.sections() };
+  return reader.end();
 }
 
 export interface AssignStepsOptions {

@@ -1,4 +1,9 @@
 import { z } from 'zod';
+import { ISSUE_LIMIT } from '../validate.js';
+import { IdSchema, MAX_JOB_SECONDS, MAX_PIPELINE_SECONDS, secondsUpTo, textProblem, textSchema, TimestampSchema } from './schema-values.js';
+import { findTextProblems } from './text-problems.js';
+
+export { TimestampSchema } from './schema-values.js';
 
 /**
  * The wire contract of `POST /save_metrics`.
@@ -10,10 +15,12 @@ import { z } from 'zod';
  *
  * Units: seed durations are whole seconds (truncated); extension durations keep GitLab's
  * precision (float seconds). Timestamps are RFC 3339, `Z` or an offset, fractional seconds optional.
+ * Every number and timestamp is bounded (src/payload/schema-values.ts): job-level durations to
+ * 30 days, pipeline-level ones to 366 days, ids to JS safe integers, timestamps to 2000–2299.
  */
-export const TimestampSchema = z.iso.datetime({ offset: true, local: false });
-
-const seconds = z.number().finite().nonnegative();
+const seconds = secondsUpTo(MAX_JOB_SECONDS);
+const pipelineSeconds = secondsUpTo(MAX_PIPELINE_SECONDS);
+const name = textSchema(255, 1);
 
 export const ATTEMPT_KINDS = ['build', 'bridge'] as const;
 /** `missing`: GitLab answered 404; `empty`: no bytes; `erased`: the job has `erased_at` */
@@ -23,7 +30,7 @@ export type LogState = (typeof LOG_STATES)[number];
 const count = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
 /** The pipeline's JUnit totals (GitLab's test report summary); `time` in seconds. */
 export const TestReportSchema = z.object({
-  time: seconds,
+  time: pipelineSeconds,
   count,
   success: count,
   failed: count,
@@ -31,16 +38,27 @@ export const TestReportSchema = z.object({
   error: count,
 });
 export type TestReport = z.infer<typeof TestReportSchema>;
-const id = z.number().int().positive();
+const id = IdSchema;
 
-/** Step timings of a job, e.g. `{ up: 7, e2e: 5 }`; keys are step names, values seconds. */
-export const StepTimingsSchema = z.record(z.string().min(1).max(255), seconds);
+/** At most this many keys in a timings record (steps, sections): GitLab jobs have tens. */
+export const MAX_TIMING_KEYS = 10_000;
+
+/**
+ * Step timings of a job, e.g. `{ up: 7, e2e: 5 }`; keys are step names, values seconds. The key
+ * count is checked before any value (zod checks every entry of a record, even when stopping early).
+ */
+export const StepTimingsSchema = z
+  .custom<object>((value) => typeof value !== 'object' || value === null || Object.keys(value).length <= MAX_TIMING_KEYS, {
+    message: `must have at most ${MAX_TIMING_KEYS} keys`,
+    abort: true,
+  })
+  .pipe(z.record(name, seconds));
 export type StepTimings = z.infer<typeof StepTimingsSchema>;
 
 /** A seed `jobs[]` entry: one e2e job (its latest attempt) with its step timings as extra keys. */
 export const SeedJobSchema = z
   .object({
-    name: z.string().min(1).max(255),
+    name,
     started_at: TimestampSchema,
     finished_at: TimestampSchema,
     duration: seconds,
@@ -49,27 +67,24 @@ export const SeedJobSchema = z
 export type SeedJob = z.infer<typeof SeedJobSchema>;
 
 /** A seed `jobs_failed[]` entry. The original client sent `{ name, duration }`; a bare name is accepted too. */
-export const FailedJobSchema = z.union([
-  z.object({ name: z.string().min(1).max(255), duration: seconds.nullable().optional() }),
-  z.string().min(1).max(255),
-]);
+export const FailedJobSchema = z.union([z.object({ name, duration: seconds.nullable().optional() }), name]);
 export type FailedJob = z.infer<typeof FailedJobSchema>;
 
 /** GitLab's runner manager (one `gitlab-runner` process) that ran the attempt. */
 export const RunnerManagerSchema = z.object({
-  system_id: z.string().max(64).nullable().optional(),
-  version: z.string().max(64).nullable().optional(),
-  revision: z.string().max(64).nullable().optional(),
-  platform: z.string().max(64).nullable().optional(),
-  architecture: z.string().max(64).nullable().optional(),
+  system_id: textSchema(64).nullable().optional(),
+  version: textSchema(64).nullable().optional(),
+  revision: textSchema(64).nullable().optional(),
+  platform: textSchema(64).nullable().optional(),
+  architecture: textSchema(64).nullable().optional(),
 });
 export type RunnerManager = z.infer<typeof RunnerManagerSchema>;
 
 export const RunnerSchema = z.object({
   id: id.nullable().optional(),
-  description: z.string().max(1024).nullable().optional(),
-  runner_type: z.string().max(64).nullable().optional(),
-  tags: z.array(z.string().max(255)).max(256).optional(),
+  description: textSchema(1024).nullable().optional(),
+  runner_type: textSchema(64).nullable().optional(),
+  tags: z.array(textSchema(255)).max(256).optional(),
   manager: RunnerManagerSchema.nullable().optional(),
 });
 export type Runner = z.infer<typeof RunnerSchema>;
@@ -77,11 +92,11 @@ export type Runner = z.infer<typeof RunnerSchema>;
 /** Every attempt of every job in the pipeline (extension). Durations in float seconds. */
 export const AttemptSchema = z.object({
   id,
-  name: z.string().min(1).max(255),
-  stage: z.string().max(255),
-  status: z.string().min(1).max(64),
+  name,
+  stage: textSchema(255),
+  status: textSchema(64, 1),
   allow_failure: z.boolean().default(false),
-  failure_reason: z.string().max(255).nullable().optional(),
+  failure_reason: textSchema(255).nullable().optional(),
   created_at: TimestampSchema,
   /** when the job entered the queue: GitLab's started_at minus queued_duration */
   queued_at: TimestampSchema.nullable().optional(),
@@ -96,7 +111,7 @@ export const AttemptSchema = z.object({
   steps: StepTimingsSchema.optional(),
   /** GitLab log sections (`section_start`/`section_end`), seconds */
   sections: StepTimingsSchema.optional(),
-  web_url: z.string().max(2048).optional(),
+  web_url: textSchema(2048).optional(),
   /** true when the attempt is on the pipeline's critical path (absent: path not computed) */
   on_critical_path: z.boolean().optional(),
   /**
@@ -136,23 +151,23 @@ export const PipelineInfoSchema = z.object({
   id,
   iid: id.optional(),
   project_id: id.optional(),
-  status: z.string().min(1).max(64),
-  source: z.string().max(64).nullable().optional(),
-  ref: z.string().max(1024),
-  sha: z.string().max(64).optional(),
+  status: textSchema(64, 1),
+  source: textSchema(64).nullable().optional(),
+  ref: textSchema(1024),
+  sha: textSchema(64).optional(),
   tag: z.boolean().optional(),
-  default_branch: z.string().max(1024).nullable().optional(),
+  default_branch: textSchema(1024).nullable().optional(),
   created_at: TimestampSchema,
   updated_at: TimestampSchema.nullable().optional(),
   started_at: TimestampSchema.nullable().optional(),
   finished_at: TimestampSchema.nullable().optional(),
-  duration: seconds.nullable().optional(),
-  queued_duration: seconds.nullable().optional(),
-  web_url: z.string().max(2048).optional(),
+  duration: pipelineSeconds.nullable().optional(),
+  queued_duration: pipelineSeconds.nullable().optional(),
+  web_url: textSchema(2048).optional(),
   /** the pipeline's `workflow:name` */
-  name: z.string().max(255).nullable().optional(),
+  name: textSchema(255).nullable().optional(),
   /** the CI configuration's errors (cut to 10 000 characters) */
-  yaml_errors: z.string().max(10_000).nullable().optional(),
+  yaml_errors: textSchema(10_000).nullable().optional(),
   /** coverage percentage of the pipeline */
   coverage: z.number().finite().min(0).max(100).nullable().optional(),
   test_report: TestReportSchema.nullable().optional(),
@@ -161,52 +176,44 @@ export const PipelineInfoSchema = z.object({
   parent_bridge_id: id.nullable().optional(),
   root_pipeline_id: id.nullable().optional(),
   /** root pipelines: seconds from the first start to the last finish of every pipeline collected with it */
-  hierarchy_duration: seconds.nullable().optional(),
+  hierarchy_duration: pipelineSeconds.nullable().optional(),
 });
 export type PipelineInfo = z.infer<typeof PipelineInfoSchema>;
 
 export const PayloadSchema = z.object({
   pipeline_id: id,
-  project: z.string().min(1).max(1024),
+  project: textSchema(1024, 1),
   project_id: id.optional(),
   created_at: TimestampSchema,
-  ref: z.string().max(1024),
-  duration: seconds,
-  duration_e2e: seconds,
+  ref: textSchema(1024),
+  duration: pipelineSeconds,
+  duration_e2e: pipelineSeconds,
   jobs: z.array(SeedJobSchema).max(10_000),
   /** single-key objects `{ "<build job name>": seconds }` */
   builds: z
     .array(StepTimingsSchema.refine((o) => Object.keys(o).length === 1, 'must have exactly one key: { "<job name>": seconds }'))
     .max(10_000),
-  build: seconds,
+  build: pipelineSeconds,
   jobs_failed: z.array(FailedJobSchema).max(10_000),
   has_restarts: z.boolean(),
   // ---- extensions (optional; ignored by the original server) ----
   pipeline: PipelineInfoSchema.optional(),
   attempts: z.array(AttemptSchema).max(50_000).optional(),
   critical_path: CriticalPathSchema.optional(),
-  collector: z.object({ name: z.string().max(64), version: z.string().max(64) }).optional(),
+  collector: z.object({ name: textSchema(64), version: textSchema(64) }).optional(),
 });
 export type Payload = z.infer<typeof PayloadSchema>;
 /** What a payload looks like before defaults are applied (what a client may send). */
 export type PayloadInput = z.input<typeof PayloadSchema>;
 
 /**
- * PayloadSchema plus one storage rule: no string (value or key) may contain U+0000, which
- * Postgres `text` cannot hold. `serve` and `push` validate with this, so such a payload is
- * rejected at the boundary (400 / exit 3) instead of failing inside the database.
+ * PayloadSchema plus the one text rule (textProblem) for every string, value or key: no NUL
+ * (Postgres `text` cannot hold it), no lone surrogate (stored as U+FFFD by the drivers). `serve`
+ * and `push` validate with this, so such a payload is rejected at the boundary (400 / exit 3)
+ * naming the field, in every field alike. At most ISSUE_LIMIT paths are reported.
  */
 export const StorablePayloadSchema = PayloadSchema.superRefine((payload, ctx) => {
-  for (const path of findNulPaths(payload, [])) {
-    ctx.addIssue({ code: 'custom', path, message: 'must not contain the NUL character (\\u0000)' });
+  for (const { path, problem } of findTextProblems(payload, textProblem, ISSUE_LIMIT)) {
+    ctx.addIssue({ code: 'custom', path, message: problem });
   }
 });
-
-function findNulPaths(value: unknown, path: (string | number)[]): (string | number)[][] {
-  if (typeof value === 'string') return value.includes('\u0000') ? [path] : [];
-  if (Array.isArray(value)) return value.flatMap((item, i) => findNulPaths(item, [...path, i]));
-  if (value === null || typeof value !== 'object') return [];
-  return Object.entries(value).flatMap(([key, item]) =>
-    key.includes('\u0000') ? [[...path, key]] : findNulPaths(item, [...path, key]),
-  );
-}

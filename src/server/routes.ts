@@ -43,7 +43,7 @@ export function registerRoutes(app: FastifyInstance, deps: RouteDeps): void {
     handler: async (request, reply) => {
       const claimed = (request.body as { pipeline_id?: unknown } | null)?.pipeline_id;
       if (Number.isSafeInteger(claimed)) notes.set(request, { pipelineId: claimed as number });
-      const payload = parseOrThrow(StorablePayloadSchema, request.body, 'payload');
+      const payload = parseOrThrow(StorablePayloadSchema, request.body, 'payload', { stopEarly: true });
       const outcome = await saveEverywhere(deps.sinks, payload, deps.storeTimeoutMs);
       notes.set(request, { pipelineId: payload.pipeline_id, outcome });
       return reply.code(outcome === 'created' ? 200 : 208).send({ status: outcome });

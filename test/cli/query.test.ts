@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { Command } from 'commander';
@@ -37,8 +37,14 @@ async function run(args: string[], opts: { outIsTTY?: boolean; stdin?: string; e
   const out: string[] = [];
   const err: string[] = [];
   const io: CliIO = { out: (t) => void out.push(t), err: (t) => void err.push(t), isTTY: false, outIsTTY: opts.outIsTTY ?? false };
-  const program = new Command('pipeline-metrics').exitOverride().configureOutput({ writeOut: (t) => void out.push(t), writeErr: (t) => void err.push(t) });
-  registerQuery(program, io, { env: () => opts.env ?? { CLICKHOUSE_URL: dataDir }, now: () => NOW, readStdin: async () => opts.stdin ?? '' });
+  const program = new Command('pipeline-metrics')
+    .exitOverride()
+    .configureOutput({ writeOut: (t) => void out.push(t), writeErr: (t) => void err.push(t) });
+  registerQuery(program, io, {
+    env: () => opts.env ?? { CLICKHOUSE_URL: dataDir },
+    now: () => NOW,
+    readStdin: async () => opts.stdin ?? '',
+  });
   let error: unknown;
   try {
     await program.parseAsync(['node', 'pipeline-metrics', 'query', ...args]);
@@ -147,14 +153,23 @@ describe('pipeline-metrics query', () => {
   });
 
   it('reads the query from stdin with "-", and applies --ref, --source and --project', async () => {
-    const { out } = await run(['-', '--from', '2024-05-01', '--to', '2024-05-04T00:00:00Z', '--ref', 'main', '--source', 'push', '--project', '42'], { stdin: QUERY });
-    expect(JSON.parse(out).rows).toEqual([['main', 'job-build', 1, 60000], ['main', 'job-test', 2, 35000]]);
+    const { out } = await run(
+      ['-', '--from', '2024-05-01', '--to', '2024-05-04T00:00:00Z', '--ref', 'main', '--source', 'push', '--project', '42'],
+      { stdin: QUERY },
+    );
+    expect(JSON.parse(out).rows).toEqual([
+      ['main', 'job-build', 1, 60000],
+      ['main', 'job-test', 2, 35000],
+    ]);
   });
 
   it('--sql prints SQL and parameters without an engine', async () => {
-    const { out, error } = await run([queryFile, '--sql', '--format', 'table', '--from', '2024-05-01', '--to', '2024-05-02', '--limit', '2'], {
-      env: { CLICKHOUSE_URL: 'http://127.0.0.1:1' },
-    });
+    const { out, error } = await run(
+      [queryFile, '--sql', '--format', 'table', '--from', '2024-05-01', '--to', '2024-05-02', '--limit', '2'],
+      {
+        env: { CLICKHOUSE_URL: 'http://127.0.0.1:1' },
+      },
+    );
     expect(error).toBeUndefined();
     expect(out).toBe(
       'SELECT\n  `p`.`ref` AS `ref`,\n  `b`.`name` AS `job`,\n  count() AS `runs`,\n  avg(`b`.`duration`) AS `avgMs`\n' +
@@ -178,17 +193,43 @@ describe('pipeline-metrics query', () => {
     const { error } = await run([queryFile, '--format', 'xml', '--limit', '0', '--from', 'yesterday', '--project', 'abc']);
     expect(error).toBeInstanceOf(UsageError);
     expect((error as UsageError).exitCode).toBe(2);
-    const lines = (error as Error).message.split('\n').slice(1).map((l) => l.trim().split(':')[0]);
+    const lines = (error as Error).message
+      .split('\n')
+      .slice(1)
+      .map((l) => l.trim().split(':')[0]);
     expect(lines).toEqual(['--format', '--from', '--project', '--limit']);
   });
 
   it('lists every error of the query file at once (exit 3)', async () => {
     const bad = join(dir, 'bad.json');
-    writeFileSync(bad, JSON.stringify({ dimensions: [{ column: 'stage', granularity: 'day' }], metrics: [{ function: 'quantile(2)', column: 'duration' }, { function: 'count', column: 'name' }], limit: -1 }));
+    writeFileSync(
+      bad,
+      JSON.stringify({
+        dimensions: [{ column: 'stage', granularity: 'day' }],
+        metrics: [
+          { function: 'quantile(2)', column: 'duration' },
+          { function: 'count', column: 'name' },
+        ],
+        limit: -1,
+      }),
+    );
     const { error, out } = await run([bad]);
     expect(error).toBeInstanceOf(ValidationError);
     expect((error as ValidationError).exitCode).toBe(3);
     expect((error as ValidationError).issues.length).toBeGreaterThanOrEqual(4);
+    expect(out).toBe('');
+  });
+
+  it('refuses a 50 MB query file without reading it (exit 3, the limit named)', async () => {
+    const huge = join(dir, 'huge.json');
+    writeFileSync(huge, '');
+    truncateSync(huge, 50 * 1024 * 1024);
+    const started = performance.now();
+    const { error, out } = await run([huge, '--sql']);
+    expect(performance.now() - started).toBeLessThan(1_000);
+    expect(error).toBeInstanceOf(ValidationError);
+    expect((error as ValidationError).exitCode).toBe(3);
+    expect((error as ValidationError).issues).toEqual(['(file): 52428800 bytes or more; a query file may be at most 65536 bytes (64 KiB)']);
     expect(out).toBe('');
   });
 

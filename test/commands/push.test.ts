@@ -31,7 +31,9 @@ describe('deliverPayload', () => {
     expect(first).toEqual({
       pipelineId: 21,
       exitCode: EXIT.ok,
-      outcomes: [{ kind: 'http', target: `${serve.base}/save_metrics`, status: 'created', httpStatus: 200, detail: 'HTTP 200 created', attempts: 1 }],
+      outcomes: [
+        { kind: 'http', target: `${serve.base}/save_metrics`, status: 'created', httpStatus: 200, detail: 'HTTP 200 created', attempts: 1 },
+      ],
     });
     const again = await deliverPayload(payload(21), targets({ url: `${serve.base}/save_metrics/` }), { cwd });
     expect(again.outcomes.map((o) => [o.status, o.httpStatus])).toEqual([['duplicate', 208]]);
@@ -47,7 +49,9 @@ describe('deliverPayload', () => {
     expect(again.outcomes.map((o) => o.status)).toEqual(['duplicate']);
     const client = await openSqlClient(dir);
     try {
-      expect(await client.query('SELECT pipeline_id::int AS id, project FROM metrics_pipeline')).toEqual([{ id: 22, project: 'test/project' }]);
+      expect(await client.query('SELECT pipeline_id::int AS id, project FROM metrics_pipeline')).toEqual([
+        { id: 22, project: 'test/project' },
+      ]);
     } finally {
       await client.close();
     }
@@ -91,7 +95,14 @@ describe('deliverPayload', () => {
     try {
       const result = await deliverPayload(payload(25), { ...targets({ url: front.base }), saveOnFailure: file }, { cwd });
       expect(result.outcomes).toEqual([
-        { kind: 'http', target: `${front.base}/save_metrics`, status: 'rejected', httpStatus: 400, attempts: 1, detail: `HTTP 400: \n  ${problems.join('\n  ')}` },
+        {
+          kind: 'http',
+          target: `${front.base}/save_metrics`,
+          status: 'rejected',
+          httpStatus: 400,
+          attempts: 1,
+          detail: `HTTP 400: \n  ${problems.join('\n  ')}`,
+        },
       ]);
       expect(result.exitCode).toBe(EXIT.rejected);
       expect(front.requests()).toBe(1);
@@ -110,7 +121,9 @@ describe('deliverPayload', () => {
         ['rejected', 401, 'HTTP 401: \n  (authorization): missing or invalid bearer token'],
       ]);
       expect(wrong.exitCode).toBe(EXIT.rejected);
-      const right = await deliverPayload(payload(26), resolveDeliveryTargets({ url: secured.base }, { PIPELINE_METRICS_TOKEN: 't0ken' }), { cwd });
+      const right = await deliverPayload(payload(26), resolveDeliveryTargets({ url: secured.base }, { PIPELINE_METRICS_TOKEN: 't0ken' }), {
+        cwd,
+      });
       expect(right.outcomes.map((o) => o.status)).toEqual(['created']);
     } finally {
       await secured.close();
@@ -133,7 +146,9 @@ describe('deliverPayload', () => {
   });
 
   it('a server that keeps answering 500 → exit 4 after the budget', async () => {
-    const front = await startScripted(Array.from({ length: 100 }, () => ({ status: 500, body: { errors: ['internal error; see the server log'] } })));
+    const front = await startScripted(
+      Array.from({ length: 100 }, () => ({ status: 500, body: { errors: ['internal error; see the server log'] } })),
+    );
     try {
       const result = await deliverPayload(payload(28), { ...targets({ url: front.base }), totalMs: 1_000 }, { cwd });
       expect(result.outcomes[0]!.status).toBe('unreachable');
@@ -170,7 +185,21 @@ describe('runPush', () => {
     await writeFile(file, JSON.stringify(seedPayload({ pipeline_id: 'x', duration: -1 })));
     const failure = runPush({ input: file, targets: targets({ url: serve.base }) }, { readStdin: async () => '', cwd });
     await expect(failure).rejects.toBeInstanceOf(ValidationError);
-    await expect(failure).rejects.toMatchObject({ exitCode: EXIT.rejected, issues: [expect.stringMatching(/^pipeline_id: /), expect.stringMatching(/^duration: /)] });
+    await expect(failure).rejects.toMatchObject({
+      exitCode: EXIT.rejected,
+      issues: [expect.stringMatching(/^pipeline_id: /), expect.stringMatching(/^duration: /)],
+    });
+  });
+
+  it('a file with invalid UTF-8 bytes is refused naming the field, never stored as U+FFFD', async () => {
+    const file = join(cwd, 'not-utf8.json');
+    const [head, tail] = JSON.stringify(seedPayload({ pipeline_id: 4242, project: 'group/@@' })).split('@@') as [string, string];
+    await writeFile(file, Buffer.concat([Buffer.from(head), Buffer.from([0xed, 0xa0, 0x80]), Buffer.from(tail)]));
+    const failure = runPush({ input: file, targets: targets({ url: serve.base }) }, { readStdin: async () => '', cwd });
+    await expect(failure).rejects.toMatchObject({
+      exitCode: EXIT.rejected,
+      issues: ['project: not valid UTF-8 text (invalid bytes, shown as U+FFFD)'],
+    });
   });
 
   it('malformed JSON on stdin names the problem', async () => {

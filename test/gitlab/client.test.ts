@@ -1,6 +1,7 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { UpstreamError, ValidationError } from '../../src/errors.js';
 import { createGitlabClient, fetchPipelineSnapshot, type GitlabClientOptions } from '../../src/gitlab/index.js';
+import { parseLogTimings } from '../../src/payload/log-timings.js';
 import { expectedRequests } from '../fixtures/gitlab/expected.js';
 import { generatePipeline, type PipelineFixture } from '../fixtures/gitlab/generate.js';
 import { FIXTURE_TOKEN, startGitlabServer, type FixtureServer, type ServerOptions } from '../fixtures/gitlab/server.js';
@@ -38,11 +39,38 @@ function client(s: FixtureServer, options: Partial<GitlabClientOptions> = {}) {
 const e2eLogIds = (f: PipelineFixture) =>
   f.attempts.filter((a) => /^e2e-\d+$/.test(a.name) && !a.retried && a.finishedMs !== null).map((a) => a.id);
 
-function snapshot(s: FixtureServer, c = client(s), extra: { defaultBranch?: string; projectPath?: string } = { defaultBranch: 'main', projectPath: fixture.projectPath }) {
-  return fetchPipelineSnapshot(c, { pipelineId: fixture.pipelineId, apiUrl: s.apiUrl, selectLogs: () => e2eLogIds(fixture), ...extra });
+function snapshot(
+  s: FixtureServer,
+  c = client(s),
+  extra: { defaultBranch?: string; projectPath?: string } = { defaultBranch: 'main', projectPath: fixture.projectPath },
+) {
+  return fetchPipelineSnapshot(c, {
+    pipelineId: fixture.pipelineId,
+    apiUrl: s.apiUrl,
+    selectLogs: () => e2eLogIds(fixture),
+    ...extra,
+  });
 }
 
 const arrivals = (s: FixtureServer, pattern: RegExp) => s.requests.filter((r) => pattern.test(r.path));
+
+describe('GitLab client: job logs are streamed into the parser', () => {
+  it('gives, for every log, the timings of the whole-text parser; also for 1 MB logs that arrive in many chunks', async () => {
+    const ids = e2eLogIds(fixture);
+    const pad = '✓ проверка — ok\rprogress 100%\n'.repeat(30_000);
+    const big = { ...fixture, logs: new Map([...fixture.logs].map(([id, log]) => [id, ids.includes(id) ? pad + log : log])) };
+    for (const f of [fixture, big]) {
+      const s = await serve({ fixture: f });
+      const logs = await client(s, { retryBudgetMs: 60_000, attemptTimeoutMs: 60_000 }).getJobLogs(
+        ids.map((id) => ({ id, erased: false })),
+      );
+      expect([...logs.keys()]).toEqual(ids);
+      for (const id of ids) expect(logs.get(id)).toStrictEqual({ kind: 'ok', timings: parseLogTimings(f.logs.get(id)!) });
+      expect([...logs.values()].every((t) => t.kind === 'ok' && t.timings.realTimes.length > 0)).toBe(true);
+      if (f !== big) await s.close(); // afterEach closes the last one
+    }
+  });
+});
 
 describe('GitLab client: pagination and request count', () => {
   it('reads page 1, then pages 2..X-Total-Pages concurrently: 1 + ceil(attempts/100) + bridges + test summary + logs requests', async () => {
@@ -98,7 +126,9 @@ describe('GitLab client: pagination and request count', () => {
 
 describe('GitLab client: retries', () => {
   it('honours Retry-After (seconds) on 429', async () => {
-    const s = await serve({ faults: [{ path: /\/jobs\?.*page=1(&|$)/, kind: 'status', status: 429, headers: { 'retry-after': '1' }, times: 1 }] });
+    const s = await serve({
+      faults: [{ path: /\/jobs\?.*page=1(&|$)/, kind: 'status', status: 429, headers: { 'retry-after': '1' }, times: 1 }],
+    });
     const c = client(s);
     const snap = await snapshot(s, c);
     expect(snap.jobs).toHaveLength(fixture.attempts.length);
@@ -110,7 +140,9 @@ describe('GitLab client: retries', () => {
 
   it('honours RateLimit-Reset (Unix seconds) on 429 without Retry-After', async () => {
     const reset = Math.ceil(Date.now() / 1000) + 1;
-    const s = await serve({ faults: [{ path: /\/pipelines\/\d+$/, kind: 'status', status: 429, headers: { 'ratelimit-reset': String(reset) }, times: 1 }] });
+    const s = await serve({
+      faults: [{ path: /\/pipelines\/\d+$/, kind: 'status', status: 429, headers: { 'ratelimit-reset': String(reset) }, times: 1 }],
+    });
     const c = client(s);
     await snapshot(s, c);
     const calls = arrivals(s, /\/pipelines\/\d+$/);
@@ -142,7 +174,9 @@ describe('GitLab client: retries', () => {
     const elapsed = performance.now() - started;
     expect(error).toBeInstanceOf(UpstreamError);
     expect((error as UpstreamError).status).toBe(503);
-    expect((error as Error).message).toMatch(/GitLab could not be reached or kept failing: GET \/api\/v4\/projects\/4242\/pipelines\/987654 failed \d+ time\(s\) within 0\.6 s \(last: 503/);
+    expect((error as Error).message).toMatch(
+      /GitLab could not be reached or kept failing: GET \/api\/v4\/projects\/4242\/pipelines\/987654 failed \d+ time\(s\) within 0\.6 s \(last: 503/,
+    );
     expect(elapsed).toBeLessThan(1500);
     expect(arrivals(s, /\/pipelines\/\d+$/).length).toBeGreaterThanOrEqual(3);
   });
@@ -150,14 +184,20 @@ describe('GitLab client: retries', () => {
   it('times out a hanging attempt and fails within the budget', async () => {
     const s = await serve({ latencyMs: 2000 });
     const started = performance.now();
-    const error = await client(s, { attemptTimeoutMs: 150, retryBudgetMs: 500 }).getPipeline(fixture.pipelineId).catch((e: unknown) => e);
+    const error = await client(s, { attemptTimeoutMs: 150, retryBudgetMs: 500 })
+      .getPipeline(fixture.pipelineId)
+      .catch((e: unknown) => e);
     expect((error as Error).message).toMatch(/last: request timed out/);
     expect(performance.now() - started).toBeLessThan(1500);
   });
 
   it('fails at once when a Retry-After exceeds the budget', async () => {
-    const s = await serve({ faults: [{ path: /\/pipelines\/\d+$/, kind: 'status', status: 429, headers: { 'retry-after': '120' }, times: 1 }] });
-    const error = await client(s).getPipeline(fixture.pipelineId).catch((e: unknown) => e);
+    const s = await serve({
+      faults: [{ path: /\/pipelines\/\d+$/, kind: 'status', status: 429, headers: { 'retry-after': '120' }, times: 1 }],
+    });
+    const error = await client(s)
+      .getPipeline(fixture.pipelineId)
+      .catch((e: unknown) => e);
     expect((error as Error).message).toMatch(/rate-limited the request and asked to wait 120\.\d s, beyond the retry budget/);
     expect(s.requests).toHaveLength(1);
   });
@@ -166,7 +206,9 @@ describe('GitLab client: retries', () => {
 describe('GitLab client: error messages', () => {
   it('401: names the token source and the read_api scope', async () => {
     const s = await serve();
-    const error = await client(s, { token: 'wrong' }).getPipeline(fixture.pipelineId).catch((e: unknown) => e);
+    const error = await client(s, { token: 'wrong' })
+      .getPipeline(fixture.pipelineId)
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(UpstreamError);
     expect((error as UpstreamError).status).toBe(401);
     expect((error as Error).message).toMatch(/^GitLab rejected the token from GITLAB_TOKEN \(401 Unauthorized\).*read_api/);
@@ -185,20 +227,30 @@ describe('GitLab client: error messages', () => {
     const s = await serve({ forbidden: /\/trace$/ });
     const error = await snapshot(s).catch((e: unknown) => e);
     expect((error as UpstreamError).status).toBe(403);
-    expect((error as Error).message).toMatch(/^GitLab refused access to the log of job \d+ in project "4242" \(403 Forbidden\).*read_api.*Reporter/);
+    expect((error as Error).message).toMatch(
+      /^GitLab refused access to the log of job \d+ in project "4242" \(403 Forbidden\).*read_api.*Reporter/,
+    );
   });
 
   it('404: says whether the project or the pipeline is missing', async () => {
     const s = await serve();
-    const noProject = await client(s, { project: 'nope/missing' }).getPipeline(fixture.pipelineId).catch((e: unknown) => e);
+    const noProject = await client(s, { project: 'nope/missing' })
+      .getPipeline(fixture.pipelineId)
+      .catch((e: unknown) => e);
     expect((noProject as Error).message).toMatch(/^project "nope\/missing" was not found: check --project/);
-    const wrongPipeline = await client(s).getPipeline(1).catch((e: unknown) => e);
+    const wrongPipeline = await client(s)
+      .getPipeline(1)
+      .catch((e: unknown) => e);
     expect((wrongPipeline as Error).message).toMatch(/^pipeline 1 was not found in project "4242": check --pipeline/);
   });
 
   it('validates responses and names the failing path', async () => {
-    const s = await serve({ faults: [{ path: /\/pipelines\/\d+$/, kind: 'status', status: 200, body: { id: 'x', ref: 'main' }, times: 1 }] });
-    const error = await client(s).getPipeline(fixture.pipelineId).catch((e: unknown) => e);
+    const s = await serve({
+      faults: [{ path: /\/pipelines\/\d+$/, kind: 'status', status: 200, body: { id: 'x', ref: 'main' }, times: 1 }],
+    });
+    const error = await client(s)
+      .getPipeline(fixture.pipelineId)
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ValidationError);
     expect((error as ValidationError).issues.map((i) => i.split(':')[0])).toEqual(['id', 'project_id', 'status', 'created_at']);
     expect((error as Error).message).toMatch(/^GitLab pipeline 987654 is invalid/);

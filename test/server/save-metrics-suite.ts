@@ -46,7 +46,9 @@ export function describeSaveMetrics(open: () => Promise<TestEngine>): void {
       'SELECT project, duration::float8 AS duration, duration_e2e::float8 AS duration_e2e, is_master, has_restarts FROM metrics_pipeline WHERE pipeline_id = 1',
     );
     expect(rows).toEqual([{ project: 'test/project', duration: 97, duration_e2e: 27, is_master: true, has_restarts: false }]);
-    const jobs = await engine.query('SELECT name, duration_up::float8 AS up, duration_e2e::float8 AS e2e FROM metrics_job WHERE pipeline_id = 1');
+    const jobs = await engine.query(
+      'SELECT name, duration_up::float8 AS up, duration_e2e::float8 AS e2e FROM metrics_job WHERE pipeline_id = 1',
+    );
     expect(jobs).toEqual([{ name: 'e2e', up: 7, e2e: 5 }]);
   });
 
@@ -55,7 +57,9 @@ export function describeSaveMetrics(open: () => Promise<TestEngine>): void {
       expect(line.endsWith('\n') && !line.slice(0, -1).includes('\n')).toBe(true);
       return JSON.parse(line) as Record<string, unknown>;
     });
-    expect(records.slice(0, 2).map(({ method, url, status, outcome, pipeline_id }) => ({ method, url, status, outcome, pipeline_id }))).toEqual([
+    expect(
+      records.slice(0, 2).map(({ method, url, status, outcome, pipeline_id }) => ({ method, url, status, outcome, pipeline_id })),
+    ).toEqual([
       { method: 'POST', url: '/save_metrics', status: 200, outcome: 'created', pipeline_id: 1 },
       { method: 'POST', url: '/save_metrics', status: 208, outcome: 'duplicate', pipeline_id: 1 },
     ]);
@@ -76,11 +80,18 @@ export function describeSaveMetrics(open: () => Promise<TestEngine>): void {
   it('stores hostile and unicode strings verbatim (bound parameters, nothing executed)', async () => {
     const project = "'; DROP TABLE metrics_pipeline; --";
     const unicode = 'команда/проект 🚀 \u202Ertl 测试 "quoted" \\ back';
-    const jobs = [{ name: unicode, started_at: '2023-06-13T14:12:33.677+07:00', finished_at: '2023-06-13T14:13:01.293+07:00', duration: 27 }];
+    const jobs = [
+      { name: unicode, started_at: '2023-06-13T14:12:33.677+07:00', finished_at: '2023-06-13T14:13:01.293+07:00', duration: 27 },
+    ];
     expect((await post(base, JSON.stringify(seedPayload({ pipeline_id: 6001, project })))).status).toBe(200);
     expect((await post(base, JSON.stringify(seedPayload({ pipeline_id: 6002, project: unicode, jobs })))).status).toBe(200);
-    const rows = await engine.query('SELECT pipeline_id::int AS id, project FROM metrics_pipeline WHERE pipeline_id IN (6001, 6002) ORDER BY 1');
-    expect(rows).toEqual([{ id: 6001, project }, { id: 6002, project: unicode }]);
+    const rows = await engine.query(
+      'SELECT pipeline_id::int AS id, project FROM metrics_pipeline WHERE pipeline_id IN (6001, 6002) ORDER BY 1',
+    );
+    expect(rows).toEqual([
+      { id: 6001, project },
+      { id: 6002, project: unicode },
+    ]);
     expect(await engine.query('SELECT name FROM metrics_job WHERE pipeline_id = 6002')).toEqual([{ name: unicode }]);
   });
 
@@ -93,6 +104,28 @@ export function describeSaveMetrics(open: () => Promise<TestEngine>): void {
       expect({ name: bad.name, hit: json.errors?.some((e) => e.includes(bad.expect)) }).toEqual({ name: bad.name, hit: true });
     }
     expect(await countRows(engine)).toEqual(before);
+  });
+
+  it('refuses invalid UTF-8 bytes naming the field (never stores U+FFFD); the database is unchanged', async () => {
+    const before = await countRows(engine);
+    const [head, tail] = JSON.stringify(seedPayload({ pipeline_id: 940, project: 'group/@@' })).split('@@') as [string, string];
+    const body = Buffer.concat([Buffer.from(head), Buffer.from([0xc3, 0x28, 0xff]), Buffer.from(tail)]);
+    const response = await fetch(`${base}/save_metrics`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+    expect(response.status).toBe(400);
+    expect(await response.json()).toEqual({ errors: ['project: not valid UTF-8 text (invalid bytes, shown as U+FFFD)'] });
+    expect(await countRows(engine)).toEqual(before);
+  });
+
+  it('a body of thousands of invalid fields gets a short reply: validation stops early, the list is capped', async () => {
+    const bad = { id: -1, name: '', stage: 1, status: '', created_at: 'x', duration: -1, steps: { a: -1, b: -1 } };
+    const body = JSON.stringify(seedPayload({ pipeline_id: 941, attempts: Array.from({ length: 2200 }, () => bad) }));
+    expect(body.length).toBeGreaterThan(200_000);
+    const started = performance.now();
+    const response = await fetch(`${base}/save_metrics`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+    const text = await response.text();
+    expect(response.status).toBe(400);
+    expect(JSON.parse(text)).toEqual({ errors: ['attempts[0].id: Too small: expected number to be >0'] });
+    expect(performance.now() - started).toBeLessThan(2_000);
   });
 
   it('413 above the body limit (just over, and 10 MB); the database is unchanged', async () => {
@@ -126,7 +159,12 @@ export function describeSaveMetrics(open: () => Promise<TestEngine>): void {
     it('401 without, or with a wrong, bearer token; accepts any configured token', async () => {
       const before = await countRows(engine);
       const body = JSON.stringify(seedPayload({ pipeline_id: 8001 }));
-      for (const headers of [{} as Record<string, string>, { authorization: 'Bearer nope' }, { authorization: 's3cret-one' }, { authorization: 'Basic czNjcmV0LW9uZQ==' }]) {
+      for (const headers of [
+        {} as Record<string, string>,
+        { authorization: 'Bearer nope' },
+        { authorization: 's3cret-one' },
+        { authorization: 'Basic czNjcmV0LW9uZQ==' },
+      ]) {
         expect(await post(securedBase, body, headers)).toEqual({
           status: 401,
           json: { errors: ['(authorization): missing or invalid bearer token'] },

@@ -1,13 +1,14 @@
 import type { AppliedMigration, MigrationFile, MigrationTarget } from '../../migrate/types.js';
 import { openClickhouseClient, type ClickhouseHandle } from './client.js';
 import { wrapClickhouseError } from './errors.js';
+import { ddlForCluster } from './cluster-ddl.js';
 import { splitStatements } from './statements.js';
 import { toClickhouseDateTime, toIsoUtc } from './values.js';
 
 /** The ledger of applied migration files, in the target database. */
 export const LEDGER_TABLE = 'pipeline_metrics_migrations';
 
-const LEDGER_DDL = `CREATE TABLE IF NOT EXISTS ${LEDGER_TABLE}
+export const LEDGER_DDL = `CREATE TABLE IF NOT EXISTS ${LEDGER_TABLE}
 (
     version UInt32,
     name String,
@@ -30,19 +31,21 @@ ORDER BY version`;
  * `apply` is not atomic: statements run one by one and the ledger row is written last, so an
  * interrupted file is re-run from its start next time.
  */
-export async function openClickhouseMigrationTarget(spec: string): Promise<MigrationTarget> {
-  return clickhouseMigrationTarget(await openClickhouseClient(spec), { closeHandle: true });
+export async function openClickhouseMigrationTarget(spec: string, options: { cluster?: string } = {}): Promise<MigrationTarget> {
+  return clickhouseMigrationTarget(await openClickhouseClient(spec), { closeHandle: true, cluster: options.cluster });
 }
 
-/** A target over an open handle; `close()` closes the handle only when `closeHandle`. */
-export function clickhouseMigrationTarget(
-  handle: ClickhouseHandle,
-  options: { closeHandle: boolean },
-): MigrationTarget {
+/**
+ * A target over an open handle; `close()` closes the handle only when `closeHandle`. With
+ * `cluster`, every statement (the ledger's too) runs ON CLUSTER with Replicated engines
+ * (cluster-ddl.ts); the ledger records the shipped files' checksums either way.
+ */
+export function clickhouseMigrationTarget(handle: ClickhouseHandle, options: { closeHandle: boolean; cluster?: string }): MigrationTarget {
+  const ddl = (statement: string) => ddlForCluster(statement, options.cluster);
   let queue: Promise<void> = Promise.resolve();
   return {
     dialect: 'clickhouse',
-    description: handle.description,
+    description: options.cluster === undefined ? handle.description : `${handle.description} (cluster ${options.cluster})`,
     async lock() {
       let release!: () => void;
       const previous = queue;
@@ -50,9 +53,9 @@ export function clickhouseMigrationTarget(
       await previous;
       return async () => release();
     },
-    ensureLedger: () => command(handle, LEDGER_DDL, 'creating the migration ledger'),
+    ensureLedger: () => command(handle, ddl(LEDGER_DDL), 'creating the migration ledger'),
     listApplied: () => listApplied(handle),
-    apply: (file) => applyFile(handle, file),
+    apply: (file) => applyFile(handle, file, ddl),
     close: async () => {
       if (options.closeHandle) await handle.close();
     },
@@ -92,8 +95,8 @@ async function listApplied(handle: ClickhouseHandle): Promise<AppliedMigration[]
   }
 }
 
-async function applyFile(handle: ClickhouseHandle, file: MigrationFile): Promise<void> {
-  const statements = splitStatements(file.sql);
+async function applyFile(handle: ClickhouseHandle, file: MigrationFile, ddl: (statement: string) => string): Promise<void> {
+  const statements = splitStatements(file.sql).map(ddl);
   for (const [index, statement] of statements.entries()) {
     await command(handle, statement, `migration ${file.name} (statement ${index + 1} of ${statements.length})`);
   }

@@ -26,6 +26,18 @@ export interface EmbeddedSpec {
 }
 
 export type ClickhouseSpec = ServerSpec | EmbeddedSpec;
+/**
+ * A cluster name as `remote_servers` defines it. It is spliced into DDL (ClickHouse cannot bind
+ * identifiers as parameters), so only these characters pass, and it is quoted with backticks.
+ */
+const CLUSTER_NAME = /^[A-Za-z_][A-Za-z0-9_.-]{0,127}$/;
+
+/** Null when `name` is a usable cluster name, else why not. */
+export function clusterNameProblem(name: string): string | null {
+  return CLUSTER_NAME.test(name)
+    ? null
+    : `must be a ClickHouse cluster name (letters, digits, _ . -; starting with a letter or _; at most 128), got ${JSON.stringify(name)}`;
+}
 
 /**
  * `http(s)://[user[:password]@]host[:port][/database]` → a server; anything else is a directory
