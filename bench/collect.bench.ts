@@ -44,7 +44,8 @@ async function original(): Promise<{ ms: number; requests: number }> {
   await get(project);
   await get(`${project}/pipelines/${fixture.pipelineId}`);
   const pages = async (query: string) => {
-    for (let page: string | null = '1'; page; ) page = (await get(`${project}/pipelines/${fixture.pipelineId}/jobs?${query}&per_page=20&page=${page}`)).next;
+    for (let page: string | null = '1'; page;)
+      page = (await get(`${project}/pipelines/${fixture.pipelineId}/jobs?${query}&per_page=20&page=${page}`)).next;
   };
   await pages('');
   await pages('scope[]=failed&include_retried=true');
@@ -78,14 +79,19 @@ try {
     row('original approach (sequential)', originalRuns),
   ];
   const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
-  console.log(`fixture: ${fixture.attempts.length} job attempts (1000 jobs), ${target.logs} e2e logs, ${LATENCY_MS} ms latency per request`);
+  console.log(
+    `fixture: ${fixture.attempts.length} job attempts (1000 jobs), ${target.logs} e2e logs, ${LATENCY_MS} ms latency per request`,
+  );
   console.log(
     `target: <= 1 + ceil(${fixture.attempts.length}/100) + 1 (bridges) + 1 (test summary) + ${target.logs} = ${target.total} REST requests + ${target.graphPages} GraphQL job-graph pages = ${target.withGraph}; ` +
       `original approach counted on this fixture (no bridges, no test summary): ${originalClientRequests(fixture)}`,
   );
   for (const r of rows) console.log(r.map((cell, c) => cell.padEnd(widths[c]!)).join('  '));
-  console.log(`runs (ms): default ${ourRuns.map((r) => r.ms.toFixed(0)).join(', ')}; 8 in flight ${narrowRuns.map((r) => r.ms.toFixed(0)).join(', ')}; original ${originalRuns.map((r) => r.ms.toFixed(0)).join(', ')}`);
-  if ([...ourRuns, ...narrowRuns].some((r) => r.requests !== target.withGraph)) throw new Error(`expected ${target.withGraph} requests per collect`);
+  console.log(
+    `runs (ms): default ${ourRuns.map((r) => r.ms.toFixed(0)).join(', ')}; 8 in flight ${narrowRuns.map((r) => r.ms.toFixed(0)).join(', ')}; original ${originalRuns.map((r) => r.ms.toFixed(0)).join(', ')}`,
+  );
+  if ([...ourRuns, ...narrowRuns].some((r) => r.requests !== target.withGraph))
+    throw new Error(`expected ${target.withGraph} requests per collect`);
 } finally {
   await server.close();
 }

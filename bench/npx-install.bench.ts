@@ -27,7 +27,11 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 /** Runs a command under /usr/bin/time: wall and CPU milliseconds, exit code, stderr; stdout is discarded. */
 async function timed(cmd: string, args: string[], cwd: string, env: Record<string, string>) {
   const started = performance.now();
-  const child = spawn('/usr/bin/time', ['-f', 'PM_CPU %U %S', cmd, ...args], { cwd, env: { PATH: process.env.PATH ?? '', HOME: work, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn('/usr/bin/time', ['-f', 'PM_CPU %U %S', cmd, ...args], {
+    cwd,
+    env: { PATH: process.env.PATH ?? '', HOME: work, ...env },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   let stderr = '';
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
   const [code] = (await once(child, 'exit')) as [number | null];
@@ -56,7 +60,9 @@ function pack(): string {
   execFileSync('npm', ['run', 'build'], { cwd: root, stdio: 'ignore' });
   const out = execFileSync('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', work], { cwd: root, encoding: 'utf8' });
   const [info] = JSON.parse(out) as [{ filename: string; size: number; unpackedSize: number; entryCount: number }];
-  process.stdout.write(`tarball: ${(info.size / 1e6).toFixed(2)} MB packed, ${(info.unpackedSize / 1e6).toFixed(2)} MB unpacked, ${info.entryCount} files\n`);
+  process.stdout.write(
+    `tarball: ${(info.size / 1e6).toFixed(2)} MB packed, ${(info.unpackedSize / 1e6).toFixed(2)} MB unpacked, ${info.entryCount} files\n`,
+  );
   return join(work, info.filename);
 }
 
@@ -78,15 +84,22 @@ try {
     for (const line of installed.stderr.split('\n')) if (/warn/i.test(line)) install.warnings.add(line.trim());
     install.ms.push(installed.ms);
     install.cpu.push(installed.cpuMs);
-    install.mb.push(Number(execFileSync('du', ['-sk', 'node_modules'], { cwd: project, encoding: 'utf8' }).split('\t')[0]) * 1024 / 1e6);
-    install.packages.push(execFileSync('npm', ['ls', '--all', '--parseable'], { cwd: project, encoding: 'utf8', env: { ...process.env, ...cache } }).trim().split('\n').length - 1);
+    install.mb.push((Number(execFileSync('du', ['-sk', 'node_modules'], { cwd: project, encoding: 'utf8' }).split('\t')[0]) * 1024) / 1e6);
+    install.packages.push(
+      execFileSync('npm', ['ls', '--all', '--parseable'], { cwd: project, encoding: 'utf8', env: { ...process.env, ...cache } })
+        .trim()
+        .split('\n').length - 1,
+    );
     const collected = await timed('npx', ['pipeline-metrics', ...collectArgs], project, { ...cache, ...ciEnvFor(fixture, gitlab) });
     if (collected.code !== 0) throw new Error(`collect --push failed:\n${collected.stderr}`);
     local.ms.push(collected.ms);
     local.cpu.push(collected.cpuMs);
     const empty = mkdtempSync(join(work, 'empty-'));
     const coldCache = { npm_config_cache: mkdtempSync(join(work, 'cache-')) };
-    const whole = await timed('npx', ['--yes', '--package', tarball, 'pipeline-metrics', ...collectArgs], empty, { ...coldCache, ...ciEnvFor(fixture, gitlab) });
+    const whole = await timed('npx', ['--yes', '--package', tarball, 'pipeline-metrics', ...collectArgs], empty, {
+      ...coldCache,
+      ...ciEnvFor(fixture, gitlab),
+    });
     if (whole.code !== 0) throw new Error(`npx --package failed:\n${whole.stderr}`);
     for (const line of whole.stderr.split('\n')) if (/npm warn/i.test(line)) install.warnings.add(line.trim());
     cold.ms.push(whole.ms);
@@ -94,7 +107,8 @@ try {
   }
   if (metrics.received() !== 2 * RUNS) throw new Error(`metrics server received ${metrics.received()} payloads, expected ${2 * RUNS}`);
   const s = (x: number) => (x / 1000).toFixed(2);
-  const fmt = (t: { ms: number[]; cpu: number[] }) => `${s(median(t.ms))} s wall, ${s(median(t.cpu))} s CPU (runs, wall: ${t.ms.map(s).join(', ')})`;
+  const fmt = (t: { ms: number[]; cpu: number[] }) =>
+    `${s(median(t.ms))} s wall, ${s(median(t.cpu))} s CPU (runs, wall: ${t.ms.map(s).join(', ')})`;
   process.stdout.write(
     `node ${process.version}, npm ${execFileSync('npm', ['--version'], { encoding: 'utf8' }).trim()}, ${RUNS} runs, medians; the machine is shared, figures are under load\n` +
       `npm install <tarball>, empty cache:            ${fmt(install)}\n` +

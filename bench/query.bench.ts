@@ -28,11 +28,30 @@ const PER_PIPELINE = 20;
 const RUNS = 15;
 
 const NAMES = [
-  ['job-compile', 'build'], ['job-docker', 'build'], ['assets', 'build'], ['deps', 'build'],
-  ['job-lint', 'test'], ['job-unit', 'test'], ['job-unit-2', 'test'], ['rubocop', 'test'], ['eslint', 'test'], ['typecheck', 'test'],
-  ['job-e2e-chrome', 'e2e'], ['job-e2e-firefox', 'e2e'], ['job-e2e-api', 'e2e'], ['smoke', 'e2e'],
-  ['job-package', 'package'], ['sbom', 'package'], ['container-scan', 'security'], ['job-sast', 'security'], ['secret-detection', 'security'], ['dependency-scan', 'security'],
-  ['job-deploy-staging', 'deploy'], ['job-deploy-review', 'deploy'], ['pages', 'deploy'], ['cleanup', 'deploy'],
+  ['job-compile', 'build'],
+  ['job-docker', 'build'],
+  ['assets', 'build'],
+  ['deps', 'build'],
+  ['job-lint', 'test'],
+  ['job-unit', 'test'],
+  ['job-unit-2', 'test'],
+  ['rubocop', 'test'],
+  ['eslint', 'test'],
+  ['typecheck', 'test'],
+  ['job-e2e-chrome', 'e2e'],
+  ['job-e2e-firefox', 'e2e'],
+  ['job-e2e-api', 'e2e'],
+  ['smoke', 'e2e'],
+  ['job-package', 'package'],
+  ['sbom', 'package'],
+  ['container-scan', 'security'],
+  ['job-sast', 'security'],
+  ['secret-detection', 'security'],
+  ['dependency-scan', 'security'],
+  ['job-deploy-staging', 'deploy'],
+  ['job-deploy-review', 'deploy'],
+  ['pages', 'deploy'],
+  ['cleanup', 'deploy'],
 ] as const;
 
 const CLI_RUNS = 5;
@@ -112,9 +131,13 @@ async function commandRuns(dir: string, inProcessMs: number): Promise<void> {
   }
   const q = median(query.map((r) => r.wallMs));
   const n = median(bare.map((r) => r.wallMs));
-  console.log(`query command: median wall ${q.toFixed(0)} ms over ${CLI_RUNS} runs (${query.map((r) => r.wallMs.toFixed(0)).join(', ')}), peak RSS max ${(Math.max(...query.map((r) => r.maxRssKb)) / 1024).toFixed(0)} MB`);
+  console.log(
+    `query command: median wall ${q.toFixed(0)} ms over ${CLI_RUNS} runs (${query.map((r) => r.wallMs.toFixed(0)).join(', ')}), peak RSS max ${(Math.max(...query.map((r) => r.maxRssKb)) / 1024).toFixed(0)} MB`,
+  );
   console.log(`bare node start: median wall ${n.toFixed(0)} ms`);
-  console.log(`ratio query command / (in-process ${inProcessMs.toFixed(0)} ms + bare node ${n.toFixed(0)} ms): ${(q / (inProcessMs + n)).toFixed(2)} (target ≤ 1.5)`);
+  console.log(
+    `ratio query command / (in-process ${inProcessMs.toFixed(0)} ms + bare node ${n.toFixed(0)} ms): ${(q / (inProcessMs + n)).toFixed(2)} (target ≤ 1.5)`,
+  );
 }
 
 async function main(): Promise<void> {
@@ -129,13 +152,27 @@ async function main(): Promise<void> {
     // background merges would land on one side of the comparison or the other: freeze the parts
     await handle.client.command({ query: 'SYSTEM STOP MERGES ci_finished_builds' });
     await handle.client.command({ query: 'SYSTEM STOP MERGES ci_finished_pipelines' });
-    const parts = await (await handle.client.query({ query: "SELECT table, count() FROM system.parts WHERE active AND table LIKE 'ci_finished_%' GROUP BY table ORDER BY table", format: 'JSONCompact' })).json<unknown[]>();
+    const parts = await (
+      await handle.client.query({
+        query: "SELECT table, count() FROM system.parts WHERE active AND table LIKE 'ci_finished_%' GROUP BY table ORDER BY table",
+        format: 'JSONCompact',
+      })
+    ).json<unknown[]>();
     console.log(`active parts: ${parts.data.map((r) => `${String(r[0])}=${String(r[1])}`).join(', ')}`);
-    console.log(`generated ${BUILDS.toLocaleString('en')} builds, ${(BUILDS / PER_PIPELINE).toLocaleString('en')} pipelines in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+    console.log(
+      `generated ${BUILDS.toLocaleString('en')} builds, ${(BUILDS / PER_PIPELINE).toLocaleString('en')} pipelines in ${((performance.now() - t) / 1000).toFixed(1)} s`,
+    );
 
     // what GitLab's aggregate projection (dropped in migration 0003) would hold: one row per key
-    const keys = await (await handle.client.query({ query: 'SELECT uniqExact(project_id, pipeline_id, name, stage_name) FROM ci_finished_builds', format: 'JSONCompact' })).json<unknown[]>();
-    console.log(`projection keys (project_id, pipeline_id, name, stage_name): ${String(keys.data[0]![0])} for ${BUILDS.toLocaleString('en')} builds`);
+    const keys = await (
+      await handle.client.query({
+        query: 'SELECT uniqExact(project_id, pipeline_id, name, stage_name) FROM ci_finished_builds',
+        format: 'JSONCompact',
+      })
+    ).json<unknown[]>();
+    console.log(
+      `projection keys (project_id, pipeline_id, name, stage_name): ${String(keys.data[0]![0])} for ${BUILDS.toLocaleString('en')} builds`,
+    );
     const input = await parseQueryText(readFileSync(new URL('../examples/queries/seed-job-metrics.yaml', import.meta.url), 'utf8'), 'seed');
     const range = defaultRange(now);
     const handParams = { from: formatDateTime64(range.fromTime), to: formatDateTime64(range.toTime) };
@@ -145,7 +182,10 @@ async function main(): Promise<void> {
       return result.json<unknown[]>();
     };
     const [a, b] = [await ours(), await hand(false)()]; // warm-up, and the two must agree
-    if (JSON.stringify(a.rows.map((r) => [r[0], r[2], r[5], r[6]])) !== JSON.stringify(b.data.map((r) => [r[0], Number(r[2]), Number(r[5]), Number(r[6])]))) {
+    if (
+      JSON.stringify(a.rows.map((r) => [r[0], r[2], r[5], r[6]])) !==
+      JSON.stringify(b.data.map((r) => [r[0], Number(r[2]), Number(r[5]), Number(r[6])]))
+    ) {
       throw new Error('our query and the hand-written one returned different rows');
     }
     console.log(`result: ${a.rows.length} rows; first: ${JSON.stringify(a.rows[0])}`);

@@ -28,7 +28,14 @@ import { openClickhouseClient } from '../src/store/clickhouse/client.js';
 import { withBenchPostgres } from './bench-postgres.js';
 
 /** The slice of autocannon's API used here (the package ships no types). */
-interface Histogram { average: number; p50: number; p90: number; p99: number; max: number; total: number }
+interface Histogram {
+  average: number;
+  p50: number;
+  p90: number;
+  p99: number;
+  max: number;
+  total: number;
+}
 interface LoadResult {
   requests: Histogram;
   latency: Histogram;
@@ -58,12 +65,32 @@ function body(id: number): string {
   const start = Date.parse(String(SEED.created_at));
   const iso = (ms: number) => new Date(ms).toISOString();
   const attempts = Array.from({ length: ATTEMPTS }, (_, k) => ({
-    id: id * 100 + k, name: `job-${k}`, stage: `stage-${k % 4}`, status: k % 7 === 0 ? 'failed' : 'success',
-    allow_failure: false, failure_reason: k % 7 === 0 ? 'script_failure' : null,
-    created_at: iso(start + k * 1000), started_at: iso(start + k * 1000 + 2000), finished_at: iso(start + k * 1000 + 62_000),
-    duration: 60, queued_duration: 2, retried: false, runner: { id: 7, runner_type: 'instance_type' },
+    id: id * 100 + k,
+    name: `job-${k}`,
+    stage: `stage-${k % 4}`,
+    status: k % 7 === 0 ? 'failed' : 'success',
+    allow_failure: false,
+    failure_reason: k % 7 === 0 ? 'script_failure' : null,
+    created_at: iso(start + k * 1000),
+    started_at: iso(start + k * 1000 + 2000),
+    finished_at: iso(start + k * 1000 + 62_000),
+    duration: 60,
+    queued_duration: 2,
+    retried: false,
+    runner: { id: 7, runner_type: 'instance_type' },
   }));
-  const pipeline = { id, project_id: 42, status: 'success', source: 'push', ref: SEED.ref, sha: 'a'.repeat(40), created_at: iso(start), started_at: iso(start), finished_at: iso(start + 90_000), duration: 90 };
+  const pipeline = {
+    id,
+    project_id: 42,
+    status: 'success',
+    source: 'push',
+    ref: SEED.ref,
+    sha: 'a'.repeat(40),
+    created_at: iso(start),
+    started_at: iso(start),
+    finished_at: iso(start + 90_000),
+    duration: 90,
+  };
   return JSON.stringify({ ...SEED, pipeline_id: id, project_id: 42, pipeline, attempts });
 }
 const BODY_BYTES = body(1).length;
@@ -73,9 +100,27 @@ function freshDatabase(adminUrl: string): Promise<TempDatabase> {
 }
 
 async function startServer(dbUrl: string, clickhouse?: string): Promise<{ port: number; stop: () => Promise<number | null> }> {
-  const child = spawn(process.execPath, [...(process.env.BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? []), '--import', TSX, MAIN, 'serve', '--port', '0', '--host', '127.0.0.1', '--db', dbUrl, ...(clickhouse ? ['--clickhouse', clickhouse] : []), ...(process.env.BENCH_POOL ? ['--db-pool-size', process.env.BENCH_POOL] : [])], {
-    stdio: ['ignore', openSync('/dev/null', 'w'), 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    [
+      ...(process.env.BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? []),
+      '--import',
+      TSX,
+      MAIN,
+      'serve',
+      '--port',
+      '0',
+      '--host',
+      '127.0.0.1',
+      '--db',
+      dbUrl,
+      ...(clickhouse ? ['--clickhouse', clickhouse] : []),
+      ...(process.env.BENCH_POOL ? ['--db-pool-size', process.env.BENCH_POOL] : []),
+    ],
+    {
+      stdio: ['ignore', openSync('/dev/null', 'w'), 'pipe'],
+    },
+  );
   const stopped = new Promise<number | null>((resolve) => child.on('exit', resolve));
   const port = await new Promise<number>((resolve, reject) => {
     let text = '';
@@ -93,7 +138,11 @@ async function startServer(dbUrl: string, clickhouse?: string): Promise<{ port: 
  * Runs autocannon for `seconds`, or for exactly `amount` requests (then every request is answered
  * before it returns, so 200s can be compared with rows). Pipeline ids are numbered from `firstId`.
  */
-function load(port: number, limit: { seconds: number } | { amount: number }, firstId: number): Promise<{ result: LoadResult; next: number; ms: number }> {
+function load(
+  port: number,
+  limit: { seconds: number } | { amount: number },
+  firstId: number,
+): Promise<{ result: LoadResult; next: number; ms: number }> {
   let next = firstId;
   const started = performance.now();
   return new Promise((resolve, reject) => {
@@ -150,7 +199,10 @@ async function measure(adminUrl: string, label: string, clickhouse?: string): Pr
     const run = await load(server.port, { amount }, 2_000_000);
     const client = new pg.Client({ connectionString: db.url });
     await client.connect();
-    const { rows } = await client.query<{ n: number }>('SELECT count(*)::int AS n FROM metrics_pipeline WHERE pipeline_id >= $1', [2_000_000]);
+    const { rows } = await client.query<{ n: number }>(
+      'SELECT count(*)::int AS n FROM metrics_pipeline WHERE pipeline_id >= $1',
+      [2_000_000],
+    );
     await client.end();
     const rate = report(label, run.result, run.ms / 1000, rows[0]!.n, db.name);
     return { rate, p99: run.result.latency.p99, ok200: run.result.statusCodeStats?.['200']?.count ?? 0 };
@@ -168,8 +220,12 @@ async function clickhouseReport(dir: string, ok200: number): Promise<void> {
     const [[pipelines, builds]] = (await ask(
       'SELECT (SELECT count() FROM ci_finished_pipelines WHERE id >= 2000000), (SELECT count() FROM ci_finished_builds WHERE pipeline_id >= 2000000)',
     )) as [[string, string]];
-    const parts = await ask("SELECT table, count() FROM system.parts WHERE active AND database = currentDatabase() AND table LIKE 'ci_finished_%' GROUP BY table ORDER BY table");
-    console.log(`clickhouse rows of the measured run: pipelines ${pipelines}, builds ${builds} (200s ${ok200}, expected builds ${ok200 * ATTEMPTS}): ${Number(pipelines) === ok200 && Number(builds) === ok200 * ATTEMPTS ? 'equal' : 'DIFFERENT'}`);
+    const parts = await ask(
+      "SELECT table, count() FROM system.parts WHERE active AND database = currentDatabase() AND table LIKE 'ci_finished_%' GROUP BY table ORDER BY table",
+    );
+    console.log(
+      `clickhouse rows of the measured run: pipelines ${pipelines}, builds ${builds} (200s ${ok200}, expected builds ${ok200 * ATTEMPTS}): ${Number(pipelines) === ok200 && Number(builds) === ok200 * ATTEMPTS ? 'equal' : 'DIFFERENT'}`,
+    );
     console.log(`active parts left by the server: ${parts.map((r) => `${String(r[0])}=${String(r[1])}`).join(', ')}`);
     if (Number(pipelines) !== ok200 || Number(builds) !== ok200 * ATTEMPTS) process.exitCode = 1;
   } finally {
@@ -183,7 +239,9 @@ await withBenchPostgres(async (adminUrl) => {
   try {
     const both = await measure(adminUrl, `serve --db … --clickhouse ${chDir} (embedded chDB)`, chDir);
     await clickhouseReport(chDir, both.ok200);
-    console.log(`ratio with ClickHouse / Postgres alone: ${(both.rate / alone.rate).toFixed(2)} (target ≥ 0.5); p99 ${both.p99} ms (target < 250)`);
+    console.log(
+      `ratio with ClickHouse / Postgres alone: ${(both.rate / alone.rate).toFixed(2)} (target ≥ 0.5); p99 ${both.p99} ms (target < 250)`,
+    );
   } finally {
     rmSync(chDir, { recursive: true, force: true });
   }

@@ -41,7 +41,10 @@ for (const [i, pipelineId] of [9101, 9102, 9103].entries()) {
   const fixture = generatePipeline({ jobs: 250, seed: 7 + i, pipelineId, firstJobId: 8_000_000 + i * 10_000, createdMs });
   const server = await startGitlabServer({ fixture });
   try {
-    await cli(['collect', '--push', '--db', db, '--clickhouse', clickhouse, '--output', join(dir, `payload-${pipelineId}.json`)], ciEnvFor(fixture, server));
+    await cli(
+      ['collect', '--push', '--db', db, '--clickhouse', clickhouse, '--output', join(dir, `payload-${pipelineId}.json`)],
+      ciEnvFor(fixture, server),
+    );
   } finally {
     await server.close();
   }

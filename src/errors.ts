@@ -42,10 +42,7 @@ export class ValidationError extends PipelineMetricsError {
 /** A remote (GitLab, metrics server, database) answered with an error or not at all. */
 export class UpstreamError extends PipelineMetricsError {
   readonly status: number | undefined;
-  constructor(
-    message: string,
-    options?: { cause?: unknown; status?: number; exitCode?: ExitCode },
-  ) {
+  constructor(message: string, options?: { cause?: unknown; status?: number; exitCode?: ExitCode }) {
     super(message, options?.exitCode ?? EXIT.unreachable, options);
     this.status = options?.status;
   }

@@ -11,13 +11,7 @@ export const ALIAS_PATTERN = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
  * `{ column: "stage_name", as: "stage" }` where `stage` is that column's public name); anything
  * else would make a filter on that name ambiguous.
  */
-export function checkAlias(
-  alias: string,
-  path: Path,
-  issues: IssueList,
-  table: QueryTable,
-  own?: QueryColumn,
-): boolean {
+export function checkAlias(alias: string, path: Path, issues: IssueList, table: QueryTable, own?: QueryColumn): boolean {
   if (!ALIAS_PATTERN.test(alias)) {
     issues.add(path, `invalid alias ${quote(alias)}; use 1-64 letters, digits or _, not starting with a digit`);
     return false;
@@ -29,8 +23,7 @@ export function checkAlias(
   // the alias may also be another public name of the same column (`{ column: stage_name, as: stage }`)
   const named = table.columns.get(alias);
   const sameColumn =
-    own !== undefined &&
-    (alias === own.name || alias === own.column || (named?.table === own.table && named.column === own.column));
+    own !== undefined && (alias === own.name || alias === own.column || (named?.table === own.table && named.column === own.column));
   if (table.reservedColumnNames.has(alias) && !sameColumn) {
     issues.add(path, `alias ${quote(alias)} is the name of a catalog column; choose another name`);
     return false;

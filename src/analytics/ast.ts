@@ -11,28 +11,95 @@ import type { Scalar } from './plan.js';
 
 /** SQL functions a tree may call; the compiler refuses any other name. */
 export const SQL_FUNCTIONS = [
-  'count', 'countIf', 'sum', 'sumIf', 'avg', 'avgIf', 'min', 'minIf', 'max', 'maxIf', 'uniq', 'uniqIf',
-  'median', 'medianIf', 'quantile', 'quantileIf',
-  'toStartOfMinute', 'toStartOfHour', 'toStartOfDay', 'toMonday', 'toStartOfMonth',
+  'count',
+  'countIf',
+  'sum',
+  'sumIf',
+  'avg',
+  'avgIf',
+  'min',
+  'minIf',
+  'max',
+  'maxIf',
+  'uniq',
+  'uniqIf',
+  'median',
+  'medianIf',
+  'quantile',
+  'quantileIf',
+  'toStartOfMinute',
+  'toStartOfHour',
+  'toStartOfDay',
+  'toMonday',
+  'toStartOfMonth',
 ] as const;
 export type SqlFunction = (typeof SQL_FUNCTIONS)[number];
 
-export interface IdentifierNode { readonly kind: 'Identifier'; readonly name: string }
-export interface ColumnNode { readonly kind: 'Column'; readonly table: string; readonly column: string }
+export interface IdentifierNode {
+  readonly kind: 'Identifier';
+  readonly name: string;
+}
+export interface ColumnNode {
+  readonly kind: 'Column';
+  readonly table: string;
+  readonly column: string;
+}
 /** `name` set: a fixed, named parameter (context); otherwise numbered p0, p1, … in SQL order */
-export interface ParamNode { readonly kind: 'Param'; readonly type: string; readonly value: Scalar | readonly Scalar[]; readonly name?: string }
-export interface NumberNode { readonly kind: 'Number'; readonly value: number }
-export interface CallNode { readonly kind: 'Call'; readonly fn: SqlFunction; readonly parameters: readonly NumberNode[]; readonly args: readonly ExprNode[] }
-export interface BinaryNode { readonly kind: 'Binary'; readonly left: ExprNode; readonly operator: Operator; readonly right: ExprNode }
-export interface AndNode { readonly kind: 'And'; readonly items: readonly ExprNode[] }
-export interface SubqueryNode { readonly kind: 'Subquery'; readonly select: SelectNode }
+export interface ParamNode {
+  readonly kind: 'Param';
+  readonly type: string;
+  readonly value: Scalar | readonly Scalar[];
+  readonly name?: string;
+}
+export interface NumberNode {
+  readonly kind: 'Number';
+  readonly value: number;
+}
+export interface CallNode {
+  readonly kind: 'Call';
+  readonly fn: SqlFunction;
+  readonly parameters: readonly NumberNode[];
+  readonly args: readonly ExprNode[];
+}
+export interface BinaryNode {
+  readonly kind: 'Binary';
+  readonly left: ExprNode;
+  readonly operator: Operator;
+  readonly right: ExprNode;
+}
+export interface AndNode {
+  readonly kind: 'And';
+  readonly items: readonly ExprNode[];
+}
+export interface SubqueryNode {
+  readonly kind: 'Subquery';
+  readonly select: SelectNode;
+}
 
 export type ExprNode = IdentifierNode | ColumnNode | ParamNode | NumberNode | CallNode | BinaryNode | AndNode | SubqueryNode;
 
-export interface AliasedNode { readonly kind: 'Aliased'; readonly node: ExprNode; readonly alias: string }
-export interface TableNode { readonly kind: 'Table'; readonly table: TableName; readonly alias: string; readonly final: boolean }
-export interface JoinNode { readonly kind: 'Join'; readonly source: SubqueryNode; readonly alias: string; readonly on: ExprNode }
-export interface OrderItemNode { readonly kind: 'OrderItem'; readonly node: ExprNode; readonly descending: boolean }
+export interface AliasedNode {
+  readonly kind: 'Aliased';
+  readonly node: ExprNode;
+  readonly alias: string;
+}
+export interface TableNode {
+  readonly kind: 'Table';
+  readonly table: TableName;
+  readonly alias: string;
+  readonly final: boolean;
+}
+export interface JoinNode {
+  readonly kind: 'Join';
+  readonly source: SubqueryNode;
+  readonly alias: string;
+  readonly on: ExprNode;
+}
+export interface OrderItemNode {
+  readonly kind: 'OrderItem';
+  readonly node: ExprNode;
+  readonly descending: boolean;
+}
 
 export interface SelectNode {
   readonly kind: 'Select';

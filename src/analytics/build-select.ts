@@ -51,9 +51,7 @@ export function buildSelect(plan: QueryPlan): SelectNode {
   return ast.select({
     columns: [...dimensions, ...metrics],
     from: ast.table(table, main, false),
-    ...(joinPipelines
-      ? { join: ast.join(pipelines, P, ast.binary(ast.column(P, 'id'), '=', ast.column(main, 'pipeline_id'))) }
-      : {}),
+    ...(joinPipelines ? { join: ast.join(pipelines, P, ast.binary(ast.column(P, 'id'), '=', ast.column(main, 'pipeline_id'))) } : {}),
     where: [...context, ...plan.where.map(conditionExpr)],
     groupBy: plan.dimensions.map((d) => columnExpr(d.expr)),
     having: plan.having.map((h) => ast.binary(ast.identifier(h.alias), h.operator, ast.param(h.value.type, h.value.value))),

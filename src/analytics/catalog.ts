@@ -64,13 +64,11 @@ export const CI_FINISHED_BUILDS_COLUMNS = {
   runner_manager_architecture: col('LowCardinality(String)', 'string'),
   duration: col('Int64', 'number', {
     unit: 'ms',
-    materialized:
-      "if((started_at > 0) AND (finished_at > started_at), age('ms', started_at, finished_at), 0)",
+    materialized: "if((started_at > 0) AND (finished_at > started_at), age('ms', started_at, finished_at), 0)",
   }),
   queueing_duration: col('Int64', 'number', {
     unit: 'ms',
-    materialized:
-      "if((queued_at > 0) AND (started_at > queued_at), age('ms', queued_at, started_at), 0)",
+    materialized: "if((queued_at > 0) AND (started_at > queued_at), age('ms', queued_at, started_at), 0)",
   }),
   root_namespace_id: col('UInt64', 'number'),
   name: col('String', 'string'),
@@ -177,7 +175,8 @@ export function collectQueryColumns(
   const map = new Map<string, QueryColumn>();
   for (const [table, columns] of tables) {
     for (const [column, def] of Object.entries(columns)) {
-      if (def.queryable && !map.has(column)) map.set(column, { name: column, table, column, type: def.type, kind: def.kind, ...(def.unit && { unit: def.unit }) });
+      if (def.queryable && !map.has(column))
+        map.set(column, { name: column, table, column, type: def.type, kind: def.kind, ...(def.unit && { unit: def.unit }) });
     }
   }
   for (const [name, column] of Object.entries(aliases)) {

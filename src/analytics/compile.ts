@@ -39,8 +39,18 @@ export function compileQuery(input: unknown, context: QueryContext, limits?: Par
 export function compilePlan(plan: QueryPlan): CompiledQuery {
   const { sql, params } = compileSql(buildSelect(plan));
   const columns: ResultColumn[] = [
-    ...plan.dimensions.map((d) => ({ name: d.alias, kind: 'dimension' as const, type: d.kind, ...unit(d.expr.granularity ? undefined : d.expr.column.unit) })),
-    ...plan.metrics.map((m) => ({ name: m.alias, kind: 'metric' as const, type: m.kind, ...unit(UNIT_KEEPING.has(m.aggregate) ? m.column?.unit : undefined) })),
+    ...plan.dimensions.map((d) => ({
+      name: d.alias,
+      kind: 'dimension' as const,
+      type: d.kind,
+      ...unit(d.expr.granularity ? undefined : d.expr.column.unit),
+    })),
+    ...plan.metrics.map((m) => ({
+      name: m.alias,
+      kind: 'metric' as const,
+      type: m.kind,
+      ...unit(UNIT_KEEPING.has(m.aggregate) ? m.column?.unit : undefined),
+    })),
   ];
   return { sql, params, columns };
 }

@@ -35,7 +35,13 @@ export type AggregateName = keyof typeof AGGREGATES;
 
 /** The function names a metric may spell, for "allowed: …" messages. */
 export const FUNCTION_NAMES: readonly string[] = Object.keys(AGGREGATES).flatMap((name) =>
-  name === 'quantile' ? ['quantile(p)', 'quantileIf(p)'] : name === 'rate' ? ['rateIf'] : name === 'flakeRate' ? [name] : [name, `${name}If`],
+  name === 'quantile'
+    ? ['quantile(p)', 'quantileIf(p)']
+    : name === 'rate'
+      ? ['rateIf']
+      : name === 'flakeRate'
+        ? [name]
+        : [name, `${name}If`],
 );
 
 export interface ParsedFunction {

@@ -27,18 +27,8 @@ export {
   type TableColumn,
   type TableName,
 } from './catalog.js';
-export {
-  CI_FINISHED_BUILD_SECTIONS_COLUMNS,
-  SECTIONS_COLUMN_ALIASES,
-  SECTIONS_QUERY_COLUMNS,
-} from './sections-catalog.js';
-export {
-  DEFAULT_QUERY_TABLE,
-  QUERY_TABLE_NAMES,
-  QUERY_TABLES,
-  type QueryTable,
-  type QueryTableName,
-} from './query-tables.js';
+export { CI_FINISHED_BUILD_SECTIONS_COLUMNS, SECTIONS_COLUMN_ALIASES, SECTIONS_QUERY_COLUMNS } from './sections-catalog.js';
+export { DEFAULT_QUERY_TABLE, QUERY_TABLE_NAMES, QUERY_TABLES, type QueryTable, type QueryTableName } from './query-tables.js';
 export { FUNCTION_NAMES } from './functions.js';
 export { OPERATORS, type Operator } from './operators.js';
 export { GRANULARITIES, type Granularity, type QueryPlan } from './plan.js';

@@ -33,7 +33,14 @@ export interface QuerySections {
   readonly counts: { readonly dimensions: number; readonly metrics: number; readonly filter: number };
 }
 
-const EMPTY: QuerySections = { table: DEFAULT_QUERY_TABLE, dimensions: [], metrics: [], filter: [], orderBy: [], counts: { dimensions: 0, metrics: 0, filter: 0 } };
+const EMPTY: QuerySections = {
+  table: DEFAULT_QUERY_TABLE,
+  dimensions: [],
+  metrics: [],
+  filter: [],
+  orderBy: [],
+  counts: { dimensions: 0, metrics: 0, filter: 0 },
+};
 
 /**
  * Shape-checks the query top-level and then each section element on its own, so one malformed

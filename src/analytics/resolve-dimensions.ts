@@ -15,11 +15,7 @@ export interface LocatedDimension {
  * Resolves `{ column, granularity?, as? }`. The default alias is the column as written
  * (`stage`), or `<column>_<granularity>` for a time bucket (`finished_at_day`).
  */
-export function resolveDimensions(
-  items: readonly Located<Dimension>[],
-  table: QueryTable,
-  issues: IssueList,
-): LocatedDimension[] {
+export function resolveDimensions(items: readonly Located<Dimension>[], table: QueryTable, issues: IssueList): LocatedDimension[] {
   return items.flatMap(({ path, item }) => {
     const column = table.columns.get(item.column);
     if (!column) {

@@ -44,8 +44,7 @@ export function resolveMetric(
   if (item.as != null && !checkAlias(item.as, [...path, 'as'], issues, scope.table)) return undefined;
   if (conditions.length !== given) return undefined;
   const name = `${fn.aggregate}${fn.conditional ? 'If' : ''}`;
-  const alias =
-    item.as ?? [name, fn.level === undefined ? '' : levelLabel(fn.level), item.column ?? ''].filter(Boolean).join('_');
+  const alias = item.as ?? [name, fn.level === undefined ? '' : levelLabel(fn.level), item.column ?? ''].filter(Boolean).join('_');
   const plan: MetricPlan = {
     alias,
     aggregate: fn.aggregate,
@@ -105,7 +104,8 @@ function checkShape(
 
 function columnRule(fn: ParsedFunction, name: string, column: QueryColumn | undefined): string {
   const rule = AGGREGATES[fn.aggregate].column;
-  if (fn.aggregate === 'flakeRate') return `${name} takes no column (it is the share of the job's pipelines where it failed, then succeeded)`;
+  if (fn.aggregate === 'flakeRate')
+    return `${name} takes no column (it is the share of the job's pipelines where it failed, then succeeded)`;
   if (fn.aggregate === 'rate') return `${name} takes no column (it is the share of rows matching its condition)`;
   if (rule === 'none') return `${name} takes no column (it counts rows); use uniq to count distinct values`;
   const wanted = rule === 'number' ? 'a number column' : rule === 'ordered' ? 'a number or time column' : 'a column';

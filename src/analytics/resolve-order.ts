@@ -9,12 +9,7 @@ import type { Scope } from './resolve-conditions.js';
  * column that is one of the query's (unbucketed) dimensions. Without orderBy, rows are ordered by
  * every dimension ascending, so that limit/offset pages are stable.
  */
-export function resolveOrder(
-  items: readonly Located<OrderBy>[],
-  given: boolean,
-  scope: Scope,
-  issues: IssueList,
-): OrderPlan[] {
+export function resolveOrder(items: readonly Located<OrderBy>[], given: boolean, scope: Scope, issues: IssueList): OrderPlan[] {
   if (!given) return [...scope.dimensions.keys()].map((alias) => ({ alias, descending: false }));
   return items.flatMap(({ path, item }) => {
     if (item.desc != null && item.asc != null && item.desc === item.asc) {

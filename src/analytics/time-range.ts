@@ -6,8 +6,7 @@ import { UsageError } from '../errors.js';
  * ClickHouse's DateTime64 covers years 1900–2299; other years are rejected.
  */
 
-const ISO_PATTERN =
-  /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?)?(Z|[+-]\d{2}:?\d{2})?$/;
+const ISO_PATTERN = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?)?(Z|[+-]\d{2}:?\d{2})?$/;
 
 const RELATIVE_PATTERN = /^(\d{1,6})([mhdw])$/;
 const UNIT_MS = { m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 } as const;
@@ -21,8 +20,12 @@ export function parseIsoTime(text: string): Date | undefined {
   const utc = Date.UTC(year!, month! - 1, day!, hour, minute, second, ms);
   const check = new Date(utc);
   const sameFields =
-    check.getUTCFullYear() === year && check.getUTCMonth() === month! - 1 && check.getUTCDate() === day &&
-    check.getUTCHours() === hour && check.getUTCMinutes() === minute && check.getUTCSeconds() === second;
+    check.getUTCFullYear() === year &&
+    check.getUTCMonth() === month! - 1 &&
+    check.getUTCDate() === day &&
+    check.getUTCHours() === hour &&
+    check.getUTCMinutes() === minute &&
+    check.getUTCSeconds() === second;
   if (!sameFields || year! < 1900 || year! > 2299) return undefined;
   return new Date(utc - offsetMs(m[8]));
 }

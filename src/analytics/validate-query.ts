@@ -38,12 +38,20 @@ export function validateQuery(input: unknown, context: QueryContext, limits?: Pa
   if (conditionCount > bounds.maxFilters) {
     issues.add(['filter'], `${conditionCount} filters and metric conditions; at most ${bounds.maxFilters} are allowed`);
   }
-  checkUniqueAliases([...dimensions.map((d) => ({ alias: d.plan.alias, path: d.path })), ...metrics.map((m) => ({ alias: m.plan.alias, path: m.path }))], issues);
+  checkUniqueAliases(
+    [...dimensions.map((d) => ({ alias: d.plan.alias, path: d.path })), ...metrics.map((m) => ({ alias: m.plan.alias, path: m.path }))],
+    issues,
+  );
 
   const scope: Scope = { ...dimensionScope, metrics: new Map(metrics.map((m) => [m.plan.alias, m.plan])) };
   const { where, having } = resolveFilters(sections, scope, issues, bounds, reported);
   const given = input !== null && typeof input === 'object' && (input as { orderBy?: unknown }).orderBy != null;
-  const orderBy = resolveOrder(sections.orderBy.filter((o) => !reported.has(o.item.column)), given, scope, issues);
+  const orderBy = resolveOrder(
+    sections.orderBy.filter((o) => !reported.has(o.item.column)),
+    given,
+    scope,
+    issues,
+  );
 
   if (issues.size > 0 || !checkedContext) throw new ValidationError('query', issues.lines);
   return {
@@ -74,7 +82,8 @@ function resolveFilters(sections: QuerySections, scope: Scope, issues: IssueList
 
 function checkCounts(sections: QuerySections, bounds: QueryLimits, issues: IssueList): void {
   const { counts, limit, offset } = sections;
-  if (counts.dimensions > bounds.maxDimensions) issues.add(['dimensions'], `${counts.dimensions} dimensions; at most ${bounds.maxDimensions} are allowed`);
+  if (counts.dimensions > bounds.maxDimensions)
+    issues.add(['dimensions'], `${counts.dimensions} dimensions; at most ${bounds.maxDimensions} are allowed`);
   if (counts.metrics > bounds.maxMetrics) issues.add(['metrics'], `${counts.metrics} metrics; at most ${bounds.maxMetrics} are allowed`);
   if (limit !== undefined && (limit < 1 || limit > bounds.maxLimit)) issues.add(['limit'], `must be from 1 to ${bounds.maxLimit}`);
   if (offset !== undefined && (offset < 0 || offset > bounds.maxOffset)) issues.add(['offset'], `must be from 0 to ${bounds.maxOffset}`);
@@ -90,7 +99,10 @@ function checkContext(context: QueryContext, bounds: QueryLimits, issues: IssueL
   const { fromTime, toTime } = parsed.data;
   const days = (toTime.getTime() - fromTime.getTime()) / DAY_MS;
   if (days <= 0) {
-    issues.add(['context', 'toTime'], `toTime (${toTime.toISOString()}) must be after fromTime (${fromTime.toISOString()}); toTime is exclusive`);
+    issues.add(
+      ['context', 'toTime'],
+      `toTime (${toTime.toISOString()}) must be after fromTime (${fromTime.toISOString()}); toTime is exclusive`,
+    );
   } else if (days > bounds.maxRangeDays) {
     issues.add(['context', 'toTime'], `time range is ${Math.ceil(days)} days; at most ${bounds.maxRangeDays} are allowed`);
   }

@@ -2,7 +2,15 @@ import type { Command } from 'commander';
 import { runCollect, type CollectResult } from '../commands/collect.js';
 import type { RetryNotice } from '../retry/backoff.js';
 import { withSpinner } from './spinner.js';
-import { COLLECT_ENV, DEFAULT_COLLECT_CONCURRENCY, DEFAULT_COLLECT_TIMEOUT_S, DEFAULT_DOWNSTREAM, loadCollectConfig, type CollectConfig, type CollectFlags } from '../config/collect.js';
+import {
+  COLLECT_ENV,
+  DEFAULT_COLLECT_CONCURRENCY,
+  DEFAULT_COLLECT_TIMEOUT_S,
+  DEFAULT_DOWNSTREAM,
+  loadCollectConfig,
+  type CollectConfig,
+  type CollectFlags,
+} from '../config/collect.js';
 import { readEnv } from '../config/env.js';
 import { DEFAULT_CLASSIFY, LOG_SCOPES } from '../payload/options.js';
 import { resolveDeliveryTargets } from '../config/push.js';
@@ -21,25 +29,52 @@ export function registerCollect(program: Command, io: CliIO): Command {
         'and print the metrics payload as JSON (an array, root first, when downstream pipelines were read), or deliver each with --push.',
     )
     .option('--gitlab-url <url>', `GitLab URL or API root (/api/v4 is appended when missing)${envHint('CI_API_V4_URL', 'CI_SERVER_URL')}`)
-    .option('--token <token>', `GitLab token with read_api; CI_JOB_TOKEN is tried last${envHint('GITLAB_TOKEN', 'PRIVATE_TOKEN', 'CI_JOB_TOKEN')}`)
+    .option(
+      '--token <token>',
+      `GitLab token with read_api; CI_JOB_TOKEN is tried last${envHint('GITLAB_TOKEN', 'PRIVATE_TOKEN', 'CI_JOB_TOKEN')}`,
+    )
     .option('--project <id|path>', `project id or group/sub/project path${envHint('CI_PROJECT_ID', 'CI_PROJECT_PATH')}`)
     .option('--pipeline <id>', `pipeline id${envHint('CI_PIPELINE_ID')}`)
     .option('--default-branch <name>', `the project's default branch; asked from GitLab when unknown${envHint('CI_DEFAULT_BRANCH')}`)
     .option('--job-id <id>', `the collector's own job, never counted${envHint('CI_JOB_ID')}`)
     .option('--e2e-stage <stage>', `stage of the e2e jobs (default: ${d.e2eStage})${envHint(COLLECT_ENV.e2eStage)}`)
-    .option('--e2e-exclude <names>', `e2e-stage jobs left out, space/comma separated (default: "${d.e2eExclude.join(' ')}")${envHint(COLLECT_ENV.e2eExclude)}`)
+    .option(
+      '--e2e-exclude <names>',
+      `e2e-stage jobs left out, space/comma separated (default: "${d.e2eExclude.join(' ')}")${envHint(COLLECT_ENV.e2eExclude)}`,
+    )
     .option('--build-stage <stage>', `stage of the build jobs (default: ${d.buildStage})${envHint(COLLECT_ENV.buildStage)}`)
-    .option('--build-jobs <names>', `build jobs reported in builds/build (default: "${d.buildJobs.join(' ')}")${envHint(COLLECT_ENV.buildJobs)}`)
-    .option('--steps <names>', `names of the bash \`time\` lines of e2e logs, in order: "up e2e" or "pull up e2e" (default: "${d.steps.join(' ')}")${envHint(COLLECT_ENV.steps)}`)
+    .option(
+      '--build-jobs <names>',
+      `build jobs reported in builds/build (default: "${d.buildJobs.join(' ')}")${envHint(COLLECT_ENV.buildJobs)}`,
+    )
+    .option(
+      '--steps <names>',
+      `names of the bash \`time\` lines of e2e logs, in order: "up e2e" or "pull up e2e" (default: "${d.steps.join(' ')}")${envHint(COLLECT_ENV.steps)}`,
+    )
     .option('--optimistic', `tolerate a step-count mismatch instead of failing${envHint(COLLECT_ENV.optimistic)}`)
     .option('--logs <scope>', `job logs read: ${LOG_SCOPES.join(' | ')} (default: ${d.logScope})${envHint(COLLECT_ENV.logs)}`)
-    .option('--timeout <seconds>', `budget of each GitLab request, retries and waits included (default: ${DEFAULT_COLLECT_TIMEOUT_S})${envHint(COLLECT_ENV.timeout)}`)
-    .option('--concurrency <n>', `max GitLab requests in flight for job pages and logs, 1-32 (default: ${DEFAULT_COLLECT_CONCURRENCY})${envHint(COLLECT_ENV.concurrency)}`)
+    .option(
+      '--timeout <seconds>',
+      `budget of each GitLab request, retries and waits included (default: ${DEFAULT_COLLECT_TIMEOUT_S})${envHint(COLLECT_ENV.timeout)}`,
+    )
+    .option(
+      '--concurrency <n>',
+      `max GitLab requests in flight for job pages and logs, 1-32 (default: ${DEFAULT_COLLECT_CONCURRENCY})${envHint(COLLECT_ENV.concurrency)}`,
+    )
     .option('--downstream', 'also collect the pipelines its trigger jobs started: child and multi-project pipelines (default)')
     .option('--no-downstream', `collect only this pipeline${envHint(COLLECT_ENV.downstream)}`)
-    .option('--downstream-depth <n>', `levels of downstream pipelines followed, 1-5 (default: ${DEFAULT_DOWNSTREAM.maxDepth})${envHint(COLLECT_ENV.downstreamDepth)}`)
-    .option('--downstream-max <n>', `downstream pipelines collected at most, 0-200 (default: ${DEFAULT_DOWNSTREAM.maxPipelines})${envHint(COLLECT_ENV.downstreamMax)}`)
-    .option('--output <file>', 'write the payload to FILE instead of stdout (a JSON array, root first, when downstream pipelines were collected)')
+    .option(
+      '--downstream-depth <n>',
+      `levels of downstream pipelines followed, 1-5 (default: ${DEFAULT_DOWNSTREAM.maxDepth})${envHint(COLLECT_ENV.downstreamDepth)}`,
+    )
+    .option(
+      '--downstream-max <n>',
+      `downstream pipelines collected at most, 0-200 (default: ${DEFAULT_DOWNSTREAM.maxPipelines})${envHint(COLLECT_ENV.downstreamMax)}`,
+    )
+    .option(
+      '--output <file>',
+      'write the payload to FILE instead of stdout (a JSON array, root first, when downstream pipelines were collected)',
+    )
     .option('--config <file>', `JSON or YAML file with the same settings in camelCase; flags and env win${envHint(COLLECT_ENV.config)}`)
     .option('--push', 'deliver the payload (as `push` does) instead of printing it; --output still writes it to a file');
   addDeliveryOptions(command, { prefix: 'push-' });
@@ -49,7 +84,12 @@ export function registerCollect(program: Command, io: CliIO): Command {
     // delivery options are checked before GitLab is asked anything
     const targets = flags.push ? resolveDeliveryTargets(deliveryFlags(flags, { prefix: 'push-' }), env) : undefined;
     const onRetry = (notice: RetryNotice): void => io.err(retryLine(notice));
-    const result = await withSpinner(io, `collecting pipeline ${config.pipelineId} of ${config.project}`, () => runCollect(config, { onRetry }), `could not collect pipeline ${config.pipelineId}`);
+    const result = await withSpinner(
+      io,
+      `collecting pipeline ${config.pipelineId} of ${config.project}`,
+      () => runCollect(config, { onRetry }),
+      `could not collect pipeline ${config.pipelineId}`,
+    );
     if (!targets || config.output) await emit(io, `${JSON.stringify(printable(result), null, 2)}\n`, config.output);
     for (const note of result.notes) io.err(`note: ${note}`);
     io.err(summary(config, result));

@@ -8,7 +8,12 @@ const NAME = /^[a-z0-9][a-z0-9-]*$/;
 
 /** Names of the shipped examples, e.g. `job-table`. */
 export function exampleQueryNames(): string[] {
-  return existsSync(DIR) ? readdirSync(DIR).filter((f) => f.endsWith('.yaml')).map((f) => f.slice(0, -5)).sort() : [];
+  return existsSync(DIR)
+    ? readdirSync(DIR)
+        .filter((f) => f.endsWith('.yaml'))
+        .map((f) => f.slice(0, -5))
+        .sort()
+    : [];
 }
 
 /** For --help: `job-table, failures-per-day, …`. */

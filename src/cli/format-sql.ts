@@ -5,7 +5,13 @@ import Table from 'cli-table3';
  * (name, ClickHouse type from the SQL's `{name:Type}` placeholder, value).
  */
 export function formatSqlText(sql: string, params: Readonly<Record<string, unknown>>): string {
-  const lines = sql.split('\n').flatMap((line) => (line.startsWith('SELECT ') ? ['SELECT', ...splitTopLevel(line.slice(7)).map((item, i, all) => `  ${item}${i < all.length - 1 ? ',' : ''}`)] : [line]));
+  const lines = sql
+    .split('\n')
+    .flatMap((line) =>
+      line.startsWith('SELECT ')
+        ? ['SELECT', ...splitTopLevel(line.slice(7)).map((item, i, all) => `  ${item}${i < all.length - 1 ? ',' : ''}`)]
+        : [line],
+    );
   const names = Object.keys(params);
   if (names.length === 0) return `${lines.join('\n')}\n-- no parameters`;
   const types = placeholderTypes(sql);

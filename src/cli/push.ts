@@ -20,7 +20,10 @@ export function addDeliveryOptions(command: Command, { prefix = '' }: { prefix?:
     .option('--clickhouse [spec]', 'write to ClickHouse directly: http(s):// URL or embedded directory' + envHint('CLICKHOUSE_URL'))
     .option(`--${prefix}token <token>`, 'bearer token for the metrics server' + envHint('PIPELINE_METRICS_TOKEN'))
     .option(`--${prefix}timeout <seconds>`, `total time for delivery retries per target (default ${DEFAULT_DELIVERY_TIMEOUT_S})`)
-    .option('--save-on-failure <file>', `where to keep the payload if a target fails (default ${defaultFallbackPath(0).replace('0', '<pipeline_id>')})`);
+    .option(
+      '--save-on-failure <file>',
+      `where to keep the payload if a target fails (default ${defaultFallbackPath(0).replace('0', '<pipeline_id>')})`,
+    );
 }
 
 /** The delivery flags out of commander's parsed options (see {@link addDeliveryOptions}). */
@@ -52,7 +55,11 @@ export function reportDelivery(io: CliIO, result: DeliveryResult): UpstreamError
     io.err(`payload saved to ${result.fallbackFile}; resend with: ${result.resendCommand}`);
   }
   const what =
-    result.exitCode === EXIT.rejected ? 'rejected by a target' : result.exitCode === EXIT.usage ? 'not delivered: a target is not set up' : 'could not be delivered to every target';
+    result.exitCode === EXIT.rejected
+      ? 'rejected by a target'
+      : result.exitCode === EXIT.usage
+        ? 'not delivered: a target is not set up'
+        : 'could not be delivered to every target';
   return new UpstreamError(`pipeline ${result.pipelineId} ${what}`, { exitCode: result.exitCode });
 }
 
@@ -82,4 +89,3 @@ export function registerPush(program: Command, io: CliIO): void {
     if (failure) throw failure;
   });
 }
-

@@ -11,7 +11,12 @@ function minute(time: Date | string): string {
  * `12 rows · pipelines started 2026-11-21 19:50 UTC – 2026-11-28 19:50 UTC · embedded ClickHouse at … · 0.42 s`.
  * An empty window over a store with data says when the data is.
  */
-export function querySummary(result: { rows: unknown[]; storedSpan?: StoredSpan }, context: QueryContext, store: string, elapsedMs: number): string {
+export function querySummary(
+  result: { rows: unknown[]; storedSpan?: StoredSpan },
+  context: QueryContext,
+  store: string,
+  elapsedMs: number,
+): string {
   const n = result.rows.length;
   const window = `${minute(context.fromTime)} – ${minute(context.toTime)}`;
   const took = `${(elapsedMs / 1000).toFixed(2)} s`;

@@ -32,7 +32,7 @@ export function registerQuery(program: Command, io: CliIO, deps: QueryCliDeps = 
     .summary('run a jobAnalytics query file against ClickHouse and print the result')
     .description(
       'Run a jobAnalytics query (dimensions + metrics, JSON or YAML) against ClickHouse and print the result.\n' +
-        'With --url (or PIPELINE_METRICS_URL) it runs through a server\'s /graphql and prints the same output.\n' +
+        "With --url (or PIPELINE_METRICS_URL) it runs through a server's /graphql and prints the same output.\n" +
         'Exit codes: 0 ok, 2 bad options, 3 invalid query file, query refused, or token refused (401), 4 ClickHouse or server unreachable.',
     )
     .argument('<file>', `query file, JSON or YAML; "-" = stdin; or the name of a shipped example (${EXAMPLE_QUERIES_NOTE})`)
@@ -44,7 +44,11 @@ export function registerQuery(program: Command, io: CliIO, deps: QueryCliDeps = 
     .option('--source <source>', 'only pipelines of this source, e.g. push, schedule, merge_request_event')
     .option('--ref <ref>', 'only pipelines of this branch or tag')
     .option('--limit <n>', "maximum rows; replaces the file's limit")
-    .option('--url <url>', "run through a pipeline-metrics server's /graphql instead of ClickHouse (needs no database credentials)" + envHint('PIPELINE_METRICS_URL'))
+    .option(
+      '--url <url>',
+      "run through a pipeline-metrics server's /graphql instead of ClickHouse (needs no database credentials)" +
+        envHint('PIPELINE_METRICS_URL'),
+    )
     .option('--token <token>', 'read token for --url' + envHint('PIPELINE_METRICS_TOKEN'))
     .option(
       '--clickhouse [spec]',

@@ -19,9 +19,20 @@ export function registerServe(program: Command, io: CliIO): void {
     )
     .option('--port <port>', `port to listen on (default ${SERVE_DEFAULTS.port}; 0 = any free port)` + envHint('PORT'))
     .option('--host <host>', `interface to bind (default ${SERVE_DEFAULTS.host}, all interfaces)` + envHint('HOST'))
-    .option('--db <spec>', 'Postgres: postgres:// URL or embedded data directory (default .pipeline-metrics/postgres)' + envHint('DATABASE_URL'))
-    .option('--clickhouse [spec]', 'also write every payload to ClickHouse: http(s):// URL or embedded directory' + envHint('CLICKHOUSE_URL'))
-    .option('--token <token>', 'push token for /save_metrics; repeat for several (no token at all = no authentication)' + envHint('PIPELINE_METRICS_TOKENS (comma-separated)'), collect)
+    .option(
+      '--db <spec>',
+      'Postgres: postgres:// URL or embedded data directory (default .pipeline-metrics/postgres)' + envHint('DATABASE_URL'),
+    )
+    .option(
+      '--clickhouse [spec]',
+      'also write every payload to ClickHouse: http(s):// URL or embedded directory' + envHint('CLICKHOUSE_URL'),
+    )
+    .option(
+      '--token <token>',
+      'push token for /save_metrics; repeat for several (no token at all = no authentication)' +
+        envHint('PIPELINE_METRICS_TOKENS (comma-separated)'),
+      collect,
+    )
     .option(
       '--read-token <token[=patterns]>',
       'read token for /graphql, optionally limited to project paths (TOKEN=group/*,other/app; * = one path segment, ** = any); repeat for several. A push token cannot read, a read token cannot push' +
@@ -29,10 +40,22 @@ export function registerServe(program: Command, io: CliIO): void {
       collect,
       [],
     )
-    .option('--query-timeout <seconds>', `budget of one /graphql request; its ClickHouse queries are cancelled then (default ${SERVE_DEFAULTS.queryTimeoutS})`)
-    .option('--body-limit <size>', 'largest accepted body, e.g. 1048576, 512KiB, 4MiB (default 4MiB)' + envHint('PIPELINE_METRICS_BODY_LIMIT'))
-    .option('--store-timeout <seconds>', `answer 503 when the database takes longer per request, 0.001-3600 (default ${SERVE_DEFAULTS.storeTimeoutS})`)
-    .option('--db-pool-size <n>', `connections to a Postgres server (default ${SERVE_DEFAULTS.dbPoolSize})` + envHint('PIPELINE_METRICS_DB_POOL_SIZE'))
+    .option(
+      '--query-timeout <seconds>',
+      `budget of one /graphql request; its ClickHouse queries are cancelled then (default ${SERVE_DEFAULTS.queryTimeoutS})`,
+    )
+    .option(
+      '--body-limit <size>',
+      'largest accepted body, e.g. 1048576, 512KiB, 4MiB (default 4MiB)' + envHint('PIPELINE_METRICS_BODY_LIMIT'),
+    )
+    .option(
+      '--store-timeout <seconds>',
+      `answer 503 when the database takes longer per request, 0.001-3600 (default ${SERVE_DEFAULTS.storeTimeoutS})`,
+    )
+    .option(
+      '--db-pool-size <n>',
+      `connections to a Postgres server (default ${SERVE_DEFAULTS.dbPoolSize})` + envHint('PIPELINE_METRICS_DB_POOL_SIZE'),
+    )
     .action(async (flags: ServeFlags) => {
       const config = resolveServeConfig(flags, readEnv());
       // before the databases open (an embedded one takes seconds): a taken port fails at once

@@ -76,7 +76,9 @@ export async function collectPipeline(
     const nodes = graphs[i]!.nodes;
     return nodes ? withCriticalPath(built, nodes) : built;
   });
-  const graphNotes = graphs.flatMap((g, i) => (i > 0 && g.stats.skipped ? [`pipeline ${payloads[i]!.pipeline_id}: no critical path: ${g.stats.skipped}`] : []));
+  const graphNotes = graphs.flatMap((g, i) =>
+    i > 0 && g.stats.skipped ? [`pipeline ${payloads[i]!.pipeline_id}: no critical path: ${g.stats.skipped}`] : [],
+  );
   return {
     payload: payloads[0]!,
     payloads,

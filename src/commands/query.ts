@@ -82,7 +82,14 @@ export async function runQuery(options: QueryCommandOptions, deps: QueryCommandD
     const compiled = compileQuery(input, context);
     const result = await runner.runQuery({ sql: compiled.sql, params: { ...compiled.params } as Record<string, unknown> });
     const storedSpan = result.rows.length === 0 ? await storedSpanOf(runner) : undefined;
-    return { kind: 'rows', columns: result.columns, rows: result.rows, errors: result.errors, ...unitsOf(compiled), ...(storedSpan && { storedSpan }) };
+    return {
+      kind: 'rows',
+      columns: result.columns,
+      rows: result.rows,
+      errors: result.errors,
+      ...unitsOf(compiled),
+      ...(storedSpan && { storedSpan }),
+    };
   } finally {
     await runner.close();
   }
@@ -107,7 +114,6 @@ function unitsOf(compiled: { columns: ReadonlyArray<{ name: string; unit?: Resul
   const units = Object.fromEntries(compiled.columns.flatMap((c) => (c.unit ? [[c.name, c.unit] as const] : [])));
   return Object.keys(units).length > 0 ? { units } : {};
 }
-
 
 /**
  * Largest query file, in bytes (UTF-8). A query is a few hundred bytes to a few KB (the shipped

@@ -47,7 +47,14 @@ export async function runServe(config: ServeConfig, deps: ServeDeps): Promise<Se
     const { sinks, analytics } = await openSinks(config, deps);
     const { buildServer } = await import('../server/build-server.js');
     const graphql = analytics ? await graphqlFor(config, analytics, deps) : undefined;
-    const app = buildServer({ sinks, tokens: config.tokens, bodyLimit: config.bodyLimit, logger: deps.logger, storeTimeoutMs: config.storeTimeoutMs, graphql });
+    const app = buildServer({
+      sinks,
+      tokens: config.tokens,
+      bodyLimit: config.bodyLimit,
+      logger: deps.logger,
+      storeTimeoutMs: config.storeTimeoutMs,
+      graphql,
+    });
     try {
       await app.listen({ port: config.port, host: config.host });
     } catch (error) {
@@ -56,7 +63,10 @@ export async function runServe(config: ServeConfig, deps: ServeDeps): Promise<Se
     }
     const address = app.server.address() as AddressInfo;
     const url = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
-    deps.onListening?.(url, sinks.map((_, i) => describeStoreSpec(i === 0 ? config.postgres : config.clickhouse!)));
+    deps.onListening?.(
+      url,
+      sinks.map((_, i) => describeStoreSpec(i === 0 ? config.postgres : config.clickhouse!)),
+    );
     const reason = early ?? (await stopped);
     deps.onClosing?.(reason);
     await app.close();
@@ -93,8 +103,12 @@ async function graphqlFor(config: ServeConfig, source: AnalyticsSource, deps: Se
   ]);
   const readTokens = config.readTokens ?? [];
   const open = readTokens.length === 0 && config.tokens.length === 0;
-  if (open) deps.onWarning?.('no token configured: /graphql and /save_metrics are open to anyone who can reach this port (use --read-token and --token)');
-  else if (readTokens.length === 0) deps.onWarning?.('no --read-token configured: /graphql refuses every request (push tokens cannot read)');
+  if (open)
+    deps.onWarning?.(
+      'no token configured: /graphql and /save_metrics are open to anyone who can reach this port (use --read-token and --token)',
+    );
+  else if (readTokens.length === 0)
+    deps.onWarning?.('no --read-token configured: /graphql refuses every request (push tokens cannot read)');
   return graphqlPlugin({
     source,
     authenticate: createReadAuth(readTokens, open),

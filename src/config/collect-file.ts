@@ -54,9 +54,7 @@ export async function parseCollectFile(text: string, path: string): Promise<{ fi
 function validKeys(data: unknown): CollectFile {
   if (typeof data !== 'object' || data === null) return {};
   const shape = CollectFileSchema.shape;
-  const entries = Object.entries(data).filter(
-    ([key, value]) => key in shape && shape[key as keyof typeof shape].safeParse(value).success,
-  );
+  const entries = Object.entries(data).filter(([key, value]) => key in shape && shape[key as keyof typeof shape].safeParse(value).success);
   return Object.fromEntries(entries) as CollectFile;
 }
 

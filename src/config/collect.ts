@@ -2,7 +2,17 @@ import { UsageError } from '../errors.js';
 import type { TokenInfo } from '../gitlab/http-errors.js';
 import { DEFAULT_CLASSIFY, type ClassifyOptions } from '../payload/options.js';
 import { readCollectFile, type CollectFile } from './collect-file.js';
-import { apiUrl, booleanText, intInRange, logScope, nameList, positiveInt, projectRef, stepNames, timeoutSeconds } from './collect-fields.js';
+import {
+  apiUrl,
+  booleanText,
+  intInRange,
+  logScope,
+  nameList,
+  positiveInt,
+  projectRef,
+  stepNames,
+  timeoutSeconds,
+} from './collect-fields.js';
 import { firstEnv, type Env } from './env.js';
 
 /**
@@ -109,11 +119,26 @@ export function resolveCollectConfig(flags: CollectFlags, env: Env, file: Collec
   const project = projectRef(first(flags.project, env, ['CI_PROJECT_ID', 'CI_PROJECT_PATH'], file.project), problems);
   const ciProject = project !== undefined && [env.CI_PROJECT_ID, env.CI_PROJECT_PATH].includes(project);
   const projectPath = project?.includes('/') ? project : ciProject ? firstEnv(env, 'CI_PROJECT_PATH') : undefined;
-  const pipelineId = positiveInt(first(flags.pipeline, env, ['CI_PIPELINE_ID'], file.pipeline), 'pipeline (--pipeline / CI_PIPELINE_ID)', problems, true);
+  const pipelineId = positiveInt(
+    first(flags.pipeline, env, ['CI_PIPELINE_ID'], file.pipeline),
+    'pipeline (--pipeline / CI_PIPELINE_ID)',
+    problems,
+    true,
+  );
   const defaultBranch = str(flags.defaultBranch) ?? (ciProject ? firstEnv(env, 'CI_DEFAULT_BRANCH') : undefined) ?? str(file.defaultBranch);
   const classify = classifyOptions(flags, env, file, problems);
-  const timeoutS = timeoutSeconds(first(flags.timeout, env, [COLLECT_ENV.timeout], file.timeout), `timeout (--timeout / ${COLLECT_ENV.timeout})`, problems) ?? DEFAULT_COLLECT_TIMEOUT_S;
-  const concurrency = intInRange(first(flags.concurrency, env, [COLLECT_ENV.concurrency], file.concurrency), `concurrency (--concurrency / ${COLLECT_ENV.concurrency})`, { min: 1, max: 32, fallback: DEFAULT_COLLECT_CONCURRENCY }, problems);
+  const timeoutS =
+    timeoutSeconds(
+      first(flags.timeout, env, [COLLECT_ENV.timeout], file.timeout),
+      `timeout (--timeout / ${COLLECT_ENV.timeout})`,
+      problems,
+    ) ?? DEFAULT_COLLECT_TIMEOUT_S;
+  const concurrency = intInRange(
+    first(flags.concurrency, env, [COLLECT_ENV.concurrency], file.concurrency),
+    `concurrency (--concurrency / ${COLLECT_ENV.concurrency})`,
+    { min: 1, max: 32, fallback: DEFAULT_COLLECT_CONCURRENCY },
+    problems,
+  );
   const downstream = downstreamOptions(flags, env, file, problems);
   if (problems.length) throw new UsageError(`collect options are invalid:\n  ${problems.join('\n  ')}`);
   return {
@@ -158,8 +183,16 @@ export function classifyOptions(flags: CollectFlags, env: Env, file: CollectFile
   const text = (flag: string | undefined, key: keyof typeof COLLECT_ENV, fromFile: string | string[] | undefined) =>
     flag?.trim() || firstEnv(env, COLLECT_ENV[key]) || fromFile;
   const field = (name: string, flag: string, key: keyof typeof COLLECT_ENV) => `${name} (--${flag} / ${COLLECT_ENV[key]})`;
-  const steps = stepNames(nameList(text(flags.steps, 'steps', file.steps), DEFAULT_CLASSIFY.steps), field('steps', 'steps', 'steps'), problems);
-  const logs = logScope((text(flags.logs, 'logs', file.logs) as string | undefined) ?? DEFAULT_CLASSIFY.logScope, field('logs', 'logs', 'logs'), problems);
+  const steps = stepNames(
+    nameList(text(flags.steps, 'steps', file.steps), DEFAULT_CLASSIFY.steps),
+    field('steps', 'steps', 'steps'),
+    problems,
+  );
+  const logs = logScope(
+    (text(flags.logs, 'logs', file.logs) as string | undefined) ?? DEFAULT_CLASSIFY.logScope,
+    field('logs', 'logs', 'logs'),
+    problems,
+  );
   const selfJobId = positiveInt(first(flags.jobId, env, ['CI_JOB_ID'], file.jobId), 'jobId (--job-id / CI_JOB_ID)', problems, false);
   const optimisticEnv = booleanText(firstEnv(env, COLLECT_ENV.optimistic), `optimistic (${COLLECT_ENV.optimistic})`, problems);
   return {
@@ -177,13 +210,27 @@ export function classifyOptions(flags: CollectFlags, env: Env, file: CollectFile
 /** commander sets `downstream: true` by default; only an explicit --no-downstream (false) wins over env and file. */
 export function downstreamOptions(flags: CollectFlags, env: Env, file: CollectFile, problems: string[]): DownstreamConfig {
   const d = DEFAULT_DOWNSTREAM;
-  const envEnabled = booleanText(firstEnv(env, COLLECT_ENV.downstream), `downstream (--no-downstream / ${COLLECT_ENV.downstream})`, problems);
+  const envEnabled = booleanText(
+    firstEnv(env, COLLECT_ENV.downstream),
+    `downstream (--no-downstream / ${COLLECT_ENV.downstream})`,
+    problems,
+  );
   const enabled = flags.downstream === false ? false : (envEnabled ?? file.downstream ?? d.enabled);
   const depthField = `downstreamDepth (--downstream-depth / ${COLLECT_ENV.downstreamDepth})`;
   const maxField = `downstreamMax (--downstream-max / ${COLLECT_ENV.downstreamMax})`;
   return {
     enabled,
-    maxDepth: intInRange(first(flags.downstreamDepth, env, [COLLECT_ENV.downstreamDepth], file.downstreamDepth), depthField, { min: 1, max: 5, fallback: d.maxDepth }, problems),
-    maxPipelines: intInRange(first(flags.downstreamMax, env, [COLLECT_ENV.downstreamMax], file.downstreamMax), maxField, { min: 0, max: 200, fallback: d.maxPipelines }, problems),
+    maxDepth: intInRange(
+      first(flags.downstreamDepth, env, [COLLECT_ENV.downstreamDepth], file.downstreamDepth),
+      depthField,
+      { min: 1, max: 5, fallback: d.maxDepth },
+      problems,
+    ),
+    maxPipelines: intInRange(
+      first(flags.downstreamMax, env, [COLLECT_ENV.downstreamMax], file.downstreamMax),
+      maxField,
+      { min: 0, max: 200, fallback: d.maxPipelines },
+      problems,
+    ),
   };
 }

@@ -107,7 +107,8 @@ const PROJECT_PATH = /^[\w.-]+(\/[\w.-]+)+$/;
 
 /** `--url` flag, else PIPELINE_METRICS_URL unless `--clickhouse` is given; base URLs get `/graphql`. */
 function resolveRemote(flags: QueryFlags, env: Env, problems: string[]): QueryRemote | undefined {
-  if (flags.url !== undefined && isFlagSet(flags.clickhouse)) problems.push('--url and --clickhouse: choose one (a server, or ClickHouse directly)');
+  if (flags.url !== undefined && isFlagSet(flags.clickhouse))
+    problems.push('--url and --clickhouse: choose one (a server, or ClickHouse directly)');
   const raw = flags.url ?? (isFlagSet(flags.clickhouse) ? undefined : firstEnv(env, 'PIPELINE_METRICS_URL'));
   if (raw === undefined) return undefined;
   let parsed: URL;

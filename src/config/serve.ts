@@ -82,7 +82,8 @@ export function resolveServeConfig(flags: ServeFlags, env: Env): ServeConfig {
   if (tokens.some((t) => /\s/.test(t))) problems.push('--token / PIPELINE_METRICS_TOKENS: a token must not contain spaces');
   const rawRead = flags.readToken?.length ? flags.readToken : (firstEnv(env, 'PIPELINE_METRICS_READ_TOKENS') ?? '').split(/[\s;]+/);
   const readTokens = parseReadTokens(rawRead, problems);
-  if (readTokens.some((r) => tokens.includes(r.token))) problems.push('--read-token: a token cannot be both a push token (--token) and a read token');
+  if (readTokens.some((r) => tokens.includes(r.token)))
+    problems.push('--read-token: a token cannot be both a push token (--token) and a read token');
   const queryTimeoutS = parseSeconds(flags.queryTimeout, SERVE_DEFAULTS.queryTimeoutS, problems, '--query-timeout') / 1000;
   // serve always writes Postgres; ClickHouse too when asked by flag or CLICKHOUSE_URL
   const wantCh = isFlagSet(flags.clickhouse) || firstEnv(env, 'CLICKHOUSE_URL') !== undefined;
@@ -154,7 +155,13 @@ function parseReadTokens(raw: readonly string[], problems: string[]): ReadToken[
     .filter(Boolean)
     .flatMap((entry) => {
       const [token = '', patterns] = entry.split(/=(.*)/s, 2);
-      const projects = patterns === undefined ? [] : patterns.split(',').map((p) => p.trim()).filter(Boolean);
+      const projects =
+        patterns === undefined
+          ? []
+          : patterns
+              .split(',')
+              .map((p) => p.trim())
+              .filter(Boolean);
       if (!token || /\s/.test(token) || (patterns !== undefined && projects.length === 0)) {
         problems.push('--read-token / PIPELINE_METRICS_READ_TOKENS: expected TOKEN or TOKEN=PATTERN[,PATTERN…] (no spaces)');
         return [];

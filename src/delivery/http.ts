@@ -1,4 +1,12 @@
-import { prefixReasons, retryWithBackoff, systemClock, DEFAULT_BACKOFF, type AttemptResult, type Clock, type RetryListener } from '../retry/backoff.js';
+import {
+  prefixReasons,
+  retryWithBackoff,
+  systemClock,
+  DEFAULT_BACKOFF,
+  type AttemptResult,
+  type Clock,
+  type RetryListener,
+} from '../retry/backoff.js';
 import { describeNetworkError } from '../retry/network-error.js';
 import { serverRequestedDelay } from '../retry/server-delay.js';
 import type { TargetOutcome } from './outcome.js';
@@ -103,7 +111,9 @@ function acknowledgement(status: number, text: string): 'created' | 'duplicate' 
 function notAMetricsAnswer(status: number, headers: Headers, text: string, requested: string): string | undefined {
   if (status >= 300 && status < 400) {
     const location = headers.get('location');
-    const where = location ? redactUrl(URL.canParse(location, requested) ? new URL(location, requested).href : location) : '(no Location header)';
+    const where = location
+      ? redactUrl(URL.canParse(location, requested) ? new URL(location, requested).href : location)
+      : '(no Location header)';
     return `HTTP ${status} redirect to ${where}: a delivery never follows redirects; set --url to the final address`;
   }
   if (status < 200 || status >= 300) return undefined;

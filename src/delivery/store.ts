@@ -2,7 +2,15 @@ import type { Payload } from '../payload/schema.js';
 import type { PayloadSink } from '../store/types.js';
 import { EXIT, PipelineMetricsError } from '../errors.js';
 import { classifyStoreError } from '../store/store-errors.js';
-import { prefixReasons, retryWithBackoff, systemClock, DEFAULT_BACKOFF, type AttemptResult, type Clock, type RetryListener } from '../retry/backoff.js';
+import {
+  prefixReasons,
+  retryWithBackoff,
+  systemClock,
+  DEFAULT_BACKOFF,
+  type AttemptResult,
+  type Clock,
+  type RetryListener,
+} from '../retry/backoff.js';
 import { isDelivered, type TargetKind, type TargetOutcome } from './outcome.js';
 
 export interface StoreDeliveryOptions {

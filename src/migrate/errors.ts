@@ -15,6 +15,10 @@ export class MigrationRefusedError extends PipelineMetricsError {
 export class MigrationFailedError extends PipelineMetricsError {
   constructor(file: string, target: string, cause: unknown) {
     const reason = cause instanceof Error ? cause.message : String(cause);
-    super(`migration ${file}.sql failed on ${target}: ${reason}\nIt was rolled back where the engine allows; fix the cause and run migrate again.`, EXIT.failure, { cause });
+    super(
+      `migration ${file}.sql failed on ${target}: ${reason}\nIt was rolled back where the engine allows; fix the cause and run migrate again.`,
+      EXIT.failure,
+      { cause },
+    );
   }
 }

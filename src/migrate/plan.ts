@@ -6,11 +6,7 @@ import type { AppliedMigration, MigrationFile } from './types.js';
  * Refuses (MigrationRefusedError naming the file) when an applied file changed (name or
  * checksum), disappeared, or when a pending file sorts before the last applied one.
  */
-export function planMigrations(
-  files: readonly MigrationFile[],
-  applied: readonly AppliedMigration[],
-  target: string,
-): MigrationFile[] {
+export function planMigrations(files: readonly MigrationFile[], applied: readonly AppliedMigration[], target: string): MigrationFile[] {
   const byVersion = new Map(files.map((f) => [f.version, f]));
   const problems: string[] = [];
   for (const row of applied) {
@@ -20,7 +16,9 @@ export function planMigrations(
     } else if (file.name !== row.name) {
       problems.push(`${file.name}.sql has version ${pad(row.version)}, which was applied as ${row.name}.sql`);
     } else if (file.checksum !== row.checksum) {
-      problems.push(`${file.name}.sql changed after it was applied (${row.appliedAt}): checksum ${short(row.checksum)} → ${short(file.checksum)}`);
+      problems.push(
+        `${file.name}.sql changed after it was applied (${row.appliedAt}): checksum ${short(row.checksum)} → ${short(file.checksum)}`,
+      );
     }
   }
   const done = new Set(applied.map((a) => a.version));

@@ -87,10 +87,14 @@ export function attemptStandings(jobs: readonly { id: number; name: string; stat
 
 /** Latest attempts of counted e2e jobs that can be timed: the seed `jobs[]`, by id. */
 export function timedE2eJobs(jobs: readonly GitlabJob[], options: ClassifyOptions) {
-  return latestAttempts(withoutSelf(jobs, options)).filter((job) => isE2eJob(job, options)).filter(isTimed);
+  return latestAttempts(withoutSelf(jobs, options))
+    .filter((job) => isE2eJob(job, options))
+    .filter(isTimed);
 }
 
 /** Latest attempts of the configured build jobs that can be timed, by id. */
 export function timedBuildJobs(jobs: readonly GitlabJob[], options: ClassifyOptions) {
-  return latestAttempts(withoutSelf(jobs, options)).filter((job) => isBuildJob(job, options)).filter(isTimed);
+  return latestAttempts(withoutSelf(jobs, options))
+    .filter((job) => isBuildJob(job, options))
+    .filter(isTimed);
 }

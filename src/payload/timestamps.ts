@@ -19,10 +19,7 @@ export function normaliseTimestamp(value: string, field: string): string {
 }
 
 /** Like normaliseTimestamp; null/undefined pass through unchanged. */
-export function normaliseOptionalTimestamp<T extends null | undefined>(
-  value: string | T,
-  field: string,
-): string | T {
+export function normaliseOptionalTimestamp<T extends null | undefined>(value: string | T, field: string): string | T {
   return value === null || value === undefined ? value : normaliseTimestamp(value, field);
 }
 

@@ -44,9 +44,7 @@ export interface BackoffPolicy {
 export const DEFAULT_BACKOFF: Omit<BackoffPolicy, 'totalMs'> = { baseMs: 250, maxDelayMs: 8_000 };
 
 /** What one attempt reports: a final value, or a reason to try again (optionally after a server-given delay). */
-export type AttemptResult<T> =
-  | { done: true; value: T }
-  | { done: false; reason: string; retryAfterMs?: number; last: T };
+export type AttemptResult<T> = { done: true; value: T } | { done: false; reason: string; retryAfterMs?: number; last: T };
 
 /**
  * Calls `attempt(remainingMs)` until it is done or the budget is spent.

@@ -32,13 +32,7 @@ export function parseRateLimitReset(value: string | null, nowMs: number): number
  * A little jitter (up to `jitterMs`) is added on top, never subtracted, so concurrent requests
  * that were all told "retry in 1 s" do not return in lockstep and none returns early.
  */
-export function serverRequestedDelay(
-  status: number,
-  headers: Headers,
-  nowMs: number,
-  random: () => number,
-  jitterMs = 100,
-): number | null {
+export function serverRequestedDelay(status: number, headers: Headers, nowMs: number, random: () => number, jitterMs = 100): number | null {
   const retryAfter = parseRetryAfter(headers.get('retry-after'), nowMs);
   const reset = status === 429 ? parseRateLimitReset(headers.get('ratelimit-reset'), nowMs) : null;
   const asked = retryAfter ?? reset;

@@ -63,9 +63,7 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
     if (answer.status === 503) void reply.header('retry-after', '1');
     return reply.code(answer.status).send({ errors: answer.errors });
   });
-  app.setNotFoundHandler((request, reply) =>
-    reply.code(404).send({ errors: [`(url): no route ${request.method} ${request.url}`] }),
-  );
+  app.setNotFoundHandler((request, reply) => reply.code(404).send({ errors: [`(url): no route ${request.method} ${request.url}`] }));
   if (deps.logger) addRequestLog(app, deps.logger, notes);
   app.addHook('onClose', async () => {
     await Promise.allSettled(deps.sinks.map((sink) => sink.close()));
@@ -96,7 +94,8 @@ function registerGraphqlUnavailable(app: FastifyInstance): void {
     reply.code(404).send({
       errors: [
         {
-          message: '/graphql needs a ClickHouse store: start serve with --clickhouse (or CLICKHOUSE_URL); this service stores to Postgres only',
+          message:
+            '/graphql needs a ClickHouse store: start serve with --clickhouse (or CLICKHOUSE_URL); this service stores to Postgres only',
           extensions: { code: 'UNAVAILABLE' },
         },
       ],

@@ -17,8 +17,14 @@ export async function assertPortFree(host: string, port: number): Promise<void> 
     });
   } catch (cause) {
     const code = (cause as { code?: string }).code;
-    if (code === 'EADDRINUSE') throw new UsageError(`port ${port} on ${host} is already in use by another process; stop it or choose another --port (or PORT)`, { cause });
-    if (code === 'EACCES') throw new UsageError(`not allowed to listen on port ${port} (ports below 1024 need privileges); choose another --port (or PORT)`, { cause });
+    if (code === 'EADDRINUSE')
+      throw new UsageError(`port ${port} on ${host} is already in use by another process; stop it or choose another --port (or PORT)`, {
+        cause,
+      });
+    if (code === 'EACCES')
+      throw new UsageError(`not allowed to listen on port ${port} (ports below 1024 need privileges); choose another --port (or PORT)`, {
+        cause,
+      });
     if (code === 'EADDRNOTAVAIL') throw new UsageError(`${host} is not an address of this machine; check --host (or HOST)`, { cause });
     throw cause;
   } finally {

@@ -25,7 +25,10 @@ function statements(sql: string): string[] {
     .split('\n')
     .filter((line) => !line.trimStart().startsWith('--'))
     .join('\n');
-  return code.split(';').map((s) => s.trim()).filter(Boolean);
+  return code
+    .split(';')
+    .map((s) => s.trim())
+    .filter(Boolean);
 }
 
 async function rows(query: string, params: Record<string, unknown> = {}): Promise<unknown[][]> {
@@ -42,12 +45,29 @@ const pipelines = [
   { id: 3, started_at: '2024-04-20 10:00:00', ref: 'main', source: 'push' },
 ];
 
-function section(build: number, pipeline: number, kind: string, name: string, ms: number, job: string, extra: { project?: number; status?: string; ref?: string } = {}) {
+function section(
+  build: number,
+  pipeline: number,
+  kind: string,
+  name: string,
+  ms: number,
+  job: string,
+  extra: { project?: number; status?: string; ref?: string } = {},
+) {
   const start = Date.parse('2024-05-02T10:00:00Z') + build * 60_000;
   return {
-    build_id: build, pipeline_id: pipeline, project_id: extra.project ?? 7, kind, name, duration: ms,
-    build_name: job, stage_name: job, status: extra.status ?? 'success', ref: extra.ref ?? 'main',
-    started_at: text(start), finished_at: text(start + ms),
+    build_id: build,
+    pipeline_id: pipeline,
+    project_id: extra.project ?? 7,
+    kind,
+    name,
+    duration: ms,
+    build_name: job,
+    stage_name: job,
+    status: extra.status ?? 'success',
+    ref: extra.ref ?? 'main',
+    started_at: text(start),
+    finished_at: text(start + ms),
   };
 }
 
@@ -112,8 +132,15 @@ describe('table "sections" on chDB', () => {
       {
         table: 'sections',
         dimensions: [{ column: 'kind' }],
-        metrics: [{ function: 'count', as: 'rows' }, { function: 'sum', column: 'duration', as: 'totalMs' }, { function: 'countIf', condition: { column: 'status', operator: '=', value: 'failed' }, as: 'failed' }],
-        filter: [{ column: 'rows', operator: '>=', value: 2 }, { column: 'build_name', operator: 'IN', value: ['test', 'lint', 'deploy'] }],
+        metrics: [
+          { function: 'count', as: 'rows' },
+          { function: 'sum', column: 'duration', as: 'totalMs' },
+          { function: 'countIf', condition: { column: 'status', operator: '=', value: 'failed' }, as: 'failed' },
+        ],
+        filter: [
+          { column: 'rows', operator: '>=', value: 2 },
+          { column: 'build_name', operator: 'IN', value: ['test', 'lint', 'deploy'] },
+        ],
       },
       context,
     );
@@ -131,7 +158,10 @@ describe('table "sections" on chDB', () => {
           { function: 'countIf', condition: failed, as: 'failedCount' },
           { function: 'rateIf', condition: failed, as: 'failureRate' },
         ],
-        filter: [{ column: 'kind', operator: '=', value: 'section' }, { column: 'failureRate', operator: '<', value: 1 }],
+        filter: [
+          { column: 'kind', operator: '=', value: 'section' },
+          { column: 'failureRate', operator: '<', value: 1 },
+        ],
         orderBy: [{ column: 'failureRate', desc: true }, { column: 'name' }],
       },
       context,
@@ -143,7 +173,11 @@ describe('table "sections" on chDB', () => {
         WHERE started_at >= '2024-05-01 00:00:00' AND started_at < '2024-05-08 00:00:00')
       GROUP BY name HAVING failureRate < 1 ORDER BY failureRate DESC, name`;
     // npm_install: builds 11, 12 (failed), 13 → 1/3; step_script: 11, 12 (failed) → 1/2; get_sources: 0
-    const expected = [['step_script', '2', '1', 0.5], ['npm_install', '3', '1', 1 / 3], ['get_sources', '1', '0', 0]];
+    const expected = [
+      ['step_script', '2', '1', 0.5],
+      ['npm_install', '3', '1', 1 / 3],
+      ['get_sources', '1', '0', 0],
+    ];
     expect(await rows(handWritten)).toEqual(expected);
     expect(await rows(compiled.sql, compiled.params)).toEqual(expected);
   });

@@ -22,7 +22,9 @@ const dir = mkdtempSync(join(tmpdir(), 'pm-analytics-chdb-'));
 let client: ClickHouseClient;
 
 function ddl(table: string, columns: Record<string, TableColumn>, tail: string): string {
-  const defs = Object.entries(columns).map(([name, c]) => `\`${name}\` ${c.type}${c.materialized ? ` MATERIALIZED ${c.materialized}` : ''}`);
+  const defs = Object.entries(columns).map(
+    ([name, c]) => `\`${name}\` ${c.type}${c.materialized ? ` MATERIALIZED ${c.materialized}` : ''}`,
+  );
   return `CREATE TABLE ${table} (${defs.join(', ')}) ${tail}`;
 }
 
@@ -44,9 +46,16 @@ const pipelines = [
 function build(id: number, pipeline: number, name: string, stage: string, status: string, seconds: number, project = 7) {
   const start = Date.parse('2024-05-02T10:00:00Z') + id * 60_000;
   return {
-    id, project_id: project, pipeline_id: pipeline, name, stage_name: stage, status,
-    queued_at: t(new Date(start - 5_000).toISOString()), started_at: t(new Date(start).toISOString()),
-    finished_at: t(new Date(start + seconds * 1000).toISOString()), allow_failure: id === 5,
+    id,
+    project_id: project,
+    pipeline_id: pipeline,
+    name,
+    stage_name: stage,
+    status,
+    queued_at: t(new Date(start - 5_000).toISOString()),
+    started_at: t(new Date(start).toISOString()),
+    finished_at: t(new Date(start + seconds * 1000).toISOString()),
+    allow_failure: id === 5,
   };
 }
 const builds = [
@@ -67,9 +76,19 @@ beforeAll(async () => {
     clickhouse_settings: { output_format_json_quote_64bit_integers: 1 },
   });
   await client.command({
-    query: ddl('ci_finished_builds', CI_FINISHED_BUILDS_COLUMNS, 'ENGINE = ReplacingMergeTree(version, deleted) PARTITION BY toYear(finished_at) ORDER BY (status, runner_type, project_id, finished_at, id)'),
+    query: ddl(
+      'ci_finished_builds',
+      CI_FINISHED_BUILDS_COLUMNS,
+      'ENGINE = ReplacingMergeTree(version, deleted) PARTITION BY toYear(finished_at) ORDER BY (status, runner_type, project_id, finished_at, id)',
+    ),
   });
-  await client.command({ query: ddl('ci_finished_pipelines', CI_FINISHED_PIPELINES_COLUMNS, 'ENGINE = ReplacingMergeTree PARTITION BY toYear(finished_at) ORDER BY id') });
+  await client.command({
+    query: ddl(
+      'ci_finished_pipelines',
+      CI_FINISHED_PIPELINES_COLUMNS,
+      'ENGINE = ReplacingMergeTree PARTITION BY toYear(finished_at) ORDER BY id',
+    ),
+  });
   await client.insert({ table: 'ci_finished_pipelines', values: pipelines, format: 'JSONEachRow' });
   await client.insert({ table: 'ci_finished_builds', values: builds, format: 'JSONEachRow' });
 });
@@ -78,7 +97,6 @@ afterAll(async () => {
   await client?.close();
   rmSync(dir, { recursive: true, force: true });
 });
-
 
 describe('compiled queries on chDB', () => {
   it('the seed input returns the rows of the seed hand-written SQL (in range)', async () => {
@@ -101,27 +119,56 @@ describe('compiled queries on chDB', () => {
   });
 
   it('applies project, source and ref from the context', async () => {
-    const query = { dimensions: [{ column: 'name' }], metrics: [{ function: 'count' }], filter: [{ column: 'stage', operator: '!=', value: 'hostile' }] };
+    const query = {
+      dimensions: [{ column: 'name' }],
+      metrics: [{ function: 'count' }],
+      filter: [{ column: 'stage', operator: '!=', value: 'hostile' }],
+    };
     const run = async (extra: object) => {
       const compiled = compileQuery(query, { ...context, ...extra });
       return rows(compiled.sql, compiled.params);
     };
-    expect(await run({})).toEqual([['job-a', '2'], ['job-b', '2'], ['lint', '1']]);
+    expect(await run({})).toEqual([
+      ['job-a', '2'],
+      ['job-b', '2'],
+      ['lint', '1'],
+    ]);
     expect(await run({ projectId: 8 })).toEqual([['job-b', '1']]);
-    expect(await run({ ref: 'feature' })).toEqual([['job-a', '1'], ['job-b', '1']]);
-    expect(await run({ source: 'push', ref: 'main' })).toEqual([['job-a', '1'], ['job-b', '1'], ['lint', '1']]);
+    expect(await run({ ref: 'feature' })).toEqual([
+      ['job-a', '1'],
+      ['job-b', '1'],
+    ]);
+    expect(await run({ source: 'push', ref: 'main' })).toEqual([
+      ['job-a', '1'],
+      ['job-b', '1'],
+      ['lint', '1'],
+    ]);
   });
 
   it('joins the pipeline ref, buckets time, filters on HAVING, binds Bool and Array parameters', async () => {
     const compiled = compileQuery(
       {
-        dimensions: [{ column: 'ref' }, { column: 'finished_at', granularity: 'day', as: 'day' }, { column: 'finished_at', granularity: 'week', as: 'week' }],
+        dimensions: [
+          { column: 'ref' },
+          { column: 'finished_at', granularity: 'day', as: 'day' },
+          { column: 'finished_at', granularity: 'week', as: 'week' },
+        ],
         metrics: [
           { function: 'count', as: 'jobs' },
-          { function: 'countIf', condition: [{ column: 'allow_failure', operator: '=', value: false }, { column: 'status', operator: 'IN', value: ['failed', 'canceled'] }], as: 'hardFailures' },
+          {
+            function: 'countIf',
+            condition: [
+              { column: 'allow_failure', operator: '=', value: false },
+              { column: 'status', operator: 'IN', value: ['failed', 'canceled'] },
+            ],
+            as: 'hardFailures',
+          },
           { function: 'max', column: 'finished_at', as: 'last' },
         ],
-        filter: [{ column: 'jobs', operator: '>=', value: 2 }, { column: 'day', operator: '>=', value: '2024-05-02T00:00:00Z' }],
+        filter: [
+          { column: 'jobs', operator: '>=', value: 2 },
+          { column: 'day', operator: '>=', value: '2024-05-02T00:00:00Z' },
+        ],
         orderBy: [{ column: 'jobs', desc: true }],
       },
       context,
@@ -165,28 +212,44 @@ describe('compiled queries on chDB', () => {
     const perJob = compileQuery(
       {
         dimensions: [{ column: 'name' }],
-        metrics: [{ function: 'rateIf', condition: failed, as: 'failureRate' }, { function: 'countIf', condition: failed, as: 'failedCount' }],
+        metrics: [
+          { function: 'rateIf', condition: failed, as: 'failureRate' },
+          { function: 'countIf', condition: failed, as: 'failedCount' },
+        ],
         filter: [{ column: 'failureRate', operator: '>', value: 0 }],
         orderBy: [{ column: 'failureRate', desc: true }, { column: 'name' }],
       },
       context,
     );
     // in range: job-a 1 of 2 failed, job-b 1 of 2, lint 0 of 1 (dropped by HAVING)
-    expect(await rows(perJob.sql, perJob.params)).toEqual([['job-a', 0.5, '1'], ['job-b', 0.5, '1']]);
-    const overall = compileQuery({ metrics: [{ function: 'count' }, { function: 'rateIf', condition: failed, as: 'failureRate' }] }, context);
+    expect(await rows(perJob.sql, perJob.params)).toEqual([
+      ['job-a', 0.5, '1'],
+      ['job-b', 0.5, '1'],
+    ]);
+    const overall = compileQuery(
+      { metrics: [{ function: 'count' }, { function: 'rateIf', condition: failed, as: 'failureRate' }] },
+      context,
+    );
     expect(await rows(overall.sql, overall.params)).toEqual([['5', 0.4]]);
     // no rows at all and no GROUP BY: ClickHouse still returns one row; the rate is nan, sent as null
-    const empty = compileQuery({ metrics: [{ function: 'count' }, { function: 'rateIf', condition: failed }] }, {
-      fromTime: new Date('2020-01-01T00:00:00Z'),
-      toTime: new Date('2020-01-02T00:00:00Z'),
-    });
+    const empty = compileQuery(
+      { metrics: [{ function: 'count' }, { function: 'rateIf', condition: failed }] },
+      {
+        fromTime: new Date('2020-01-01T00:00:00Z'),
+        toTime: new Date('2020-01-02T00:00:00Z'),
+      },
+    );
     expect(await rows(empty.sql, empty.params)).toEqual([['0', null]]);
   });
 
   it('binds every hostile string as data: equality finds exactly its row, the tables stay intact', async () => {
     for (const hostile of HOSTILE_STRINGS) {
       const compiled = compileQuery(
-        { dimensions: [{ column: 'name' }], metrics: [{ function: 'count' }], filter: [{ column: 'name', operator: 'IN', value: [hostile] }] },
+        {
+          dimensions: [{ column: 'name' }],
+          metrics: [{ function: 'count' }],
+          filter: [{ column: 'name', operator: 'IN', value: [hostile] }],
+        },
         { fromTime: new Date('2024-06-01T00:00:00Z'), toTime: new Date('2024-06-08T00:00:00Z'), ref: 'hostile' },
       );
       expect(await rows(compiled.sql, compiled.params)).toEqual([[hostile, '1']]);

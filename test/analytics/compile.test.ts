@@ -12,7 +12,6 @@ const IN_RANGE = `\`b\`.\`pipeline_id\` IN (${PIPELINES})`;
 const RANGE_PARAMS = { from_time: '2024-05-01 00:00:00.000', to_time: '2024-05-08 00:00:00.000' };
 const FROM = 'FROM `ci_finished_builds` AS `b`';
 
-
 /** A one-metric query over everything: the SQL of `metric` alone. */
 function metricSql(metric: Record<string, unknown>) {
   const compiled = compileQuery({ metrics: [metric] }, context);
@@ -77,10 +76,16 @@ describe('compileQuery: functions', () => {
     [{ function: 'countIf', condition: [failed] }, 'countIf(`b`.`status` = {p0:String}) AS `countIf`'],
     [{ function: 'sumIf', column: 'duration', filter: failed }, 'sumIf(`b`.`duration`, `b`.`status` = {p0:String}) AS `sumIf_duration`'],
     [{ function: 'avgIf', column: 'duration', condition: failed }, 'avgIf(`b`.`duration`, `b`.`status` = {p0:String}) AS `avgIf_duration`'],
-    [{ function: 'minIf', column: 'started_at', condition: failed }, 'minIf(`b`.`started_at`, `b`.`status` = {p0:String}) AS `minIf_started_at`'],
+    [
+      { function: 'minIf', column: 'started_at', condition: failed },
+      'minIf(`b`.`started_at`, `b`.`status` = {p0:String}) AS `minIf_started_at`',
+    ],
     [{ function: 'maxIf', column: 'duration', condition: failed }, 'maxIf(`b`.`duration`, `b`.`status` = {p0:String}) AS `maxIf_duration`'],
     [{ function: 'uniqIf', column: 'stage', condition: failed }, 'uniqIf(`b`.`stage_name`, `b`.`status` = {p0:String}) AS `uniqIf_stage`'],
-    [{ function: 'medianIf', column: 'duration', condition: failed }, 'medianIf(`b`.`duration`, `b`.`status` = {p0:String}) AS `medianIf_duration`'],
+    [
+      { function: 'medianIf', column: 'duration', condition: failed },
+      'medianIf(`b`.`duration`, `b`.`status` = {p0:String}) AS `medianIf_duration`',
+    ],
     [
       { function: 'quantileIf(0.9)', column: 'duration', condition: failed },
       'quantileIf(0.9)(`b`.`duration`, `b`.`status` = {p0:String}) AS `quantileIf_0_9_duration`',
@@ -209,7 +214,10 @@ describe('compileQuery: dimensions, HAVING, orderBy', () => {
     const compiled = compileQuery(
       {
         dimensions: [{ column: 'name', as: 'job' }],
-        metrics: [{ function: 'countIf', condition: { column: 'status', operator: '=', value: 'failed' }, as: 'failures' }, { function: 'count' }],
+        metrics: [
+          { function: 'countIf', condition: { column: 'status', operator: '=', value: 'failed' }, as: 'failures' },
+          { function: 'count' },
+        ],
         filter: [
           { column: 'failures', operator: '>=', value: 3 },
           { column: 'job', operator: 'IN', value: ['rspec', 'lint'] },
@@ -249,7 +257,13 @@ describe('compileQuery: dimensions, HAVING, orderBy', () => {
       {
         dimensions: [{ column: 'name' }, { column: 'stage' }],
         metrics: [{ function: 'avg', column: 'duration' }],
-        orderBy: [{ column: 'avg_duration', desc: true }, [{ column: 'stage', asc: true }, { column: 'name', desc: false }]],
+        orderBy: [
+          { column: 'avg_duration', desc: true },
+          [
+            { column: 'stage', asc: true },
+            { column: 'name', desc: false },
+          ],
+        ],
       },
       context,
     );

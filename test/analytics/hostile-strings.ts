@@ -9,7 +9,7 @@ export const HOSTILE_STRINGS = [
   'job; SELECT * FROM system.tables',
   '{p0:String}',
   '{x:String}',
-  '{from_time:DateTime64(6, \'UTC\')}',
+  "{from_time:DateTime64(6, 'UTC')}",
   'a\u0000b',
   '\u02bc OR 1=1 --',
   '\u202e\u200bzero-width',

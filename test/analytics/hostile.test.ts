@@ -5,7 +5,6 @@ import { HOSTILE_STRINGS } from './hostile-strings.js';
 
 const context = { fromTime: new Date('2024-05-01T00:00:00Z'), toTime: new Date('2024-05-08T00:00:00Z') };
 
-
 /**
  * The invariants of every compiled query: after removing quoted identifiers and `{name:Type}`
  * placeholders, no quote, comment or statement separator is left, and the only tables read are
@@ -14,13 +13,10 @@ const context = { fromTime: new Date('2024-05-01T00:00:00Z'), toTime: new Date('
 const ALLOWED_TABLES = { builds: '`ci_finished_builds`', sections: '`ci_finished_build_sections`' } as const;
 
 function expectSafeSql(compiled: CompiledQuery, table: keyof typeof ALLOWED_TABLES = 'builds'): void {
-  const bare = compiled.sql
-    .replace(/\{[a-z_][a-z0-9_]*:[A-Za-z0-9(), ']+\}/g, '?')
-    .replace(/`[A-Za-z_][A-Za-z0-9_]*`/g, 'I');
+  const bare = compiled.sql.replace(/\{[a-z_][a-z0-9_]*:[A-Za-z0-9(), ']+\}/g, '?').replace(/`[A-Za-z_][A-Za-z0-9_]*`/g, 'I');
   expect(bare).not.toMatch(/['"`;\\]|--|\/\*|\*\/|\u0000/);
   expect(bare).toMatch(/^[A-Za-z0-9_ ().,=<>!?\n]+$/);
-  const tables = [...compiled.sql.matchAll(/(?:FROM|JOIN) (\S+)/g)]
-    .map((m) => m[1] ?? '');
+  const tables = [...compiled.sql.matchAll(/(?:FROM|JOIN) (\S+)/g)].map((m) => m[1] ?? '');
   expect(new Set(tables.filter((t) => !t.startsWith('(')))).toEqual(new Set([ALLOWED_TABLES[table], '`ci_finished_pipelines`']));
   expect(compiled.sql).not.toMatch(/system\./i);
 }
@@ -88,7 +84,10 @@ describe('hostile values are bound, never in the SQL text', () => {
   });
 
   it('binds values equal to SQL keywords and placeholder names as plain strings', () => {
-    const compiled = compileQuery({ metrics: [{ function: 'count' }], filter: [{ column: 'status', operator: 'IN', value: ['p0', 'FINAL', 'b', '?'] }] }, context);
+    const compiled = compileQuery(
+      { metrics: [{ function: 'count' }], filter: [{ column: 'status', operator: 'IN', value: ['p0', 'FINAL', 'b', '?'] }] },
+      context,
+    );
     expectSafeSql(compiled);
     expect(compiled.params.p0).toEqual(['p0', 'FINAL', 'b', '?']);
   });
@@ -177,13 +176,23 @@ describe('hostile names are rejected with a clear message', () => {
     expect(issues[0]).toMatch(/^metrics\[0\]\.function: unknown function ".*"; allowed: count, countIf, /s);
   });
 
-  it.each(['x` FROM system.users --', 'a b', '{p0:String}', 'j\u00f6b', '1job', '__proto__', 'constructor', 'prototype', 'p', 'fp', 'ci_finished_builds', ''])(
-    'alias %j',
-    (alias) => {
-      const issues = rejected({ dimensions: [{ column: 'name', as: alias }], metrics: [{ function: 'count', as: alias }] });
-      expect(issues.map((i) => i.split(':')[0])).toEqual(['dimensions[0].as', 'metrics[0].as']);
-    },
-  );
+  it.each([
+    'x` FROM system.users --',
+    'a b',
+    '{p0:String}',
+    'j\u00f6b',
+    '1job',
+    '__proto__',
+    'constructor',
+    'prototype',
+    'p',
+    'fp',
+    'ci_finished_builds',
+    '',
+  ])('alias %j', (alias) => {
+    const issues = rejected({ dimensions: [{ column: 'name', as: alias }], metrics: [{ function: 'count', as: alias }] });
+    expect(issues.map((i) => i.split(':')[0])).toEqual(['dimensions[0].as', 'metrics[0].as']);
+  });
 
   it.each(['= 1 OR 1=1 --', '=;', 'like', 'LIKE ', '<>', '==', 'IS NULL', 'IN (SELECT 1)', 'GLOBAL IN'])('operator %j', (operator) => {
     expect(rejected({ metrics: [{ function: 'count' }], filter: [{ column: 'name', operator, value: 'x' }] })).toEqual([
@@ -202,25 +211,77 @@ describe('hostile names are rejected with a clear message', () => {
 describe('hostile numbers and structures are rejected', () => {
   const parsed = (json: string) => JSON.parse(json) as unknown;
   it.each([
-    ['1e400 (Infinity)', parsed('{"metrics":[{"function":"count"}],"filter":[{"column":"duration","operator":">","value":1e400}]}'), 'filter[0].value: Infinity is not a finite number'],
-    ['-1e400', parsed('{"metrics":[{"function":"count"}],"filter":[{"column":"duration","operator":">","value":-1e400}]}'), 'filter[0].value: -Infinity is not a finite number'],
-    ['NaN', { metrics: [{ function: 'count' }], filter: [{ column: 'duration', operator: '>', value: Number.NaN }] }, 'filter[0].value: NaN is not a finite number'],
-    ['2^64 id', { metrics: [{ function: 'count' }], filter: [{ column: 'id', operator: '=', value: 2 ** 64 }] }, 'filter[0].value: expected an integer from 0 to 9007199254740991 for column "id" (UInt64)'],
-    ['negative id', { metrics: [{ function: 'count' }], filter: [{ column: 'runner_id', operator: 'IN', value: [1, -2] }] }, 'filter[0].value[1]: expected an integer from 0 to 9007199254740991 for column "runner_id" (UInt64)'],
+    [
+      '1e400 (Infinity)',
+      parsed('{"metrics":[{"function":"count"}],"filter":[{"column":"duration","operator":">","value":1e400}]}'),
+      'filter[0].value: Infinity is not a finite number',
+    ],
+    [
+      '-1e400',
+      parsed('{"metrics":[{"function":"count"}],"filter":[{"column":"duration","operator":">","value":-1e400}]}'),
+      'filter[0].value: -Infinity is not a finite number',
+    ],
+    [
+      'NaN',
+      { metrics: [{ function: 'count' }], filter: [{ column: 'duration', operator: '>', value: Number.NaN }] },
+      'filter[0].value: NaN is not a finite number',
+    ],
+    [
+      '2^64 id',
+      { metrics: [{ function: 'count' }], filter: [{ column: 'id', operator: '=', value: 2 ** 64 }] },
+      'filter[0].value: expected an integer from 0 to 9007199254740991 for column "id" (UInt64)',
+    ],
+    [
+      'negative id',
+      { metrics: [{ function: 'count' }], filter: [{ column: 'runner_id', operator: 'IN', value: [1, -2] }] },
+      'filter[0].value[1]: expected an integer from 0 to 9007199254740991 for column "runner_id" (UInt64)',
+    ],
     ['limit 1e400', parsed('{"metrics":[{"function":"count"}],"limit":1e400}'), 'limit: must be a number'],
     ['limit -1', { metrics: [{ function: 'count' }], limit: -1 }, 'limit: must be from 1 to 10000'],
     ['limit 0', { metrics: [{ function: 'count' }], limit: 0 }, 'limit: must be from 1 to 10000'],
     ['limit 1.5', { metrics: [{ function: 'count' }], limit: 1.5 }, 'limit: must be an integer'],
     ['limit "10; DROP"', { metrics: [{ function: 'count' }], limit: '10; DROP' }, 'limit: must be a number'],
     ['offset huge', { metrics: [{ function: 'count' }], offset: 1e15 }, 'offset: must be from 0 to 1000000'],
-    ['__proto__ key at the top', parsed('{"metrics":[{"function":"count"}],"__proto__":{"limit":1}}'), '(root): unknown key "__proto__"; allowed: table, dimensions, metrics, filter, orderBy, limit, offset'],
-    ['__proto__ key in a metric', parsed('{"metrics":[{"function":"count","__proto__":{"column":"duration"}}]}'), 'metrics[0]: unknown key "__proto__"; allowed: function, column, condition, filter, as'],
-    ['constructor key', parsed('{"metrics":[{"function":"count"}],"constructor":{}}'), '(root): unknown key "constructor"; allowed: table, dimensions, metrics, filter, orderBy, limit, offset'],
-    ['nested value', { metrics: [{ function: 'count' }], filter: [{ column: 'name', operator: 'IN', value: [['a']] }] }, 'filter[0].value[0]: expected a string for column "name"'],
-    ['object value', { metrics: [{ function: 'count' }], filter: [{ column: 'name', operator: '=', value: { toString: 'x' } }] }, 'filter[0].value: expected a string for column "name"'],
-    ['orderBy nested twice', { metrics: [{ function: 'count' }], orderBy: [[[{ column: 'count' }]]] }, 'orderBy[0][0]: expected an object with column, desc, asc'],
-    ['condition nested twice', { metrics: [{ function: 'countIf', condition: [[{ column: 'status', operator: '=', value: 'x' }]] }] }, 'metrics[0].condition: expected { column, operator, value } or a list of them'],
-    ['string too long', { metrics: [{ function: 'count' }], filter: [{ column: 'name', operator: '=', value: 'x'.repeat(1001) }] }, 'filter[0].value: string is longer than 1000 characters'],
+    [
+      '__proto__ key at the top',
+      parsed('{"metrics":[{"function":"count"}],"__proto__":{"limit":1}}'),
+      '(root): unknown key "__proto__"; allowed: table, dimensions, metrics, filter, orderBy, limit, offset',
+    ],
+    [
+      '__proto__ key in a metric',
+      parsed('{"metrics":[{"function":"count","__proto__":{"column":"duration"}}]}'),
+      'metrics[0]: unknown key "__proto__"; allowed: function, column, condition, filter, as',
+    ],
+    [
+      'constructor key',
+      parsed('{"metrics":[{"function":"count"}],"constructor":{}}'),
+      '(root): unknown key "constructor"; allowed: table, dimensions, metrics, filter, orderBy, limit, offset',
+    ],
+    [
+      'nested value',
+      { metrics: [{ function: 'count' }], filter: [{ column: 'name', operator: 'IN', value: [['a']] }] },
+      'filter[0].value[0]: expected a string for column "name"',
+    ],
+    [
+      'object value',
+      { metrics: [{ function: 'count' }], filter: [{ column: 'name', operator: '=', value: { toString: 'x' } }] },
+      'filter[0].value: expected a string for column "name"',
+    ],
+    [
+      'orderBy nested twice',
+      { metrics: [{ function: 'count' }], orderBy: [[[{ column: 'count' }]]] },
+      'orderBy[0][0]: expected an object with column, desc, asc',
+    ],
+    [
+      'condition nested twice',
+      { metrics: [{ function: 'countIf', condition: [[{ column: 'status', operator: '=', value: 'x' }]] }] },
+      'metrics[0].condition: expected { column, operator, value } or a list of them',
+    ],
+    [
+      'string too long',
+      { metrics: [{ function: 'count' }], filter: [{ column: 'name', operator: '=', value: 'x'.repeat(1001) }] },
+      'filter[0].value: string is longer than 1000 characters',
+    ],
   ])('%s', (_label, input, issue) => {
     expect(rejected(input)).toEqual([issue]);
   });
@@ -234,7 +295,11 @@ describe('hostile numbers and structures are rejected', () => {
   });
 
   it('rejects hostile context values that are not strings or dates', () => {
-    const issues = rejected({ metrics: [{ function: 'count' }] }, { ...context, projectId: Number.POSITIVE_INFINITY, ref: 5 } as unknown as typeof context);
+    const issues = rejected({ metrics: [{ function: 'count' }] }, {
+      ...context,
+      projectId: Number.POSITIVE_INFINITY,
+      ref: 5,
+    } as unknown as typeof context);
     expect(issues.map((i) => i.split(':')[0])).toEqual(['context.projectId', 'context.ref']);
   });
 });

@@ -61,8 +61,13 @@ describe('compileQuery: table "sections"', () => {
       {
         table: 'sections',
         dimensions: [{ column: 'stage' }, { column: 'started_at', granularity: 'day', as: 'day' }],
-        metrics: [{ function: 'sumIf', column: 'duration', condition: { column: 'status', operator: 'IN', value: ['failed'] }, as: 'failedMs' }],
-        filter: [{ column: 'failedMs', operator: '>', value: 1000 }, { column: 'ref', operator: '=', value: 'main' }],
+        metrics: [
+          { function: 'sumIf', column: 'duration', condition: { column: 'status', operator: 'IN', value: ['failed'] }, as: 'failedMs' },
+        ],
+        filter: [
+          { column: 'failedMs', operator: '>', value: 1000 },
+          { column: 'ref', operator: '=', value: 'main' },
+        ],
       },
       { ...context, projectId: 278964, source: 'push', ref: 'main' },
     );
@@ -96,7 +101,14 @@ describe('compileQuery: table "sections"', () => {
         table: 'sections',
         dimensions: [{ column: 'name' }],
         metrics: [
-          { function: 'rateIf', condition: [{ column: 'status', operator: '=', value: 'failed' }, { column: 'kind', operator: '=', value: 'section' }], as: 'failureRate' },
+          {
+            function: 'rateIf',
+            condition: [
+              { column: 'status', operator: '=', value: 'failed' },
+              { column: 'kind', operator: '=', value: 'section' },
+            ],
+            as: 'failureRate',
+          },
           { function: 'count', as: 'runs' },
         ],
         filter: [{ column: 'failureRate', operator: '>=', value: 0.25 }],
@@ -141,7 +153,9 @@ describe('validateQuery: table', () => {
       'table: unknown table "ci_finished_builds; DROP TABLE x"; allowed: builds, sections, pipelines',
       'limit: must be from 1 to 10000',
     ]);
-    expect(issuesOf({ table: ['sections'], metrics: [{ function: 'count' }] })).toEqual(['table: expected one of: builds, sections, pipelines']);
+    expect(issuesOf({ table: ['sections'], metrics: [{ function: 'count' }] })).toEqual([
+      'table: expected one of: builds, sections, pipelines',
+    ]);
     expect(issuesOf({ table: 'Sections', metrics: [{ function: 'count' }] })).toEqual([
       'table: unknown table "Sections"; allowed: builds, sections, pipelines',
     ]);
@@ -152,7 +166,10 @@ describe('validateQuery: table', () => {
       issuesOf({
         table: 'sections',
         dimensions: [{ column: 'runner_type' }],
-        metrics: [{ function: 'avg', column: 'queueing_duration' }, { function: 'countIf', condition: { column: 'source', operator: '=', value: 'push' } }],
+        metrics: [
+          { function: 'avg', column: 'queueing_duration' },
+          { function: 'countIf', condition: { column: 'source', operator: '=', value: 'push' } },
+        ],
         filter: [{ column: 'allow_failure', operator: '=', value: true }],
       }),
     ).toEqual([
@@ -174,8 +191,15 @@ describe('validateQuery: table', () => {
     expect(
       issuesOf({
         table: 'sections',
-        dimensions: [{ column: 'name', as: 's' }, { column: 'build_name', as: 'kind' }, { column: 'stage', as: 'stage_name' }],
-        metrics: [{ function: 'count', as: 'ci_finished_build_sections' }, { function: 'max', column: 'duration', as: 'fp' }],
+        dimensions: [
+          { column: 'name', as: 's' },
+          { column: 'build_name', as: 'kind' },
+          { column: 'stage', as: 'stage_name' },
+        ],
+        metrics: [
+          { function: 'count', as: 'ci_finished_build_sections' },
+          { function: 'max', column: 'duration', as: 'fp' },
+        ],
       }),
     ).toEqual([
       'dimensions[0].as: alias "s" is reserved; choose another name',
@@ -183,8 +207,8 @@ describe('validateQuery: table', () => {
       'metrics[0].as: alias "ci_finished_build_sections" is reserved; choose another name',
       'metrics[1].as: alias "fp" is reserved; choose another name',
     ]);
-    expect(compileQuery({ dimensions: [{ column: 'name', as: 's' }], metrics: [{ function: 'count', as: 'kind' }] }, context).sql.split('\n')[0]).toBe(
-      'SELECT `b`.`name` AS `s`, count() AS `kind`',
-    );
+    expect(
+      compileQuery({ dimensions: [{ column: 'name', as: 's' }], metrics: [{ function: 'count', as: 'kind' }] }, context).sql.split('\n')[0],
+    ).toBe('SELECT `b`.`name` AS `s`, count() AS `kind`');
   });
 });

@@ -5,7 +5,8 @@ import { validateQuery } from '../../src/analytics/validate-query.js';
 import { EXIT, ValidationError } from '../../src/errors.js';
 
 const context = { fromTime: new Date('2024-05-01T00:00:00Z'), toTime: new Date('2024-05-08T00:00:00Z') };
-const FUNCTIONS = 'count, countIf, sum, sumIf, avg, avgIf, min, minIf, max, maxIf, uniq, uniqIf, median, medianIf, quantile(p), quantileIf(p), rateIf, flakeRate';
+const FUNCTIONS =
+  'count, countIf, sum, sumIf, avg, avgIf, min, minIf, max, maxIf, uniq, uniqIf, median, medianIf, quantile(p), quantileIf(p), rateIf, flakeRate';
 const OPERATORS = '=, !=, <, <=, >, >=, LIKE, NOT LIKE, ILIKE, IN, NOT IN';
 const COLUMNS =
   'allow_failure, attempt, commit_sha, coverage, created_at, critical_path_queue, critical_path_run, critical_path_wait, duration, erased, failure_reason, finished_at, flaky, id, log_status, ' +
@@ -38,7 +39,10 @@ describe('validateQuery: every problem at once', () => {
         { function: 'count', column: 'duration' },
         { function: 'avg', condition: { column: 'status', operator: '=', value: 'failed' } },
       ],
-      filter: [{ column: 'status', operator: '==', value: 'failed' }, { column: 'duration', operator: 'LIKE', value: '1%' }],
+      filter: [
+        { column: 'status', operator: '==', value: 'failed' },
+        { column: 'duration', operator: 'LIKE', value: '1%' },
+      ],
       orderBy: [{ column: 'nope' }],
       limit: 20000,
       offset: -1,
@@ -66,7 +70,7 @@ describe('validateQuery: every problem at once', () => {
     const issues = issuesOf({
       dimensions: [{ column: 'name', alias: 'x' }, 'stage'],
       metrics: [{ function: 'count', as: 'n' }, { fn: 'avg' }, { function: 'sum', column: 'status' }],
-      filter: [{ column: 'status', operator: '=' , value: 'x', extra: 1 }],
+      filter: [{ column: 'status', operator: '=', value: 'x', extra: 1 }],
       orderBy: [[{ column: 'n', des: true }]],
       limit: 'ten',
     });
@@ -122,8 +126,18 @@ describe('validateQuery: every problem at once', () => {
 
   it('checks aliases: pattern, duplicates, catalog names, reserved names', () => {
     const issues = issuesOf({
-      dimensions: [{ column: 'name', as: 'job name' }, { column: 'stage', as: 'status' }, { column: 'name', as: 'b' }, { column: 'stage', as: 'stage_name' }],
-      metrics: [{ function: 'count' }, { function: 'count' }, { function: 'avg', column: 'duration', as: 'duration' }, { function: 'sum', column: 'duration', as: 'x'.repeat(65) }],
+      dimensions: [
+        { column: 'name', as: 'job name' },
+        { column: 'stage', as: 'status' },
+        { column: 'name', as: 'b' },
+        { column: 'stage', as: 'stage_name' },
+      ],
+      metrics: [
+        { function: 'count' },
+        { function: 'count' },
+        { function: 'avg', column: 'duration', as: 'duration' },
+        { function: 'sum', column: 'duration', as: 'x'.repeat(65) },
+      ],
     });
     expect(issues).toEqual([
       'dimensions[0].as: invalid alias "job name"; use 1-64 letters, digits or _, not starting with a digit',
@@ -138,7 +152,10 @@ describe('validateQuery: every problem at once', () => {
   it('rejects a metric alias inside a metric condition and a non-dimension in orderBy', () => {
     const issues = issuesOf({
       dimensions: [{ column: 'name' }],
-      metrics: [{ function: 'count', as: 'n' }, { function: 'countIf', condition: { column: 'n', operator: '>', value: 1 } }],
+      metrics: [
+        { function: 'count', as: 'n' },
+        { function: 'countIf', condition: { column: 'n', operator: '>', value: 1 } },
+      ],
       orderBy: [{ column: 'status' }, { column: 'n', desc: true, asc: true }],
     });
     expect(issues).toEqual([
@@ -173,7 +190,9 @@ describe('validateQuery: every problem at once', () => {
     ]);
     expect(issuesOf(query, { ...context, projectId: -4 } as typeof context)[0]).toMatch(/^context\.projectId: /);
     expect(issuesOf(query, { fromTime: new Date('nope'), toTime: context.toTime })[0]).toMatch(/^context\.fromTime: /);
-    expect(() => validateQuery(query, { fromTime: new Date('2023-01-03T00:00:00Z'), toTime: new Date('2024-01-03T00:00:00Z') })).not.toThrow();
+    expect(() =>
+      validateQuery(query, { fromTime: new Date('2023-01-03T00:00:00Z'), toTime: new Date('2024-01-03T00:00:00Z') }),
+    ).not.toThrow();
   });
 
   it('rateIf: needs a condition, takes no column, has no plain form', () => {

@@ -57,7 +57,9 @@ describe('ordinary mistakes: one line, no stack trace', () => {
     const db = join(work, 'serve-db');
     const started = performance.now();
     const result = await cli('serve', '--host', '127.0.0.1', '--port', String(port), '--db', db);
-    expect(result.stderr).toMatch(new RegExp(`^error: port ${port} on 127\\.0\\.0\\.1 is already in use by another process; stop it or choose another --port`));
+    expect(result.stderr).toMatch(
+      new RegExp(`^error: port ${port} on 127\\.0\\.0\\.1 is already in use by another process; stop it or choose another --port`),
+    );
     expect(result.stderr).not.toMatch(STACK_LINE);
     expect(result.code).toBe(2);
     expect(existsSync(db)).toBe(false); // the embedded database was never opened
@@ -67,14 +69,30 @@ describe('ordinary mistakes: one line, no stack trace', () => {
   it('an unexpected error says it is a bug and what to include in a report', () => {
     const io = recorder();
     expect(exitCodeFor(new TypeError('cannot read x of undefined'), io)).toBe(1);
-    expect(io.stderr).toMatch(/^unexpected error \(this is a bug in pipeline-metrics \d+\.\d+\.\d+\):\nTypeError: cannot read x of undefined\n\s+at /);
-    expect(io.stderr).toMatch(/Please report it .* with: the command line you ran \(tokens removed\), `pipeline-metrics --version`, `node --version`/);
+    expect(io.stderr).toMatch(
+      /^unexpected error \(this is a bug in pipeline-metrics \d+\.\d+\.\d+\):\nTypeError: cannot read x of undefined\n\s+at /,
+    );
+    expect(io.stderr).toMatch(
+      /Please report it .* with: the command line you ran \(tokens removed\), `pipeline-metrics --version`, `node --version`/,
+    );
   });
 });
 
 describe('waiting is visible', () => {
   it('prints one line per GitLab retry with the reason and the time left', async () => {
-    const result = await cli('collect', '--gitlab-url', `http://127.0.0.1:${closed}/api/v4`, '--token', 't', '--project', '1', '--pipeline', '2', '--timeout', '1.5');
+    const result = await cli(
+      'collect',
+      '--gitlab-url',
+      `http://127.0.0.1:${closed}/api/v4`,
+      '--token',
+      't',
+      '--project',
+      '1',
+      '--pipeline',
+      '2',
+      '--timeout',
+      '1.5',
+    );
     const lines = result.stderr.split('\n').filter((l) => l.startsWith('retrying'));
     expect(lines.length).toBeGreaterThan(0);
     for (const line of lines) {
@@ -85,10 +103,24 @@ describe('waiting is visible', () => {
   });
 
   it('prints one line per delivery retry naming the target', async () => {
-    const result = await cli('push', 'examples/payloads/seed-example.json', '--url', `http://127.0.0.1:${closed}`, '--timeout', '1', '--save-on-failure', join(work, 'kept.json'));
+    const result = await cli(
+      'push',
+      'examples/payloads/seed-example.json',
+      '--url',
+      `http://127.0.0.1:${closed}`,
+      '--timeout',
+      '1',
+      '--save-on-failure',
+      join(work, 'kept.json'),
+    );
     const lines = result.stderr.split('\n').filter((l) => l.startsWith('retrying'));
     expect(lines.length).toBeGreaterThan(0);
-    for (const line of lines) expect(line).toMatch(new RegExp(`^retrying in \\d+\\.\\d s \\(http://127\\.0\\.0\\.1:${closed}/save_metrics: network error: ECONNREFUSED\\); \\d+\\.\\d s left$`));
+    for (const line of lines)
+      expect(line).toMatch(
+        new RegExp(
+          `^retrying in \\d+\\.\\d s \\(http://127\\.0\\.0\\.1:${closed}/save_metrics: network error: ECONNREFUSED\\); \\d+\\.\\d s left$`,
+        ),
+      );
     expect(result.code).toBe(4);
   });
 });
@@ -96,9 +128,13 @@ describe('waiting is visible', () => {
 describe('a store locked by another process', () => {
   it('query says the embedded ClickHouse is in use, without a stack trace', async () => {
     const dir = join(work, 'locked-ch');
-    const holder = spawn(process.execPath, ['-e', `const { Session } = require('chdb'); new Session(${JSON.stringify(dir)}); console.log('open'); setInterval(() => {}, 1000);`], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
+    const holder = spawn(
+      process.execPath,
+      ['-e', `const { Session } = require('chdb'); new Session(${JSON.stringify(dir)}); console.log('open'); setInterval(() => {}, 1000);`],
+      {
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
     try {
       await new Promise<void>((resolve, reject) => {
         holder.stdout!.on('data', () => resolve());
@@ -127,7 +163,10 @@ describe('messages', () => {
 
   it('one typo is one error: no follow-on error for the alias of a metric already reported', async () => {
     const file = join(work, 'typo.yaml');
-    writeFileSync(file, 'dimensions: [{column: name}]\nmetrics: [{function: avgg, column: duration, as: meanMs}]\nfilter: [{column: meanMs, operator: ">", value: 1}]\norderBy: [{column: meanMs}]\n');
+    writeFileSync(
+      file,
+      'dimensions: [{column: name}]\nmetrics: [{function: avgg, column: duration, as: meanMs}]\nfilter: [{column: meanMs, operator: ">", value: 1}]\norderBy: [{column: meanMs}]\n',
+    );
     const result = await cli('query', file, '--sql');
     expect(result.stderr).toMatch(/^error: query is invalid:\n {2}metrics\[0\]\.function: unknown function "avgg"; allowed: [^\n]*\n$/);
     expect(result.code).toBe(3);

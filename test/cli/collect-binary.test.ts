@@ -99,7 +99,9 @@ afterAll(async () => {
 describe('pipeline-metrics collect (built binary, CI environment)', () => {
   it('prints the payload of the pipeline on stdout and a summary on stderr', async () => {
     const result = await run([BIN, 'collect'], ciEnv());
-    expect(result.stderr).toMatch(/^collected pipeline 987654 of qa-group\/platform\/web-app: 259 attempts, 10 logs, 19 requests in \d+\.\d s\n$/);
+    expect(result.stderr).toMatch(
+      /^collected pipeline 987654 of qa-group\/platform\/web-app: 259 attempts, 10 logs, 19 requests in \d+\.\d s\n$/,
+    );
     expect(result.code).toBe(0);
     const payload = PayloadSchema.parse(JSON.parse(result.stdout));
     const { pipeline, attempts, collector, critical_path, ...seed } = payload;
@@ -118,7 +120,9 @@ describe('pipeline-metrics collect (built binary, CI environment)', () => {
     expect(result.code).toBe(0);
     expect(result.stdout).toBe('');
     const payload = PayloadSchema.parse(JSON.parse(await readFile(file, 'utf8')));
-    expect(payload.jobs.map((j) => Object.keys(j))).toEqual(expectedSeed(fixture).jobs.map(() => ['name', 'started_at', 'finished_at', 'duration']));
+    expect(payload.jobs.map((j) => Object.keys(j))).toEqual(
+      expectedSeed(fixture).jobs.map(() => ['name', 'started_at', 'finished_at', 'duration']),
+    );
   });
 
   it('exits non-zero with a clear message when GitLab refuses the token', async () => {
@@ -173,7 +177,10 @@ describe('pipeline-metrics --help', () => {
       expect(result.code).toBe(0);
     }
     // the guard does catch one: the chunk that bundles pg, loaded directly
-    const outputs = JSON.parse(await readFile(join(root, 'dist/metafile-esm.json'), 'utf8')).outputs as Record<string, { inputs: Record<string, unknown> }>;
+    const outputs = JSON.parse(await readFile(join(root, 'dist/metafile-esm.json'), 'utf8')).outputs as Record<
+      string,
+      { inputs: Record<string, unknown> }
+    >;
     const pgChunk = Object.keys(outputs).find((o) => Object.keys(outputs[o]!.inputs).some((i) => i.includes('node_modules/pg/')))!;
     const loadsPg = await run(['--input-type=module', '-e', `await import(${JSON.stringify(join(root, pgChunk))})`], {});
     expect(loadsPg.stderr).toMatch(/DRIVER_LOADED .*node_modules\/pg\//);

@@ -29,12 +29,22 @@ describe('query output formats', () => {
 
   it('markdown escapes pipes and newlines, right-aligns numbers, rounds to 3 decimals', () => {
     expect(formatMarkdown(grid)).toBe(
-      ['| name | note | n |', '| --- | --- | ---: |', '| a,b | say "hi" | 1.235 |', '| multi<br>line |  |  |', '| pipe\\|cell | ok | 2 |'].join('\n'),
+      [
+        '| name | note | n |',
+        '| --- | --- | ---: |',
+        '| a,b | say "hi" | 1.235 |',
+        '| multi<br>line |  |  |',
+        '| pipe\\|cell | ok | 2 |',
+      ].join('\n'),
     );
   });
 
   it('JSON is exactly { columns, rows, errors } (numbers rounded to 3 decimals) without units', () => {
-    const rows = [['a,b', 'say "hi"', 1.235], ['multi\nline', null, null], ['pipe|cell', 'ok', 2]];
+    const rows = [
+      ['a,b', 'say "hi"', 1.235],
+      ['multi\nline', null, null],
+      ['pipe|cell', 'ok', 2],
+    ];
     expect(formatResult({ ...grid, errors: [] }, 'json')).toBe(JSON.stringify({ columns: grid.columns, rows, errors: [] }));
   });
 

@@ -77,7 +77,9 @@ const TABLE = `┌───────────┬────────�
 │ main      │ job-test  │    3 │   40.00s │
 └───────────┴───────────┴──────┴──────────┘`;
 /** the closing line: rows, the window asked (3 days before NOW), the store, the time taken */
-const SUMMARY = new RegExp(`^6 rows · pipelines started 2024-05-01 00:00 UTC – 2024-05-04 00:00 UTC · chDB ${relative(process.cwd(), dataDir)} · \\d+\\.\\d\\d s$`);
+const SUMMARY = new RegExp(
+  `^6 rows · pipelines started 2024-05-01 00:00 UTC – 2024-05-04 00:00 UTC · chDB ${relative(process.cwd(), dataDir)} · \\d+\\.\\d\\d s$`,
+);
 
 const ROWS = [
   ['feature/x', 'job-build', 1, 100000],

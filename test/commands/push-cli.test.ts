@@ -47,7 +47,11 @@ describe('pipeline-metrics push', () => {
     expect(urls.some((u) => u.endsWith('/src/cli/push.ts'))).toBe(true);
     expect(urls.some((u) => u.endsWith('/src/delivery/http.ts'))).toBe(true);
     // only pure modules may load from src/store: the spec parsers (--db / --clickhouse defaults) and the error classifier
-    const heavy = urls.filter((u) => /node_modules\/(pg|pg-pool|@electric-sql|chdb|@clickhouse)\/|\/src\/store\/(?!(postgres\/spec|clickhouse\/spec|store-errors)\.ts$)/.test(u));
+    const heavy = urls.filter((u) =>
+      /node_modules\/(pg|pg-pool|@electric-sql|chdb|@clickhouse)\/|\/src\/store\/(?!(postgres\/spec|clickhouse\/spec|store-errors)\.ts$)/.test(
+        u,
+      ),
+    );
     expect(heavy).toEqual([]);
   });
 
@@ -57,7 +61,9 @@ describe('pipeline-metrics push', () => {
     const before = await countRows(serve.engine);
     const run = await runCli(['push', file], { cwd, env: env() });
     expect(run.code).toBe(3);
-    expect(run.stderr).toMatch(new RegExp(`^error: payload in ${file.replace(/[.]/g, '\\.')} is invalid:\\n  project: .+\\n  has_restarts: .+\\n$`));
+    expect(run.stderr).toMatch(
+      new RegExp(`^error: payload in ${file.replace(/[.]/g, '\\.')} is invalid:\\n  project: .+\\n  has_restarts: .+\\n$`),
+    );
     expect(await countRows(serve.engine)).toEqual(before);
   });
 

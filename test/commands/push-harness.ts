@@ -32,7 +32,10 @@ export interface ScriptedAnswer {
  * Answers the scripted responses in order, then forwards every further request to `forwardTo`
  * (or answers 599 when none). `requests` counts what arrived.
  */
-export async function startScripted(script: ScriptedAnswer[], forwardTo?: string): Promise<{ base: string; requests: () => number; close(): Promise<void> }> {
+export async function startScripted(
+  script: ScriptedAnswer[],
+  forwardTo?: string,
+): Promise<{ base: string; requests: () => number; close(): Promise<void> }> {
   let count = 0;
   const server: Server = createServer(async (req, res) => {
     const body = await readBody(req);

@@ -10,7 +10,13 @@ const EMBEDDED = resolve('.pipeline-metrics/postgres');
 describe('resolveDeliveryTargets', () => {
   it('no flag and no env: the embedded Postgres default', () => {
     expect(resolveDeliveryTargets({}, {})).toEqual({
-      url: undefined, token: undefined, postgres: EMBEDDED, clickhouse: undefined, totalMs: 30_000, saveOnFailure: undefined, defaulted: true,
+      url: undefined,
+      token: undefined,
+      postgres: EMBEDDED,
+      clickhouse: undefined,
+      totalMs: 30_000,
+      saveOnFailure: undefined,
+      defaulted: true,
     });
   });
 
@@ -22,10 +28,18 @@ describe('resolveDeliveryTargets', () => {
 
   it('without target flags the env chooses; with one, only the flags do', () => {
     const env = { PIPELINE_METRICS_URL: 'http://m', DATABASE_URL: 'postgres://u:p@db/x', PIPELINE_METRICS_TOKEN: 'tok' };
-    expect(resolveDeliveryTargets({}, env)).toMatchObject({ url: 'http://m/save_metrics', postgres: 'postgres://u:p@db/x', token: 'tok', defaulted: false });
+    expect(resolveDeliveryTargets({}, env)).toMatchObject({
+      url: 'http://m/save_metrics',
+      postgres: 'postgres://u:p@db/x',
+      token: 'tok',
+      defaulted: false,
+    });
     expect(resolveDeliveryTargets({ url: 'http://other' }, env)).toMatchObject({ url: 'http://other/save_metrics', postgres: undefined });
     expect(resolveDeliveryTargets({ db: true }, env)).toMatchObject({ url: undefined, postgres: 'postgres://u:p@db/x' });
-    expect(resolveDeliveryTargets({ clickhouse: true }, {})).toMatchObject({ clickhouse: '.pipeline-metrics/clickhouse', postgres: undefined });
+    expect(resolveDeliveryTargets({ clickhouse: true }, {})).toMatchObject({
+      clickhouse: '.pipeline-metrics/clickhouse',
+      postgres: undefined,
+    });
     expect(resolveDeliveryTargets({ token: 'flag' }, env).token).toBe('flag');
   });
 
@@ -48,9 +62,16 @@ describe('addDeliveryOptions / deliveryFlags', () => {
   it("with prefix 'push-' (collect --push) the delivery flags do not clash with collect's --token/--timeout", () => {
     const command = new Command('collect').exitOverride().option('--token <token>').option('--timeout <s>').option('--push');
     addDeliveryOptions(command, { prefix: 'push-' });
-    command.parse(['--push', '--push-url', 'http://m', '--push-token', 'pt', '--token', 'gitlab', '--push-timeout', '5', '--db'], { from: 'user' });
+    command.parse(['--push', '--push-url', 'http://m', '--push-token', 'pt', '--token', 'gitlab', '--push-timeout', '5', '--db'], {
+      from: 'user',
+    });
     expect(deliveryFlags(command.opts(), { prefix: 'push-' })).toEqual({
-      url: 'http://m', token: 'pt', timeout: '5', db: true, clickhouse: undefined, saveOnFailure: undefined,
+      url: 'http://m',
+      token: 'pt',
+      timeout: '5',
+      db: true,
+      clickhouse: undefined,
+      saveOnFailure: undefined,
     });
     expect(command.opts().token).toBe('gitlab');
   });
@@ -58,6 +79,13 @@ describe('addDeliveryOptions / deliveryFlags', () => {
   it('without prefix (push)', () => {
     const command = addDeliveryOptions(new Command('push').exitOverride());
     command.parse(['--url', 'http://m', '--token', 't', '--clickhouse', 'dir', '--save-on-failure', 'f.json'], { from: 'user' });
-    expect(deliveryFlags(command.opts())).toEqual({ url: 'http://m', token: 't', timeout: undefined, db: undefined, clickhouse: 'dir', saveOnFailure: 'f.json' });
+    expect(deliveryFlags(command.opts())).toEqual({
+      url: 'http://m',
+      token: 't',
+      timeout: undefined,
+      db: undefined,
+      clickhouse: 'dir',
+      saveOnFailure: 'f.json',
+    });
   });
 });

@@ -56,11 +56,19 @@ describe('runQuery (command)', () => {
   });
 
   it('runs JSON input against chDB and returns ordered rows', async () => {
-    const text = JSON.stringify({ dimensions: [{ column: 'stage' }], metrics: [{ function: 'count' }], orderBy: [{ column: 'count', desc: true }, { column: 'stage' }] });
+    const text = JSON.stringify({
+      dimensions: [{ column: 'stage' }],
+      metrics: [{ function: 'count' }],
+      orderBy: [{ column: 'count', desc: true }, { column: 'stage' }],
+    });
     expect(await runQuery(options(text), { openRunner })).toEqual({
       kind: 'rows',
       columns: ['stage', 'count'],
-      rows: [['test', 5], ['build', 4], ['e2e', 2]],
+      rows: [
+        ['test', 5],
+        ['build', 4],
+        ['e2e', 2],
+      ],
       errors: [],
     });
   });
@@ -78,16 +86,28 @@ describe('runQuery (command)', () => {
     expect((error as ValidationError).exitCode).toBe(3);
     const issues = (error as ValidationError).issues;
     expect(issues.length).toBe(4);
-    expect(issues.map((i) => i.split(':')[0])).toEqual(['dimensions[0].column', 'metrics[0].function', 'metrics[1].as', 'filter[0].operator']);
+    expect(issues.map((i) => i.split(':')[0])).toEqual([
+      'dimensions[0].column',
+      'metrics[0].function',
+      'metrics[1].as',
+      'filter[0].operator',
+    ]);
     expect(issues[1]).toContain('unknown function "avgg"; allowed:');
   });
 
   it('compiles every shipped example in examples/queries, and runs it', async () => {
     const examples = new URL('../../examples/queries/', import.meta.url);
-    const files = readdirSync(examples).filter((f) => f.endsWith('.yaml')).sort();
+    const files = readdirSync(examples)
+      .filter((f) => f.endsWith('.yaml'))
+      .sort();
     expect(files).toEqual([
-      'child-pipeline-duration.yaml', 'failures-per-day.yaml', 'hierarchy-duration.yaml', 'job-table.yaml',
-      'retries-per-job.yaml', 'seed-job-metrics.yaml', 'slowest-sections.yaml',
+      'child-pipeline-duration.yaml',
+      'failures-per-day.yaml',
+      'hierarchy-duration.yaml',
+      'job-table.yaml',
+      'retries-per-job.yaml',
+      'seed-job-metrics.yaml',
+      'slowest-sections.yaml',
     ]);
     const firstRows: unknown[] = [];
     for (const file of files) {

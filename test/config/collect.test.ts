@@ -22,7 +22,10 @@ function problems(run: () => unknown): string[] {
     run();
   } catch (error) {
     expect(error).toBeInstanceOf(UsageError);
-    return (error as Error).message.split('\n').slice(1).map((l) => l.trim());
+    return (error as Error).message
+      .split('\n')
+      .slice(1)
+      .map((l) => l.trim());
   }
   throw new Error('expected a UsageError');
 }
@@ -55,7 +58,17 @@ describe('collect config', () => {
 
   it('flags win over env; a project given by flag does not borrow the CI project path or branch', () => {
     const config = resolveCollectConfig(
-      { gitlabUrl: 'http://127.0.0.1:9/', token: 't', project: '7', pipeline: '8', e2eExclude: 'a, b c', steps: 'pull up e2e', logs: 'all', optimistic: true, timeout: '2.5' },
+      {
+        gitlabUrl: 'http://127.0.0.1:9/',
+        token: 't',
+        project: '7',
+        pipeline: '8',
+        e2eExclude: 'a, b c',
+        steps: 'pull up e2e',
+        logs: 'all',
+        optimistic: true,
+        timeout: '2.5',
+      },
       CI,
     );
     expect(config).toMatchObject({ gitlabUrl: 'http://127.0.0.1:9/api/v4', token: 't', project: '7', pipelineId: 8, timeoutMs: 2500 });
@@ -67,12 +80,28 @@ describe('collect config', () => {
   });
 
   it('reads classification settings from PIPELINE_METRICS_* variables', () => {
-    const config = resolveCollectConfig({}, { ...CI, PIPELINE_METRICS_E2E_STAGE: 'e2e', PIPELINE_METRICS_BUILD_JOBS: 'b1,b2', PIPELINE_METRICS_OPTIMISTIC: 'yes', PIPELINE_METRICS_LOGS: 'none' });
+    const config = resolveCollectConfig(
+      {},
+      {
+        ...CI,
+        PIPELINE_METRICS_E2E_STAGE: 'e2e',
+        PIPELINE_METRICS_BUILD_JOBS: 'b1,b2',
+        PIPELINE_METRICS_OPTIMISTIC: 'yes',
+        PIPELINE_METRICS_LOGS: 'none',
+      },
+    );
     expect(config.classify).toMatchObject({ e2eStage: 'e2e', buildJobs: ['b1', 'b2'], optimistic: true, logScope: 'none' });
   });
 
   it('lists every problem at once, naming the field, its sources and the allowed values', () => {
-    expect(problems(() => resolveCollectConfig({ logs: 'some', steps: 'up up', timeout: '0', jobId: 'me', concurrency: '64' }, { CI_PROJECT_ID: 'not a path', PIPELINE_METRICS_OPTIMISTIC: 'maybe' }))).toEqual([
+    expect(
+      problems(() =>
+        resolveCollectConfig(
+          { logs: 'some', steps: 'up up', timeout: '0', jobId: 'me', concurrency: '64' },
+          { CI_PROJECT_ID: 'not a path', PIPELINE_METRICS_OPTIMISTIC: 'maybe' },
+        ),
+      ),
+    ).toEqual([
       'gitlabUrl (--gitlab-url / CI_API_V4_URL / CI_SERVER_URL): required, e.g. https://gitlab.example.com/api/v4',
       'token (--token / GITLAB_TOKEN / PRIVATE_TOKEN / CI_JOB_TOKEN): required, an access token with the read_api scope',
       'project (--project / CI_PROJECT_ID / CI_PROJECT_PATH): "not a path" is neither a numeric id nor a path like group/sub/project',
@@ -89,11 +118,24 @@ describe('collect config', () => {
   it('reads a YAML or JSON config file below env and flags', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'pm-collect-config-'));
     const yaml = join(dir, 'collect.yml');
-    await writeFile(yaml, 'gitlabUrl: https://file.test\ntoken: file-token\nproject: file/proj\npipeline: 9\ne2eExclude: [unit, smoke]\nsteps: pull up e2e\ntimeout: 5\n');
+    await writeFile(
+      yaml,
+      'gitlabUrl: https://file.test\ntoken: file-token\nproject: file/proj\npipeline: 9\ne2eExclude: [unit, smoke]\nsteps: pull up e2e\ntimeout: 5\n',
+    );
     const fromFile = await loadCollectConfig({ config: yaml }, {});
-    expect(fromFile).toMatchObject({ gitlabUrl: 'https://file.test/api/v4', token: 'file-token', project: 'file/proj', projectPath: 'file/proj', pipelineId: 9, timeoutMs: 5000 });
+    expect(fromFile).toMatchObject({
+      gitlabUrl: 'https://file.test/api/v4',
+      token: 'file-token',
+      project: 'file/proj',
+      projectPath: 'file/proj',
+      pipelineId: 9,
+      timeoutMs: 5000,
+    });
     expect(fromFile.classify).toMatchObject({ e2eExclude: ['unit', 'smoke'], steps: ['pull', 'up', 'e2e'] });
-    const envWins = await loadCollectConfig({ pipeline: '11' }, { PIPELINE_METRICS_CONFIG: yaml, GITLAB_TOKEN: 'env-token', CI_JOB_TOKEN: 'job' });
+    const envWins = await loadCollectConfig(
+      { pipeline: '11' },
+      { PIPELINE_METRICS_CONFIG: yaml, GITLAB_TOKEN: 'env-token', CI_JOB_TOKEN: 'job' },
+    );
     expect(envWins).toMatchObject({ token: 'env-token', pipelineId: 11 });
     expect((await loadCollectConfig({ config: yaml }, { CI_JOB_TOKEN: 'job' })).tokenInfo.source).toBe('the config file');
 

@@ -8,5 +8,4 @@ describe('delivery/http helpers', () => {
     expect(serverMessage('<html>Bad Gateway</html>\n')).toBe('<html>Bad Gateway</html>');
     expect(serverMessage('x'.repeat(5_000))).toHaveLength(4_000);
   });
-
 });

@@ -15,24 +15,40 @@ describe('migrate configuration', () => {
 
   test('no flags, no env: the embedded Postgres default under the cwd', () => {
     expect(resolveMigrateConfig({}, {}, cwd)).toEqual({
-      postgres: { kind: 'embedded', dir: '/work/project/.pipeline-metrics/postgres' }, clickhouse: undefined, status: false, json: false,
+      postgres: { kind: 'embedded', dir: '/work/project/.pipeline-metrics/postgres' },
+      clickhouse: undefined,
+      status: false,
+      json: false,
     });
   });
 
   test('no flags: the databases set in the environment', () => {
     const env = { DATABASE_URL: 'postgres://u:p@db:5432/metrics', CLICKHOUSE_URL: 'http://ch:8123' };
     expect(resolveMigrateConfig({ status: true }, env, cwd)).toEqual({
-      postgres: { kind: 'server', url: 'postgres://u:p@db:5432/metrics' }, clickhouse: 'http://ch:8123', status: true, json: false,
+      postgres: { kind: 'server', url: 'postgres://u:p@db:5432/metrics' },
+      clickhouse: 'http://ch:8123',
+      status: true,
+      json: false,
     });
-    expect(resolveMigrateConfig({}, { CLICKHOUSE_URL: 'http://ch:8123' }, cwd)).toMatchObject({ postgres: undefined, clickhouse: 'http://ch:8123' });
+    expect(resolveMigrateConfig({}, { CLICKHOUSE_URL: 'http://ch:8123' }, cwd)).toMatchObject({
+      postgres: undefined,
+      clickhouse: 'http://ch:8123',
+    });
   });
 
   test('flags choose the targets; a flag without a value takes the env, then the default', () => {
     const env = { DATABASE_URL: 'postgresql://db/metrics', CLICKHOUSE_URL: 'http://ch:8123' };
-    expect(resolveMigrateConfig({ db: true }, env, cwd)).toMatchObject({ postgres: { kind: 'server', url: 'postgresql://db/metrics' }, clickhouse: undefined });
-    expect(resolveMigrateConfig({ clickhouse: true }, {}, cwd)).toMatchObject({ postgres: undefined, clickhouse: '.pipeline-metrics/clickhouse' });
+    expect(resolveMigrateConfig({ db: true }, env, cwd)).toMatchObject({
+      postgres: { kind: 'server', url: 'postgresql://db/metrics' },
+      clickhouse: undefined,
+    });
+    expect(resolveMigrateConfig({ clickhouse: true }, {}, cwd)).toMatchObject({
+      postgres: undefined,
+      clickhouse: '.pipeline-metrics/clickhouse',
+    });
     expect(resolveMigrateConfig({ db: 'data/pg', clickhouse: 'data/ch' }, env, cwd)).toMatchObject({
-      postgres: { kind: 'embedded', dir: '/work/project/data/pg' }, clickhouse: 'data/ch',
+      postgres: { kind: 'embedded', dir: '/work/project/data/pg' },
+      clickhouse: 'data/ch',
     });
   });
 
@@ -71,7 +87,9 @@ describe('runMigrate', () => {
     );
     const again = await runMigrate(resolveMigrateConfig({ db: db.url }, {}));
     expect(formatReports(again, false)).toMatch(
-      new RegExp(`^postgres: .*\\n  up to date  0001_seed_tables  \\(applied \\d{4}-.*Z\\)\\n  up to date  0002_job_attempts  \\(applied .*Z\\)\\n  up to date  0003_hierarchy_retries_runner_managers  \\(applied .*Z\\)\\n  up to date  0004_critical_path  \\(applied .*Z\\)\\n  0 applied now, 4 already applied$`),
+      new RegExp(
+        `^postgres: .*\\n  up to date  0001_seed_tables  \\(applied \\d{4}-.*Z\\)\\n  up to date  0002_job_attempts  \\(applied .*Z\\)\\n  up to date  0003_hierarchy_retries_runner_managers  \\(applied .*Z\\)\\n  up to date  0004_critical_path  \\(applied .*Z\\)\\n  0 applied now, 4 already applied$`,
+      ),
     );
   });
 

@@ -23,7 +23,12 @@ describe('discovering migrations', () => {
 
   test('shipped postgres files load in order with sha256 checksums of their bytes', async () => {
     const files = await discoverMigrations('postgres');
-    expect(files.map((f) => [f.version, f.name])).toEqual([[1, '0001_seed_tables'], [2, '0002_job_attempts'], [3, '0003_hierarchy_retries_runner_managers'], [4, '0004_critical_path']]);
+    expect(files.map((f) => [f.version, f.name])).toEqual([
+      [1, '0001_seed_tables'],
+      [2, '0002_job_attempts'],
+      [3, '0003_hierarchy_retries_runner_managers'],
+      [4, '0004_critical_path'],
+    ]);
     expect(files[0]!.checksum).toBe(checksumOf(files[0]!.sql));
     expect(files[0]!.checksum).toMatch(/^[0-9a-f]{64}$/);
     expect((await readdir(migrationsDir('postgres'))).filter((f) => f.endsWith('.sql'))).toHaveLength(4);
@@ -44,10 +49,16 @@ describe('discovering migrations', () => {
 });
 
 const file = (version: number, name: string, sql = `SELECT ${version};`): MigrationFile => ({
-  version, name, sql, checksum: checksumOf(sql),
+  version,
+  name,
+  sql,
+  checksum: checksumOf(sql),
 });
 const applied = (f: MigrationFile, checksum = f.checksum): AppliedMigration => ({
-  version: f.version, name: f.name, checksum, appliedAt: '2026-01-01T00:00:00.000Z',
+  version: f.version,
+  name: f.name,
+  checksum,
+  appliedAt: '2026-01-01T00:00:00.000Z',
 });
 
 describe('planning', () => {

@@ -22,8 +22,7 @@ afterAll(async () => {
 });
 
 describe('migrate on embedded PGlite', () => {
-  test('status, apply, rerun, refusals, failure rollback', () =>
-    checkMigrationLifecycle(createPostgresMigrationTarget(client), client));
+  test('status, apply, rerun, refusals, failure rollback', () => checkMigrationLifecycle(createPostgresMigrationTarget(client), client));
 
   test('concurrent runs in one process queue on the lock: each file applied once', async () => {
     // a fresh, empty schema on the same instance (PGlite is one session, so search_path sticks)
@@ -31,8 +30,16 @@ describe('migrate on embedded PGlite', () => {
     const files = await discoverMigrations('postgres');
     const targets = [createPostgresMigrationTarget(client), createPostgresMigrationTarget(client)];
     const reports = await Promise.all(targets.map((t) => runMigrations(t, files)));
-    expect(reports.map((r) => r.applied)).toEqual([['0001_seed_tables', '0002_job_attempts', '0003_hierarchy_retries_runner_managers', '0004_critical_path'], []]);
-    expect(reports[1]!.alreadyApplied.map((m) => m.name)).toEqual(['0001_seed_tables', '0002_job_attempts', '0003_hierarchy_retries_runner_managers', '0004_critical_path']);
+    expect(reports.map((r) => r.applied)).toEqual([
+      ['0001_seed_tables', '0002_job_attempts', '0003_hierarchy_retries_runner_managers', '0004_critical_path'],
+      [],
+    ]);
+    expect(reports[1]!.alreadyApplied.map((m) => m.name)).toEqual([
+      '0001_seed_tables',
+      '0002_job_attempts',
+      '0003_hierarchy_retries_runner_managers',
+      '0004_critical_path',
+    ]);
     const tables = await client.query(`SELECT count(*)::int AS n FROM pg_tables WHERE schemaname = 'fresh'`);
     expect(tables).toEqual([{ n: 8 }]);
   });

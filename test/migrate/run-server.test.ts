@@ -40,7 +40,10 @@ describe('migrate on a Postgres server', () => {
     try {
       const reports = await Promise.all(targets.map((t) => runMigrations(t, files)));
       const counts = reports.map((r) => [r.applied.length, r.alreadyApplied.length]).sort();
-      expect(counts).toEqual([[0, 4], [4, 0]]);
+      expect(counts).toEqual([
+        [0, 4],
+        [4, 0],
+      ]);
       const ledger = await client.query('SELECT version FROM pipeline_metrics_migrations ORDER BY version');
       expect(ledger.map((r) => r.version)).toEqual([1, 2, 3, 5]);
       const locks = await client.query(`SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory'`);

@@ -37,7 +37,15 @@ export async function checkMigrationLifecycle(target: MigrationTarget, client: S
   const first = await runMigrations(target, shipped);
   expect(first).toMatchObject({ applied: SHIPPED, pending: [], alreadyApplied: [] });
   expect(await ledger(client)).toEqual(shipped.map((f) => ({ name: f.name, checksum: f.checksum })));
-  for (const table of ['metrics_pipeline', 'metrics_build', 'metrics_job', 'metrics_job_failed', 'metrics_job_attempt', 'metrics_job_step', 'metrics_job_section']) {
+  for (const table of [
+    'metrics_pipeline',
+    'metrics_build',
+    'metrics_job',
+    'metrics_job_failed',
+    'metrics_job_attempt',
+    'metrics_job_step',
+    'metrics_job_section',
+  ]) {
     expect(await exists(client, table)).toBe(true);
   }
 

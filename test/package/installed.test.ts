@@ -27,9 +27,14 @@ let ciEnv: Record<string, string>;
 function run(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     const bin = join(project, 'node_modules/.bin/pipeline-metrics');
-    execFile(bin, args, { cwd: project, env: { PATH: process.env.PATH ?? '', HOME: work, ...env }, timeout: 60_000 }, (error, stdout, stderr) => {
-      resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
-    });
+    execFile(
+      bin,
+      args,
+      { cwd: project, env: { PATH: process.env.PATH ?? '', HOME: work, ...env }, timeout: 60_000 },
+      (error, stdout, stderr) => {
+        resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
+      },
+    );
   });
 }
 
@@ -37,12 +42,19 @@ beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), 'pm-installed-'));
   // built by `npm run build` (the suite's global order); building here would race pack.test's `npm pack`
   if (!existsSync(join(root, 'dist/cli.js'))) execFileSync('npx', ['tsup'], { cwd: root, stdio: 'ignore' });
-  const [packed] = JSON.parse(execFileSync('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', work], { cwd: root, encoding: 'utf8' })) as [{ filename: string }];
+  const [packed] = JSON.parse(
+    execFileSync('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', work], { cwd: root, encoding: 'utf8' }),
+  ) as [{ filename: string }];
   project = join(work, 'project');
   mkdirSync(project);
   writeFileSync(join(project, 'package.json'), '{"name":"ci-job","private":true}\n');
   const env = { ...process.env, npm_config_cache: join(work, 'cache'), npm_config_update_notifier: 'false' };
-  installLog = execFileSync('npm', ['install', '--no-audit', '--no-fund', join(work, packed.filename)], { cwd: project, env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  installLog = execFileSync('npm', ['install', '--no-audit', '--no-fund', join(work, packed.filename)], {
+    cwd: project,
+    env,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const fixture = generatePipeline({ jobs: 40 });
   gitlab = await startGitlabServer({ fixture });
   metrics = createServer((req, res) => {
@@ -84,7 +96,9 @@ describe('the packed package, installed', () => {
     const result = await run(['migrate', '--clickhouse', join(work, 'ch')]);
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/needs the optional package "chdb", which is not installed/);
-    expect(result.stderr).toMatch(/or point at a server instead: --clickhouse http:\/\/user:password@host:8123\/db \(or CLICKHOUSE_URL\)\.\n$/);
+    expect(result.stderr).toMatch(
+      /or point at a server instead: --clickhouse http:\/\/user:password@host:8123\/db \(or CLICKHOUSE_URL\)\.\n$/,
+    );
     expect(result.stderr).not.toMatch(/\n\s+at /); // no stack trace
   });
 });

@@ -17,7 +17,9 @@ describe('npm pack', () => {
     expect(paths).toContain('examples/queries/job-table.yaml');
     expect(paths).not.toContain('dist/metafile-esm.json');
     const unexpected = paths.filter(
-      (p) => !/^(dist\/[^/]+\.js|bin\/.*|migrations\/.*|examples\/queries\/[^/]+\.yaml)$/.test(p) && !['package.json', 'README.md', 'LICENSE'].includes(p),
+      (p) =>
+        !/^(dist\/[^/]+\.js|bin\/.*|migrations\/.*|examples\/queries\/[^/]+\.yaml)$/.test(p) &&
+        !['package.json', 'README.md', 'LICENSE'].includes(p),
     );
     expect(unexpected).toEqual([]);
   });

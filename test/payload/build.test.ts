@@ -28,10 +28,28 @@ describe('buildPayload on a pipeline with retried, manual, skipped, canceled, al
       // first e2e start (firefox) 08:01:12.000Z → 08:02:30.999Z
       duration_e2e: 78,
       jobs: [
-        { name: 'e2e-firefox', started_at: '2024-05-01T10:01:12.000+02:00', finished_at: '2024-05-01T10:02:30.999+02:00', duration: 78, pull: 3, up: 23, e2e: 60, up_without_pull: 20 },
+        {
+          name: 'e2e-firefox',
+          started_at: '2024-05-01T10:01:12.000+02:00',
+          finished_at: '2024-05-01T10:02:30.999+02:00',
+          duration: 78,
+          pull: 3,
+          up: 23,
+          e2e: 60,
+          up_without_pull: 20,
+        },
         { name: 'e2e-safari', started_at: '2024-05-01T10:01:13.000+02:00', finished_at: '2024-05-01T10:01:50.500+02:00', duration: 37 },
         { name: 'e2e-mobile', started_at: '2024-05-01T10:01:20.000+02:00', finished_at: '2024-05-01T10:01:30.500+02:00', duration: 10 },
-        { name: 'e2e-chrome', started_at: '2024-05-01T08:01:45.677Z', finished_at: '2024-05-01T08:02:13.293Z', duration: 27, pull: 41, up: 108, e2e: 123, up_without_pull: 67 },
+        {
+          name: 'e2e-chrome',
+          started_at: '2024-05-01T08:01:45.677Z',
+          finished_at: '2024-05-01T08:02:13.293Z',
+          duration: 27,
+          pull: 41,
+          up: 108,
+          e2e: 123,
+          up_without_pull: 67,
+        },
       ],
       builds: [{ 'build-e2e': 64 }],
       build: 64,
@@ -159,7 +177,12 @@ describe('buildPayload step options', () => {
 
   it('without step names, reports sections but no steps', () => {
     const payload = buildPayload(mixedSnapshot(), { ...OPTIONS, steps: [] });
-    expect(Object.keys(payload.jobs.find((j) => j.name === 'e2e-chrome')!)).toStrictEqual(['name', 'started_at', 'finished_at', 'duration']);
+    expect(Object.keys(payload.jobs.find((j) => j.name === 'e2e-chrome')!)).toStrictEqual([
+      'name',
+      'started_at',
+      'finished_at',
+      'duration',
+    ]);
     expect(payload.attempts!.some((a) => a.steps)).toBe(false);
     expect(payload.attempts!.filter((a) => a.sections).length).toBe(3);
   });
@@ -173,8 +196,24 @@ describe('buildPayload on a pipeline without e2e jobs', () => {
   const t = (hms: string) => `2024-05-01T${hms}+02:00`;
   const base = mixedSnapshot();
   const jobs = [
-    gitlabJob({ id: 201, name: 'build-e2e', stage: 'build', status: 'success', started: t('10:00:05.000'), finished: t('10:01:00.000'), duration: 55 }),
-    gitlabJob({ id: 202, name: 'unit', stage: 'test', status: 'failed', started: t('10:01:01.000'), finished: t('10:05:00.500'), duration: 239.5 }),
+    gitlabJob({
+      id: 201,
+      name: 'build-e2e',
+      stage: 'build',
+      status: 'success',
+      started: t('10:00:05.000'),
+      finished: t('10:01:00.000'),
+      duration: 55,
+    }),
+    gitlabJob({
+      id: 202,
+      name: 'unit',
+      stage: 'test',
+      status: 'failed',
+      started: t('10:01:01.000'),
+      finished: t('10:05:00.500'),
+      duration: 239.5,
+    }),
     gitlabJob({ id: 203, name: 'e2e-manual', stage: 'test', status: 'manual' }),
     gitlabJob({ id: 204, name: 'collect-metrics', stage: 'metrics', status: 'running', started: t('10:06:00.000'), duration: 3 }),
   ];
@@ -182,7 +221,15 @@ describe('buildPayload on a pipeline without e2e jobs', () => {
   it('yields no jobs, duration_e2e 0 and duration up to the last counted finish', () => {
     const payload = buildPayload({ ...base, jobs, logs: new Map() }, { ...OPTIONS, selfJobId: 204 });
     expect(PayloadSchema.parse(payload)).toStrictEqual(payload);
-    expect(payload).toMatchObject({ jobs: [], duration_e2e: 0, duration: 300, builds: [{ 'build-e2e': 55 }], build: 55, jobs_failed: [], has_restarts: false });
+    expect(payload).toMatchObject({
+      jobs: [],
+      duration_e2e: 0,
+      duration: 300,
+      builds: [{ 'build-e2e': 55 }],
+      build: 55,
+      jobs_failed: [],
+      has_restarts: false,
+    });
     expect(payload.attempts!.map((a) => a.id)).toStrictEqual([201, 202, 203]);
   });
 
@@ -194,7 +241,15 @@ describe('buildPayload on a pipeline without e2e jobs', () => {
   });
 
   it('counts the collector job when no selfJobId is given', () => {
-    const finishedSelf = gitlabJob({ id: 204, name: 'collect-metrics', stage: 'metrics', status: 'success', started: t('10:06:00.000'), finished: t('10:06:30.000'), duration: 30 });
+    const finishedSelf = gitlabJob({
+      id: 204,
+      name: 'collect-metrics',
+      stage: 'metrics',
+      status: 'success',
+      started: t('10:06:00.000'),
+      finished: t('10:06:30.000'),
+      duration: 30,
+    });
     const payload = buildPayload({ ...base, jobs: [jobs[0]!, finishedSelf], logs: new Map() }, { ...OPTIONS, selfJobId: undefined });
     expect(payload.duration).toBe(390);
   });
@@ -216,7 +271,15 @@ describe('jobsNeedingLogs', () => {
   });
 
   it('never asks for the collector job, even in the e2e stage', () => {
-    const self = gitlabJob({ id: 300, name: 'e2e-self', stage: 'test', status: 'success', started: '2024-05-01T08:00:00Z', finished: '2024-05-01T08:00:10Z', duration: 10 });
+    const self = gitlabJob({
+      id: 300,
+      name: 'e2e-self',
+      stage: 'test',
+      status: 'success',
+      started: '2024-05-01T08:00:00Z',
+      finished: '2024-05-01T08:00:10Z',
+      duration: 10,
+    });
     expect(jobsNeedingLogs([...jobs, self], { ...OPTIONS, selfJobId: 300 })).toStrictEqual([111, 112, 113, 116]);
     expect(jobsNeedingLogs([...jobs, self], { ...OPTIONS, selfJobId: undefined })).toStrictEqual([111, 112, 113, 116, 300]);
   });

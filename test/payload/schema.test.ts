@@ -55,7 +55,16 @@ describe('PayloadSchema', () => {
       duration: 300,
       duration_e2e: 120,
       jobs: [
-        { name: 'e2e 1/2', started_at: '2023-06-13T07:13:00Z', finished_at: '2023-06-13T07:15:00.5Z', duration: 120, pull: 10, up: 40, up_without_pull: 30, e2e: 70 },
+        {
+          name: 'e2e 1/2',
+          started_at: '2023-06-13T07:13:00Z',
+          finished_at: '2023-06-13T07:15:00.5Z',
+          duration: 120,
+          pull: 10,
+          up: 40,
+          up_without_pull: 30,
+          e2e: 70,
+        },
       ],
       builds: [{ 'build-e2e': 64 }, { 'build-e2e-arm': 70 }],
       build: 134,
@@ -85,10 +94,14 @@ describe('PayloadSchema', () => {
 });
 
 describe('compatibility of our payload with an old server', () => {
-  const payload = buildPayload(mixedSnapshot(), { ...DEFAULT_CLASSIFY, steps: ['pull', 'up', 'e2e'], selfJobId: SELF_JOB_ID }, {
-    name: 'pipeline-metrics',
-    version: '0.1.0',
-  });
+  const payload = buildPayload(
+    mixedSnapshot(),
+    { ...DEFAULT_CLASSIFY, steps: ['pull', 'up', 'e2e'], selfJobId: SELF_JOB_ID },
+    {
+      name: 'pipeline-metrics',
+      version: '0.1.0',
+    },
+  );
 
   it('passes our own schema unchanged', () => {
     expect(PayloadSchema.parse(payload)).toStrictEqual(payload);

@@ -16,7 +16,9 @@ function manualClock(random = 1 - Number.EPSILON): Clock & { sleeps: number[] } 
   };
 }
 
-const failing = (reason = 'down'): (() => Promise<AttemptResult<string>>) => async () => ({ done: false, reason, last: reason });
+const failing =
+  (reason = 'down'): (() => Promise<AttemptResult<string>>) =>
+  async () => ({ done: false, reason, last: reason });
 
 describe('retryWithBackoff', () => {
   it('doubles the (jittered) wait per retry up to the cap and stops before the budget is spent', async () => {

@@ -17,7 +17,16 @@ export interface CliRun {
 export function startCli(args: string[], options: { cwd?: string; env?: Record<string, string>; nodeArgs?: string[] } = {}): ChildProcess {
   const env: Record<string, string | undefined> = { ...process.env };
   // CI too: with CI=true (a CI runner running the tests) `push` without a target is exit 2; tests that mean CI pass it
-  for (const name of ['PIPELINE_METRICS_URL', 'PIPELINE_METRICS_TOKEN', 'PIPELINE_METRICS_TOKENS', 'DATABASE_URL', 'CLICKHOUSE_URL', 'PORT', 'HOST', 'CI']) {
+  for (const name of [
+    'PIPELINE_METRICS_URL',
+    'PIPELINE_METRICS_TOKEN',
+    'PIPELINE_METRICS_TOKENS',
+    'DATABASE_URL',
+    'CLICKHOUSE_URL',
+    'PORT',
+    'HOST',
+    'CI',
+  ]) {
     delete env[name];
   }
   return spawn(process.execPath, [...(options.nodeArgs ?? []), '--import', TSX, MAIN, ...args], {

@@ -42,13 +42,19 @@ describe('database outages', () => {
     const base = await listen(app);
     try {
       const started = performance.now();
-      const response = await fetch(`${base}/save_metrics`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: SEED_BODY_TEXT });
+      const response = await fetch(`${base}/save_metrics`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: SEED_BODY_TEXT,
+      });
       const body = (await response.json()) as { errors: string[] };
       expect(performance.now() - started).toBeLessThan(2_000);
       expect(response.status).toBe(503);
       expect(response.headers.get('retry-after')).toBe('1');
       expect(body.errors).toHaveLength(1);
-      expect(body.errors[0]).toMatch(/^database unavailable: cannot reach Postgres at postgres:\/\/postgres@127\.0\.0\.1:1\/postgres: .*ECONNREFUSED/);
+      expect(body.errors[0]).toMatch(
+        /^database unavailable: cannot reach Postgres at postgres:\/\/postgres@127\.0\.0\.1:1\/postgres: .*ECONNREFUSED/,
+      );
       const health = await fetch(`${base}/healthz`);
       expect(health.status).toBe(503);
       expect(((await health.json()) as { status: string }).status).toBe('unavailable');
@@ -67,7 +73,10 @@ describe('database outages', () => {
       const started = performance.now();
       const { status, json } = await post(base, SEED_BODY_TEXT);
       const elapsed = performance.now() - started;
-      expect({ status, json }).toEqual({ status: 503, json: { errors: ['database unavailable: the database did not answer within 300 ms'] } });
+      expect({ status, json }).toEqual({
+        status: 503,
+        json: { errors: ['database unavailable: the database did not answer within 300 ms'] },
+      });
       expect(elapsed).toBeGreaterThanOrEqual(290);
       expect(elapsed).toBeLessThan(1_500);
     } finally {

@@ -30,7 +30,9 @@ describe('serve process', () => {
     socket.on('data', (d) => (response += d.toString()));
     const answered = new Promise<void>((resolve) => socket.on('end', resolve));
     await new Promise<void>((resolve) => socket.once('connect', resolve));
-    socket.write(`POST /save_metrics HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n`);
+    socket.write(
+      `POST /save_metrics HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n`,
+    );
     socket.write(body.slice(0, 100));
     await new Promise((resolve) => setTimeout(resolve, 200));
 
@@ -50,7 +52,10 @@ describe('serve process', () => {
     expect(response.endsWith('{"status":"created"}')).toBe(true);
     expect(await exited).toBe(0);
     expect(stderr).toMatch(/\nstopped\n$/);
-    const lines = stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const lines = stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(lines.map(({ method, url, status, outcome, pipeline_id }) => ({ method, url, status, outcome, pipeline_id }))).toEqual([
       { method: 'POST', url: '/save_metrics', status: 200, outcome: 'created', pipeline_id: 31 },
     ]);

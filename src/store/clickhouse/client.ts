@@ -94,7 +94,12 @@ async function openChdbConnection(spec: EmbeddedSpec): Promise<ChdbConnection> {
   try {
     module = await import('chdb/connection');
   } catch (cause) {
-    throw new MissingDependencyError('chdb', `The embedded ClickHouse engine (${spec.path})`, '--clickhouse http://user:password@host:8123/db (or CLICKHOUSE_URL)', { cause });
+    throw new MissingDependencyError(
+      'chdb',
+      `The embedded ClickHouse engine (${spec.path})`,
+      '--clickhouse http://user:password@host:8123/db (or CLICKHOUSE_URL)',
+      { cause },
+    );
   }
   await mkdir(spec.path, { recursive: true });
   detachStdinForChdb();

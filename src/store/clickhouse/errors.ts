@@ -40,7 +40,8 @@ export function wrapClickhouseError(error: unknown, action: string, where: strin
   if (error instanceof UpstreamError) return error;
   if (isServerError(error)) {
     const type = error.type ? ` ${error.type}` : '';
-    const hint = error.type !== undefined && UNMIGRATED_TYPES.has(error.type) ? ' (are the tables created? run `pipeline-metrics migrate`)' : '';
+    const hint =
+      error.type !== undefined && UNMIGRATED_TYPES.has(error.type) ? ' (are the tables created? run `pipeline-metrics migrate`)' : '';
     return new ClickhouseServerError(
       `ClickHouse (${where}) refused ${action}: code ${error.code}${type}: ${firstLine(error.message)}${hint}`,
       error.code,

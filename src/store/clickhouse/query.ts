@@ -91,7 +91,9 @@ function guardSettings(guard: QueryGuard): Record<string, string> {
  * statement is one SELECT without a SETTINGS clause of its own.
  */
 function withSettingsClause(sql: string, guard: QueryGuard): string {
-  const settings = Object.entries({ ...READ_ONLY, ...guardSettings(guard) }).map(([k, v]) => (/^\d+$/.test(v) ? `${k} = ${v}` : `${k} = '${v}'`));
+  const settings = Object.entries({ ...READ_ONLY, ...guardSettings(guard) }).map(([k, v]) =>
+    /^\d+$/.test(v) ? `${k} = ${v}` : `${k} = '${v}'`,
+  );
   return `${sql}\nSETTINGS ${settings.join(', ')}`;
 }
 

@@ -59,10 +59,7 @@ export const DEFAULT_BATCHING: GroupWriterOptions = { maxRows: 20_000, lingerMs:
  * therefore read the tables without FINAL. Saves of one store are written by one group writer,
  * so concurrent saves of the same pipeline in one process give one `created`.
  */
-export async function openClickhouseStore(
-  spec: string,
-  options: OpenClickhouseStoreOptions = {},
-): Promise<ClickhouseStore> {
+export async function openClickhouseStore(spec: string, options: OpenClickhouseStoreOptions = {}): Promise<ClickhouseStore> {
   const handle = await openClickhouseClient(spec, { lockWaitMs: options.lockWaitMs });
   try {
     if (options.readOnly && handle.spec.kind === 'embedded') await openReadOnly(handle, options.autoMigrate ?? false);

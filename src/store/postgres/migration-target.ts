@@ -101,7 +101,10 @@ async function queueLock(client: SqlClient): Promise<() => Promise<void>> {
   const previous = embeddedLocks.get(client) ?? Promise.resolve();
   let unlock!: () => void;
   const mine = new Promise<void>((resolve) => (unlock = resolve));
-  embeddedLocks.set(client, previous.then(() => mine));
+  embeddedLocks.set(
+    client,
+    previous.then(() => mine),
+  );
   await previous;
   return async () => unlock();
 }

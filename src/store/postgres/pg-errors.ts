@@ -2,7 +2,14 @@ import { EXIT, UpstreamError } from '../../errors.js';
 
 /** Node socket errors meaning the server is not reachable. */
 const NETWORK_CODES = new Set([
-  'ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE',
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EPIPE',
 ]);
 
 /**
@@ -15,7 +22,12 @@ const UNAVAILABLE_STATES = new Set(['57P01', '57P02', '57P03', '53300', '3D000',
 const AUTH_STATES = new Set(['28000', '28P01']);
 
 /** node-postgres messages without a code that mean the same. */
-const UNAVAILABLE_MESSAGES = [/timeout exceeded when trying to connect/i, /Connection terminated/i, /connection timeout/i, /Client has encountered a connection error/i];
+const UNAVAILABLE_MESSAGES = [
+  /timeout exceeded when trying to connect/i,
+  /Connection terminated/i,
+  /connection timeout/i,
+  /Client has encountered a connection error/i,
+];
 
 export function isUnavailable(error: unknown): boolean {
   if (!(error instanceof Error)) return false;

@@ -47,7 +47,12 @@ async function loadPglite(): Promise<PGliteModule> {
   } catch (error) {
     const code = (error as { code?: unknown }).code;
     if (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') {
-      throw new MissingDependencyError('@electric-sql/pglite', 'The embedded Postgres (--db <directory>)', '--db postgres://user:password@host:5432/db (or DATABASE_URL)', { cause: error });
+      throw new MissingDependencyError(
+        '@electric-sql/pglite',
+        'The embedded Postgres (--db <directory>)',
+        '--db postgres://user:password@host:5432/db (or DATABASE_URL)',
+        { cause: error },
+      );
     }
     throw error;
   }

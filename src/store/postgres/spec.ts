@@ -21,7 +21,8 @@ export function parsePostgresSpec(text: string, cwd: string = process.cwd()): Po
     } catch (error) {
       throw new UsageError('--db: not a valid URL; expected postgres://user:password@host:5432/database', { cause: error });
     }
-    if (!url.hostname) throw new UsageError(`--db: ${redactUrl(trimmed)} names no host; expected postgres://user:password@host:5432/database`);
+    if (!url.hostname)
+      throw new UsageError(`--db: ${redactUrl(trimmed)} names no host; expected postgres://user:password@host:5432/database`);
     return { kind: 'server', url: trimmed };
   }
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(trimmed)) {

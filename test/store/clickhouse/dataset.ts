@@ -19,8 +19,25 @@ export const DATASET: Payload[] = [
     ref: 'main',
     status: 'success',
     jobs: [
-      { id: 11, name: 'job-build', stage: 'build', status: 'success', startOffset: 0, duration: 60, sections: { step_script: 45.5, upload_artifacts: 3.25 } },
-      { id: 12, name: 'job-test', stage: 'test', status: 'failed', startOffset: 65, duration: 30, retried: true, failureReason: 'script_failure' },
+      {
+        id: 11,
+        name: 'job-build',
+        stage: 'build',
+        status: 'success',
+        startOffset: 0,
+        duration: 60,
+        sections: { step_script: 45.5, upload_artifacts: 3.25 },
+      },
+      {
+        id: 12,
+        name: 'job-test',
+        stage: 'test',
+        status: 'failed',
+        startOffset: 65,
+        duration: 30,
+        retried: true,
+        failureReason: 'script_failure',
+      },
       { id: 13, name: 'job-test', stage: 'test', status: 'success', startOffset: 100, duration: 40, steps: { up: 7.5, e2e: 30 } },
       { id: 14, name: 'lint', stage: 'test', status: 'success', startOffset: 65, duration: 10 },
     ],
@@ -34,7 +51,16 @@ export const DATASET: Payload[] = [
     jobs: [
       { id: 21, name: 'job-build', stage: 'build', status: 'success', startOffset: 0, duration: 80 },
       { id: 22, name: 'job-test', stage: 'test', status: 'success', startOffset: 85, duration: 50 },
-      { id: 23, name: 'job-e2e', stage: 'e2e', status: 'failed', startOffset: 140, duration: 300, allowFailure: true, failureReason: 'script_failure' },
+      {
+        id: 23,
+        name: 'job-e2e',
+        stage: 'e2e',
+        status: 'failed',
+        startOffset: 140,
+        duration: 300,
+        allowFailure: true,
+        failureReason: 'script_failure',
+      },
     ],
   }),
   buildPayload({
@@ -44,7 +70,15 @@ export const DATASET: Payload[] = [
     ref: 'feature/x',
     status: 'canceled',
     jobs: [
-      { id: 31, name: 'job-build', stage: 'build', status: 'success', startOffset: 0, duration: 100, runner: { id: 9, runner_type: 'project_type' } },
+      {
+        id: 31,
+        name: 'job-build',
+        stage: 'build',
+        status: 'success',
+        startOffset: 0,
+        duration: 100,
+        runner: { id: 9, runner_type: 'project_type' },
+      },
       { id: 32, name: 'job-test', stage: 'test', status: 'canceled', startOffset: 105, duration: 5 },
       { id: 33, name: 'job-e2e', stage: 'e2e', status: 'success', startOffset: 105, duration: 200 },
       { id: 34, name: 'metrics', stage: '.post', status: 'running', startOffset: 400, duration: 1 },
@@ -68,7 +102,6 @@ export const DATASET: Payload[] = [
   }),
 ];
 
-
 /**
  * The seed's hand-written SQL, adapted only as GitLab's schema requires: the column is
  * `stage_name` (aliased `stage`). No FINAL, as in the seed: writes are idempotent.
@@ -87,7 +120,13 @@ GROUP BY name, stage
 ORDER BY avgDuration desc
 LIMIT 10`;
 
-const stage = (name: string, s: string, previous: string[]): JobGraphNode => ({ name, stage: s, schedulingType: 'stage', needs: [], previousStageJobs: previous });
+const stage = (name: string, s: string, previous: string[]): JobGraphNode => ({
+  name,
+  stage: s,
+  schedulingType: 'stage',
+  needs: [],
+  previousStageJobs: previous,
+});
 /** GitLab's job graph of the dataset's pipelines (stages build → test → e2e; no needs). */
 export const DATASET_GRAPH: JobGraphNode[] = [
   stage('job-build', 'build', []),

@@ -30,7 +30,10 @@ const HOSTILE: [string, unknown][] = [
   ['comment in a column', { ...base, dimensions: [{ column: 'name/**/' }] }],
   ['semicolon in orderBy', { ...base, orderBy: [{ column: 'name; SELECT * FROM pm_secret' }] }],
   ['SQL as operator', { ...base, filter: [{ column: 'name', operator: '= name OR 1=1 --', value: 'x' }] }],
-  ['subquery as IN value', { ...base, filter: [{ column: 'name', operator: 'IN', value: ['(SELECT secret FROM pm_secret)', "') OR ('1'='1"] }] }],
+  [
+    'subquery as IN value',
+    { ...base, filter: [{ column: 'name', operator: 'IN', value: ['(SELECT secret FROM pm_secret)', "') OR ('1'='1"] }] },
+  ],
   ['homoglyph column (Cyrillic а)', { ...base, dimensions: [{ column: 'nаme' }] }],
   ['zero-width alias', { ...base, dimensions: [{ column: 'name', as: 'job\u200bname' }] }],
   ['NUL in a value', { ...base, filter: [{ column: 'name', operator: '=', value: 'job\u0000build' }] }],
@@ -48,7 +51,10 @@ const HOSTILE: [string, unknown][] = [
   ['string for a number column', { ...base, filter: [{ column: 'duration', operator: '>', value: '0 OR 1=1' }] }],
   ['table function as column', { ...base, dimensions: [{ column: "file('/etc/passwd')" }] }],
   ['metric on pm_secret', { ...base, metrics: [{ function: 'any', column: 'secret' }] }],
-  ['having with SQL value', { ...base, metrics: [{ function: 'count', as: 'n' }], filter: [{ column: 'n', operator: '>', value: '0) OR (1' }] }],
+  [
+    'having with SQL value',
+    { ...base, metrics: [{ function: 'count', as: 'n' }], filter: [{ column: 'n', operator: '>', value: '0) OR (1' }] },
+  ],
 ];
 
 beforeAll(async () => {

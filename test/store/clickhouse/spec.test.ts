@@ -19,7 +19,11 @@ describe('parseClickhouseSpec', () => {
   });
 
   it('treats anything else as an embedded directory, defaulting to .pipeline-metrics/clickhouse', () => {
-    expect(parseClickhouseSpec('data/ch', '/srv')).toEqual({ kind: 'embedded', path: '/srv/data/ch', description: 'embedded ClickHouse (chDB) at /srv/data/ch' });
+    expect(parseClickhouseSpec('data/ch', '/srv')).toEqual({
+      kind: 'embedded',
+      path: '/srv/data/ch',
+      description: 'embedded ClickHouse (chDB) at /srv/data/ch',
+    });
     expect(parseClickhouseSpec(undefined)).toMatchObject({ kind: 'embedded', path: resolve('.pipeline-metrics/clickhouse') });
   });
 
@@ -31,7 +35,8 @@ describe('parseClickhouseSpec', () => {
 
 describe('splitStatements', () => {
   it('splits at top-level semicolons, keeping quoted ones and dropping comments', () => {
-    const sql = "-- header; not a statement\nCREATE TABLE a (x String DEFAULT ';') ENGINE = Memory;\n/* ; */ SELECT 'it''s; ok', `we;ird`;\n\n-- trailing comment\n";
+    const sql =
+      "-- header; not a statement\nCREATE TABLE a (x String DEFAULT ';') ENGINE = Memory;\n/* ; */ SELECT 'it''s; ok', `we;ird`;\n\n-- trailing comment\n";
     expect(splitStatements(sql)).toEqual(["CREATE TABLE a (x String DEFAULT ';') ENGINE = Memory", "SELECT 'it''s; ok', `we;ird`"]);
   });
 });
@@ -43,11 +48,17 @@ describe('wrapClickhouseError', () => {
     expect(wrapped).toBeInstanceOf(ClickhouseServerError);
     // missing tables are a setup step not done (exit 2, issue 9), not a refused statement (3)
     expect(wrapped).toMatchObject({ code: '60', type: 'UNKNOWN_TABLE', exitCode: 2 });
-    expect(wrapped.message).toBe('ClickHouse (embedded ClickHouse (chDB) at /d) refused running the query: code 60 UNKNOWN_TABLE: Unknown table x (are the tables created? run `pipeline-metrics migrate`)');
+    expect(wrapped.message).toBe(
+      'ClickHouse (embedded ClickHouse (chDB) at /d) refused running the query: code 60 UNKNOWN_TABLE: Unknown table x (are the tables created? run `pipeline-metrics migrate`)',
+    );
   });
 
   it('reports a network failure as unreachable (exit 4)', () => {
-    const wrapped = wrapClickhouseError(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:8123'), { code: 'ECONNREFUSED' }), 'pinging', 'ClickHouse server http://h');
+    const wrapped = wrapClickhouseError(
+      Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:8123'), { code: 'ECONNREFUSED' }),
+      'pinging',
+      'ClickHouse server http://h',
+    );
     expect(wrapped).toBeInstanceOf(UpstreamError);
     expect(wrapped).not.toBeInstanceOf(ClickhouseServerError);
     expect((wrapped as UpstreamError).exitCode).toBe(4);

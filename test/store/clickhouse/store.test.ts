@@ -47,11 +47,17 @@ describe('migrations', () => {
       "SELECT table, name, type FROM system.columns WHERE database = currentDatabase() AND table IN ('ci_finished_builds', 'ci_finished_pipelines')",
     );
     const actual = new Map(columns.map(([table, name, type]) => [`${String(table)}.${String(name)}`, type]));
-    for (const [name, def] of Object.entries(CI_FINISHED_BUILDS_COLUMNS)) expect([name, actual.get(`ci_finished_builds.${name}`)]).toEqual([name, def.type]);
-    for (const [name, def] of Object.entries(CI_FINISHED_PIPELINES_COLUMNS)) expect([name, actual.get(`ci_finished_pipelines.${name}`)]).toEqual([name, def.type]);
-    const engines = await rows("SELECT name, engine_full LIKE 'ReplacingMergeTree(version, deleted)%' FROM system.tables WHERE database = currentDatabase() AND name = 'ci_finished_builds'");
+    for (const [name, def] of Object.entries(CI_FINISHED_BUILDS_COLUMNS))
+      expect([name, actual.get(`ci_finished_builds.${name}`)]).toEqual([name, def.type]);
+    for (const [name, def] of Object.entries(CI_FINISHED_PIPELINES_COLUMNS))
+      expect([name, actual.get(`ci_finished_pipelines.${name}`)]).toEqual([name, def.type]);
+    const engines = await rows(
+      "SELECT name, engine_full LIKE 'ReplacingMergeTree(version, deleted)%' FROM system.tables WHERE database = currentDatabase() AND name = 'ci_finished_builds'",
+    );
     expect(engines).toEqual([['ci_finished_builds', 1]]);
-    expect(await rows('SELECT version, name FROM pipeline_metrics_migrations FINAL ORDER BY version')).toEqual(APPLIED.map((name, i) => [i + 1, name]));
+    expect(await rows('SELECT version, name FROM pipeline_metrics_migrations FINAL ORDER BY version')).toEqual(
+      APPLIED.map((name, i) => [i + 1, name]),
+    );
   });
 
   it('applies nothing the second time', async () => {
@@ -68,7 +74,9 @@ describe('migrations', () => {
 
 describe('save', () => {
   it('writes finished attempts with GitLab units (ms) and skips unfinished ones', async () => {
-    const builds = await rows('SELECT id, name, stage_name, status, duration, queueing_duration, runner_type, failure_reason, retried FROM ci_finished_builds WHERE pipeline_id IN (1001, 1003) ORDER BY id');
+    const builds = await rows(
+      'SELECT id, name, stage_name, status, duration, queueing_duration, runner_type, failure_reason, retried FROM ci_finished_builds WHERE pipeline_id IN (1001, 1003) ORDER BY id',
+    );
     expect(builds).toEqual([
       [11, 'job-build', 'build', 'success', 60000, 2500, 1, '', false],
       [12, 'job-test', 'test', 'failed', 30000, 2500, 1, 'script_failure', true],
@@ -81,13 +89,19 @@ describe('save', () => {
   });
 
   it('writes the pipeline with GitLab units (seconds) and our project columns', async () => {
-    expect(await rows('SELECT id, status, source, ref, started_at, duration, project_id, project_path FROM ci_finished_pipelines WHERE id = 1003')).toEqual([
-      [1003, 'canceled', 'merge_request_event', 'feature/x', '2024-05-03T08:00:00.000000Z', 401, 42, 'group/app'],
-    ]);
+    expect(
+      await rows(
+        'SELECT id, status, source, ref, started_at, duration, project_id, project_path FROM ci_finished_pipelines WHERE id = 1003',
+      ),
+    ).toEqual([[1003, 'canceled', 'merge_request_event', 'feature/x', '2024-05-03T08:00:00.000000Z', 401, 42, 'group/app']]);
   });
 
   it('writes log sections and steps in milliseconds', async () => {
-    expect(await rows('SELECT build_id, kind, name, duration, build_name, stage_name FROM ci_finished_build_sections ORDER BY build_id, kind, name')).toEqual([
+    expect(
+      await rows(
+        'SELECT build_id, kind, name, duration, build_name, stage_name FROM ci_finished_build_sections ORDER BY build_id, kind, name',
+      ),
+    ).toEqual([
       [11, 'section', 'step_script', 45500, 'job-build', 'build'],
       [11, 'section', 'upload_artifacts', 3250, 'job-build', 'build'],
       [13, 'step', 'e2e', 30000, 'job-test', 'test'],
@@ -97,8 +111,16 @@ describe('save', () => {
 
   it("stores only the pipeline of an original client's payload (no attempts)", async () => {
     const payload = PayloadSchema.parse({
-      pipeline_id: 2001, project: 'group/app', project_id: 42, created_at: '2024-05-02T10:00:00+02:00', ref: 'main',
-      duration: 1200, duration_e2e: 600, build: 300, has_restarts: false, builds: [{ 'build-e2e': 300 }],
+      pipeline_id: 2001,
+      project: 'group/app',
+      project_id: 42,
+      created_at: '2024-05-02T10:00:00+02:00',
+      ref: 'main',
+      duration: 1200,
+      duration_e2e: 600,
+      build: 300,
+      has_restarts: false,
+      builds: [{ 'build-e2e': 300 }],
       jobs: [{ name: 'e2e-a', started_at: '2024-05-02T08:05:00Z', finished_at: '2024-05-02T08:15:00Z', duration: 600, up: 60, e2e: 500 }],
       jobs_failed: [],
     });
@@ -125,7 +147,11 @@ describe('query', () => {
   });
 
   it('applies the time range to the pipeline start, --to exclusive', async () => {
-    const count = { dimensions: [{ column: 'name' }], metrics: [{ function: 'count' }, { function: 'avg', column: 'duration', as: 'avg' }], filter: [{ column: 'name', operator: '=', value: 'job-build' }] };
+    const count = {
+      dimensions: [{ column: 'name' }],
+      metrics: [{ function: 'count' }, { function: 'avg', column: 'duration', as: 'avg' }],
+      filter: [{ column: 'name', operator: '=', value: 'job-build' }],
+    };
     expect((await query(count, RANGE)).rows).toEqual([['job-build', 4, 65000]]);
     const exclusive = { fromTime: new Date('2024-05-01T10:00:00Z'), toTime: new Date('2024-05-03T08:00:00Z') };
     expect((await query(count, exclusive)).rows).toEqual([['job-build', 3, 53333.333333333336]]);
@@ -134,25 +160,47 @@ describe('query', () => {
   it('filters by project, source and ref', async () => {
     const input = { dimensions: [{ column: 'name' }], metrics: [{ function: 'count' }] };
     expect((await query(input, { ...RANGE, projectId: 77 })).rows).toEqual([['job-build', 1]]);
-    expect((await query(input, { ...RANGE, source: 'schedule' })).rows).toEqual([['job-build', 1], ['job-e2e', 1], ['job-test', 1]]);
-    expect((await query(input, { ...RANGE, ref: 'feature/x' })).rows).toEqual([['job-build', 1], ['job-e2e', 1], ['job-test', 1]]);
+    expect((await query(input, { ...RANGE, source: 'schedule' })).rows).toEqual([
+      ['job-build', 1],
+      ['job-e2e', 1],
+      ['job-test', 1],
+    ]);
+    expect((await query(input, { ...RANGE, ref: 'feature/x' })).rows).toEqual([
+      ['job-build', 1],
+      ['job-e2e', 1],
+      ['job-test', 1],
+    ]);
     expect((await query(input, { ...RANGE, ref: "main' OR 1=1 --" })).rows).toEqual([]);
   });
 
   it('groups by a pipeline column (ref) through the join', async () => {
     const input = { dimensions: [{ column: 'ref' }, { column: 'source' }], metrics: [{ function: 'count', as: 'builds' }] };
-    expect((await query(input, RANGE)).rows).toEqual([['feature/x', 'merge_request_event', 3], ['main', 'push', 5], ['main', 'schedule', 3]]);
+    expect((await query(input, RANGE)).rows).toEqual([
+      ['feature/x', 'merge_request_event', 3],
+      ['main', 'push', 5],
+      ['main', 'schedule', 3],
+    ]);
   });
 
   it('filters a metric alias with HAVING', async () => {
-    const input = { dimensions: [{ column: 'name' }], metrics: [{ function: 'count', as: 'runs' }], filter: [{ column: 'runs', operator: '>', value: 2 }] };
-    expect((await query(input, RANGE)).rows).toEqual([['job-build', 4], ['job-test', 4]]);
+    const input = {
+      dimensions: [{ column: 'name' }],
+      metrics: [{ function: 'count', as: 'runs' }],
+      filter: [{ column: 'runs', operator: '>', value: 2 }],
+    };
+    expect((await query(input, RANGE)).rows).toEqual([
+      ['job-build', 4],
+      ['job-test', 4],
+    ]);
   });
 
   it('buckets time by day (UTC)', async () => {
     const input = {
       dimensions: [{ column: 'finished_at', granularity: 'day', as: 'day' }],
-      metrics: [{ function: 'count' }, { function: 'countIf', condition: [{ column: 'status', operator: '=', value: 'failed' }], as: 'failed' }],
+      metrics: [
+        { function: 'count' },
+        { function: 'countIf', condition: [{ column: 'status', operator: '=', value: 'failed' }], as: 'failed' },
+      ],
       orderBy: [{ column: 'day' }],
     };
     expect((await query(input, RANGE)).rows).toEqual([
@@ -165,18 +213,34 @@ describe('query', () => {
   it('queries log sections (table: sections) with the same pipeline context', async () => {
     const input = {
       table: 'sections',
-      dimensions: [{ column: 'name', as: 'section' }, { column: 'build_name', as: 'job' }],
-      metrics: [{ function: 'count', as: 'runs' }, { function: 'max', column: 'duration', as: 'maxMs' }],
+      dimensions: [
+        { column: 'name', as: 'section' },
+        { column: 'build_name', as: 'job' },
+      ],
+      metrics: [
+        { function: 'count', as: 'runs' },
+        { function: 'max', column: 'duration', as: 'maxMs' },
+      ],
       filter: [{ column: 'kind', operator: '=', value: 'section' }],
       orderBy: [{ column: 'maxMs', desc: true }],
     };
-    expect((await query(input, RANGE)).rows).toEqual([['step_script', 'job-build', 1, 45500], ['upload_artifacts', 'job-build', 1, 3250]]);
+    expect((await query(input, RANGE)).rows).toEqual([
+      ['step_script', 'job-build', 1, 45500],
+      ['upload_artifacts', 'job-build', 1, 3250],
+    ]);
     expect((await query(input, { ...RANGE, source: 'schedule' })).rows).toEqual([]);
   });
 });
 
 describe('duplicates', () => {
-  const summary = { dimensions: [{ column: 'name' }], metrics: [{ function: 'count' }, { function: 'avg', column: 'duration', as: 'avg' }, { function: 'sum', column: 'duration', as: 'sum' }] };
+  const summary = {
+    dimensions: [{ column: 'name' }],
+    metrics: [
+      { function: 'count' },
+      { function: 'avg', column: 'duration', as: 'avg' },
+      { function: 'sum', column: 'duration', as: 'sum' },
+    ],
+  };
 
   it('a second push of the same pipelines reports duplicate and changes no count or average', async () => {
     const before = await query(summary, ALL_TIME);

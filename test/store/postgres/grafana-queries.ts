@@ -43,9 +43,7 @@ ORDER BY 1) as data`;
 
 /** Grafana's macro expansion; `from`/`to` are ISO instants (inclusive, as Grafana's BETWEEN). */
 export function fillGrafana(sql: string, project: string, from: string, to: string): string {
-  return sql
-    .replaceAll('$__timeFilter(created_at)', `created_at BETWEEN '${from}' AND '${to}'`)
-    .replaceAll('$project', project);
+  return sql.replaceAll('$__timeFilter(created_at)', `created_at BETWEEN '${from}' AND '${to}'`).replaceAll('$project', project);
 }
 
 /** PERCENTILE_CONT: linear interpolation between the closest ranks, computed independently. */

@@ -39,7 +39,12 @@ describe('Postgres store on embedded PGlite', () => {
     // one PGlite per directory: reopen it as a client, which also reads from the client interface
     await store.close();
     client = await openSqlClient({ kind: 'embedded', dir });
-    expect((await listApplied(client)).map((m) => m.name)).toEqual(['0001_seed_tables', '0002_job_attempts', '0003_hierarchy_retries_runner_managers', '0004_critical_path']);
+    expect((await listApplied(client)).map((m) => m.name)).toEqual([
+      '0001_seed_tables',
+      '0002_job_attempts',
+      '0003_hierarchy_retries_runner_managers',
+      '0004_critical_path',
+    ]);
     store = createPostgresStore(client);
     await checkSeedExample(store, client);
     await checkRace(store, client);

@@ -43,7 +43,12 @@ describe('Postgres store on a server', () => {
   });
 
   test('seed and extension fields that disagree are rejected, nothing written', async () => {
-    const payload = PayloadSchema.parse({ ...FULL_INPUT, pipeline_id: 31, pipeline: { ...FULL_INPUT.pipeline!, id: 32, ref: 'other' }, attempts: [] });
+    const payload = PayloadSchema.parse({
+      ...FULL_INPUT,
+      pipeline_id: 31,
+      pipeline: { ...FULL_INPUT.pipeline!, id: 32, ref: 'other' },
+      attempts: [],
+    });
     const error = await store.save(payload).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ValidationError);
     expect((error as ValidationError).issues).toEqual([
@@ -69,7 +74,9 @@ describe('Postgres store on a server', () => {
     try {
       const error = await openPostgresStore(empty.url).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(UsageError);
-      expect((error as Error).message).toContain('4 migration(s) not applied (0001_seed_tables, 0002_job_attempts, 0003_hierarchy_retries_runner_managers, 0004_critical_path)');
+      expect((error as Error).message).toContain(
+        '4 migration(s) not applied (0001_seed_tables, 0002_job_attempts, 0003_hierarchy_retries_runner_managers, 0004_critical_path)',
+      );
       expect((error as Error).message).toContain(`pipeline-metrics migrate --db ${empty.url.replace(':postgres@', '@')}`);
     } finally {
       await empty.drop();
@@ -77,7 +84,9 @@ describe('Postgres store on a server', () => {
   });
 
   test('an unreachable server is an UpstreamError naming the host, not the password', async () => {
-    const error = await openPostgresStore('postgres://postgres:s3cret@127.0.0.1:1/nowhere', { connectTimeoutMs: 2000 }).catch((e: unknown) => e);
+    const error = await openPostgresStore('postgres://postgres:s3cret@127.0.0.1:1/nowhere', { connectTimeoutMs: 2000 }).catch(
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(UpstreamError);
     expect((error as UpstreamError).exitCode).toBe(EXIT.unreachable);
     expect((error as Error).message).toContain('postgres://postgres@127.0.0.1:1/nowhere');
