@@ -38,7 +38,6 @@ export function registerServe(program: Command, io: CliIO): void {
       'read token for /graphql, optionally limited to project paths (TOKEN=group/*,other/app; * = one path segment, ** = any); repeat for several. A push token cannot read, a read token cannot push' +
         envHint('PIPELINE_METRICS_READ_TOKENS (separated by spaces or ;)'),
       collect,
-      [],
     )
     .option(
       '--query-timeout <seconds>',

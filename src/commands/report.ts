@@ -3,6 +3,7 @@ import type { ReportConfig } from '../config/report.js';
 import { UsageError } from '../errors.js';
 import { loadChartJs, loadReportData, renderReportHtml } from '../report/index.js';
 import type { QueryRunner } from './query.js';
+import { unknownProject } from './query-remote.js';
 
 export interface ReportDeps {
   openRunner(spec: string): Promise<QueryRunner>;
@@ -27,7 +28,8 @@ export async function runReport(config: ReportConfig, deps: ReportDeps): Promise
   let html: string;
   let counts: { pipelines: number; jobs: number };
   try {
-    const [data, chartJs] = await Promise.all([loadReportData(runner, config.context, now()), loadChartJs()]);
+    const context = await withProjectId(runner, config);
+    const [data, chartJs] = await Promise.all([loadReportData(runner, context, now()), loadChartJs()]);
     html = renderReportHtml(data, chartJs);
     counts = { pipelines: data.dailyDuration.reduce((n, d) => n + Number(d.pipelines), 0), jobs: data.jobTable.length };
   } finally {
@@ -39,4 +41,12 @@ export async function runReport(config: ReportConfig, deps: ReportDeps): Promise
     throw new UsageError(`cannot write the report to ${config.out}: ${(cause as Error).message}`, { cause });
   }
   return { out: config.out, bytes: Buffer.byteLength(html), ...counts, elapsedMs: performance.now() - started };
+}
+
+/** `--project group/app`: the id stored for that path (as `query` does); digits are already the id. */
+async function withProjectId(runner: QueryRunner, config: ReportConfig): Promise<ReportConfig['context']> {
+  if (config.project === undefined || config.context.projectId !== undefined) return config.context;
+  const project = await runner.findProject(config.project);
+  if (!project) throw unknownProject(config.project);
+  return { ...config.context, projectId: project.id };
 }

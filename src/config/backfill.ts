@@ -16,7 +16,7 @@ import {
 } from './collect.js';
 import { readCollectFile, type CollectFile } from './collect-file.js';
 import { firstEnv, type Env } from './env.js';
-import { resolveDeliveryTargets, type DeliveryFlags, type DeliveryTargets } from './push.js';
+import { collectDeliveryTargets, type DeliveryFlags, type DeliveryTargets } from './push.js';
 
 /** `backfill` flags as commander gives them (`project` repeatable). */
 export interface BackfillFlags extends Omit<CollectFlags, 'project' | 'pipeline' | 'jobId' | 'output'> {
@@ -127,7 +127,7 @@ export function resolveBackfillConfig(
     ratePerMinute,
     parallel,
     refreshAll: flags.refreshAll ?? false,
-    targets: targets!,
+    targets,
     window: { since: since!, until, ref: str(flags.ref), source: str(flags.source) },
   };
 }
@@ -180,19 +180,7 @@ function intIn(raw: string | undefined, field: string, min: number, max: number,
   return fallback;
 }
 
-/** push's targets; in CI (CI / GITLAB_CI set) a missing target is an error, never the embedded default. */
-function deliveryTargets(delivery: DeliveryFlags, env: Env, problems: string[]): DeliveryTargets | undefined {
-  try {
-    const targets = resolveDeliveryTargets(delivery, env);
-    if (targets.defaulted && firstEnv(env, 'CI', 'GITLAB_CI')) {
-      problems.push(
-        'target (--url / --db / --clickhouse, or PIPELINE_METRICS_URL / DATABASE_URL / CLICKHOUSE_URL): required in CI, where an embedded database would be lost with the job',
-      );
-    }
-    return targets;
-  } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
-    problems.push(error.message);
-    return undefined;
-  }
+/** push's targets, by push's rules (in CI a missing target is an error, never the embedded default). */
+function deliveryTargets(delivery: DeliveryFlags, env: Env, problems: string[]): DeliveryTargets {
+  return collectDeliveryTargets(delivery, env, problems);
 }

@@ -44,6 +44,13 @@ export const DEFAULT_DELIVERY_TIMEOUT_S = 30;
  */
 export function resolveDeliveryTargets(flags: DeliveryFlags, env: Env): DeliveryTargets {
   const problems: string[] = [];
+  const targets = collectDeliveryTargets(flags, env, problems);
+  if (problems.length) throw new UsageError(`delivery options are invalid:\n  ${problems.join('\n  ')}`);
+  return targets;
+}
+
+/** resolveDeliveryTargets for a command that lists its own problems too: appends to `problems`. */
+export function collectDeliveryTargets(flags: DeliveryFlags, env: Env, problems: string[]): DeliveryTargets {
   const envUrl = firstEnv(env, 'PIPELINE_METRICS_URL');
   const choice = chooseStores(flags, env, { flag: flags.url !== undefined, env: envUrl !== undefined });
   const rawUrl = choice.byFlags ? flags.url : envUrl;
@@ -53,7 +60,6 @@ export function resolveDeliveryTargets(flags: DeliveryFlags, env: Env): Delivery
   const totalMs = parseTimeout(flags.timeout, problems);
   const token = flags.token?.trim() || firstEnv(env, 'PIPELINE_METRICS_TOKEN');
   if (choice.defaulted && isCi(env)) problems.push(NO_TARGET_IN_CI);
-  if (problems.length) throw new UsageError(`delivery options are invalid:\n  ${problems.join('\n  ')}`);
   return { url, token, postgres, clickhouse, totalMs, saveOnFailure: flags.saveOnFailure, defaulted: choice.defaulted };
 }
 
@@ -65,9 +71,9 @@ const NO_TARGET_IN_CI =
   'no delivery target: CI is set and none of --url/--db/--clickhouse or PIPELINE_METRICS_URL/DATABASE_URL/CLICKHOUSE_URL is; ' +
   'the embedded default would be lost with the job. Set PIPELINE_METRICS_URL (and PIPELINE_METRICS_TOKEN) in the CI/CD variables';
 
-/** GitLab (and most CI systems) set CI=true. */
+/** GitLab (and most CI systems) set CI=true; GitLab also sets GITLAB_CI=true. */
 export function isCi(env: Env): boolean {
-  return /^(true|1|yes)$/i.test(firstEnv(env, 'CI') ?? '');
+  return /^(true|1|yes)$/i.test(firstEnv(env, 'CI') ?? '') || /^(true|1|yes)$/i.test(firstEnv(env, 'GITLAB_CI') ?? '');
 }
 
 /** Accepts a base URL (`https://metrics.example`) or one already ending in `/save_metrics`. */

@@ -18,6 +18,8 @@ export interface ReportConfig {
   clickhouse: string;
   /** the HTML file written */
   out: string;
+  /** `--project` given as a full path, looked up in the store (digits go to `context.projectId`) */
+  project?: string;
 }
 
 export const DEFAULT_REPORT_FILE = 'report.html';
@@ -27,5 +29,10 @@ export function resolveReportConfig(flags: ReportFlags, env: Env, clock: Pick<Qu
   const { from, to, project, clickhouse } = flags;
   const query = resolveQueryConfig('-', { from, to, project, clickhouse, format: 'json' }, env, { ...clock, stdoutIsTTY: false }, 'report');
   const out = typeof flags.out === 'string' && flags.out.trim() !== '' ? flags.out : DEFAULT_REPORT_FILE;
-  return { context: query.context, clickhouse: query.clickhouse, out };
+  return {
+    context: query.context,
+    clickhouse: query.clickhouse,
+    out,
+    ...(query.project !== undefined && query.context.projectId === undefined && { project: query.project }),
+  };
 }

@@ -60,7 +60,7 @@ export async function postPayload(json: string, options: HttpDeliveryOptions): P
       const reason = describeNetworkError(error, timeoutMs);
       return { done: false, reason, last: { ...base, status: 'unreachable', detail: reason, attempts: 0 } };
     }
-    return classifyResponse(response, base, clock);
+    return classifyResponse(response, base, clock, options.method ?? 'POST');
   };
 
   const policy = { ...DEFAULT_BACKOFF, totalMs: options.totalMs, onRetry: prefixReasons(options.onRetry, base.target) };
@@ -73,11 +73,12 @@ async function classifyResponse(
   response: Response,
   base: Pick<TargetOutcome, 'kind' | 'target'>,
   clock: Clock,
+  method: 'POST' | 'PUT',
 ): Promise<AttemptResult<TargetOutcome>> {
   const status = response.status;
   const text = await response.text().catch(() => '');
   const common = { ...base, httpStatus: status, attempts: 0 };
-  const acknowledged = acknowledgement(status, text);
+  const acknowledged = acknowledgement(status, text, method);
   if (acknowledged === 'created') return { done: true, value: { ...common, status: 'created', detail: `HTTP ${status} created` } };
   if (acknowledged === 'duplicate') return { done: true, value: { ...common, status: 'duplicate', detail: 'HTTP 208 already stored' } };
   const misconfigured = notAMetricsAnswer(status, response.headers, text, base.target);
@@ -92,10 +93,11 @@ async function classifyResponse(
 }
 
 /** `created` / `duplicate` only for the documented answers: 200 `{"status":"created"}`, 208 `{"status":"duplicate"}`. */
-function acknowledgement(status: number, text: string): 'created' | 'duplicate' | undefined {
-  // 200/201 created and 208 duplicate from POST /save_metrics; 200 refreshed and 201 created
-  // from backfill's PUT /pipelines/:id/metrics (a refresh is a delivery of the new snapshot)
-  const accepted: Record<number, readonly string[]> = { 200: ['created', 'refreshed'], 201: ['created'], 208: ['duplicate'] };
+function acknowledgement(status: number, text: string, method: 'POST' | 'PUT'): 'created' | 'duplicate' | undefined {
+  // POST /save_metrics: 200 created, 208 duplicate. PUT /pipelines/:id/metrics (backfill's
+  // refresh): 200 refreshed (a delivery of the new snapshot), 201 created
+  const accepted: Record<number, readonly string[]> =
+    method === 'PUT' ? { 200: ['refreshed'], 201: ['created'] } : { 200: ['created'], 208: ['duplicate'] };
   const allowed = accepted[status];
   if (!allowed) return undefined;
   try {

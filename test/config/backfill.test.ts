@@ -58,7 +58,7 @@ describe('resolveBackfillConfig', () => {
 
   it('in CI a missing target is an error, listed with every other problem', () => {
     const lines = problems(() => resolveBackfillConfig({ project: ['a b'], since: 'soon', rate: '0' }, {}, { ...ENV, CI: 'true' }, NOW));
-    expect(lines.map((l) => l.split(' (')[0])).toEqual(['project', 'since', 'rate', 'target']);
+    expect(lines.map((l) => l.split(/ \(|:/)[0])).toEqual(['project', 'since', 'rate', 'no delivery target']);
   });
 
   it('--project and --group exclude each other; --until must follow --since', () => {

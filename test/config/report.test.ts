@@ -16,9 +16,14 @@ describe('resolveReportConfig', () => {
     });
   });
 
+  it('keeps a project path to look up in the store; an id goes to the context', () => {
+    const config = resolveReportConfig({ project: 'group/app' }, {}, { now });
+    expect([config.project, config.context.projectId]).toEqual(['group/app', undefined]);
+  });
+
   it('lists every bad option at once, naming the command', () => {
     expect(() => resolveReportConfig({ from: 'bogus', project: 'x' }, {}, { now })).toThrow(
-      /^report options are invalid:\n {2}--from: invalid time "bogus".*\n {2}--project: must be a positive whole number, got "x"$/s,
+      /^report options are invalid:\n {2}--from: invalid time "bogus".*\n {2}--project: expected a numeric project id or a full path such as group\/app, got "x"$/s,
     );
   });
 });

@@ -32,7 +32,7 @@ describe('resolveServeConfig', () => {
       queryTimeoutS: 2.5,
     });
     expect(() => resolveServeConfig({ readToken: ['p1', 'x='], queryTimeout: '0' }, env)).toThrow(
-      /--read-token \/ PIPELINE_METRICS_READ_TOKENS: expected TOKEN or TOKEN=PATTERN.+\n {2}--read-token: a token cannot be both a push token .+\n {2}--query-timeout: must be a positive number/s,
+      /--read-token \/ PIPELINE_METRICS_READ_TOKENS: expected TOKEN or TOKEN=PATTERN.+\n {2}--read-token: a token cannot be both a push token .+\n {2}--query-timeout: must be a number of seconds from 0.001 to 3600, got "0"/s,
     );
   });
 

@@ -81,7 +81,10 @@ async function openLocked(spec: EmbeddedSpec, lock: DirectoryLock): Promise<Clic
 function chdbBusy(error: unknown, path: string): UpstreamError | undefined {
   const message = error instanceof Error ? error.message : String(error);
   if (!/Failed to create connection|Cannot lock file/i.test(message)) return undefined;
-  return new UpstreamError(`directory ${path} is in use by another process (chDB: ${message.split('\n', 1)[0]})`, {
+  const advice =
+    'one process at a time may open it, e.g. a running `pipeline-metrics serve`: stop that process and try again, ' +
+    'or send the data through the server (push --url)';
+  return new UpstreamError(`directory ${path} is in use by another process (chDB: ${message.split('\n', 1)[0]}); ${advice}`, {
     cause: error,
     exitCode: EXIT.unreachable,
   });
