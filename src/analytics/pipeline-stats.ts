@@ -1,5 +1,5 @@
 import { ast, type ExprNode } from './ast.js';
-import { PIPELINES_TABLE } from './catalog.js';
+import { DT as TIME_PARAM, PIPELINES_TABLE } from './catalog.js';
 import type { CompiledQuery } from './compile.js';
 import { type QueryContext, QueryContextSchema } from './context.js';
 import { TABLE_ALIASES } from './query-tables.js';
@@ -26,7 +26,6 @@ const QUANTILES = [
   ['p99', 0.99],
 ] as const;
 const FP = TABLE_ALIASES.pipelineScan;
-const TIME_PARAM = "DateTime64(6, 'UTC')";
 /** at most one period per day of the longest allowed range, with room */
 const MAX_PERIODS = 1_000;
 

@@ -1,4 +1,4 @@
-import { paramTypeOf } from './catalog.js';
+import { DT as TIME_PARAM, paramTypeOf } from './catalog.js';
 import { bindValue, type ValueTarget } from './bind-value.js';
 import type { Condition } from './input-schema.js';
 import { type IssueList, type Path, quote } from './issues.js';
@@ -17,8 +17,6 @@ export interface Scope {
 }
 
 export type ResolvedCondition = { readonly where: ConditionPlan } | { readonly having: HavingPlan };
-
-const TIME_PARAM = "DateTime64(6, 'UTC')";
 
 /** Resolves `{ column, operator, value }`: a dimension alias or column (WHERE) or a metric alias (HAVING). */
 export function resolveCondition(

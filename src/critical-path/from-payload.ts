@@ -1,3 +1,4 @@
+import { queuedAtOf } from '../payload/timestamps.js';
 import type { JobGraphNode } from '../gitlab/job-graph.js';
 import type { Attempt, Payload } from '../payload/schema.js';
 import { computeCriticalPath } from './compute.js';
@@ -39,7 +40,7 @@ export function dependsOn(node: JobGraphNode | undefined): string[] {
 function toGraphAttempt(a: Attempt, node: JobGraphNode | undefined): GraphAttempt {
   const ms = (t: string | null | undefined) => (t ? Date.parse(t) : null);
   const started = ms(a.started_at);
-  const queued = ms(a.queued_at) ?? (started !== null && a.queued_duration != null ? started - a.queued_duration * 1000 : null);
+  const queued = ms(queuedAtOf(a));
   return {
     id: a.id,
     name: a.name,

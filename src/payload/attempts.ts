@@ -2,7 +2,7 @@ import type { GitlabBridge, GitlabJob, GitlabRunnerManager, MissingLogKind, Pipe
 import { cut, cutKeys, cutOptional, MAX } from './cut.js';
 import type { AttemptStanding } from './job-selection.js';
 import type { Attempt, PipelineInfo, Runner, RunnerManager } from './schema.js';
-import { normaliseOptionalTimestamp, normaliseTimestamp, secondsBefore } from './timestamps.js';
+import { normaliseOptionalTimestamp, normaliseTimestamp, queuedAtOf } from './timestamps.js';
 
 /**
  * The payload's extensions, built from GitLab data with GitLab's precision (float seconds,
@@ -101,8 +101,7 @@ export function toAttempt(job: GitlabJob | GitlabBridge, standing: AttemptStandi
   const field = (name: string) => `jobs[id=${job.id}].${name}`;
   const startedAt = normaliseOptionalTimestamp(job.started_at, field('started_at'));
   const queuedDuration = startedAt ? job.queued_duration : startedAt === undefined ? undefined : null;
-  const queuedAt =
-    startedAt && queuedDuration !== null && queuedDuration !== undefined ? secondsBefore(startedAt, queuedDuration) : undefined;
+  const queuedAt = queuedAtOf({ started_at: startedAt, queued_duration: queuedDuration });
   const bridge = 'downstream_pipeline' in job;
   return omitUndefined({
     id: job.id,

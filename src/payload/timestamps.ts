@@ -37,3 +37,18 @@ export function wholeSecondsBetween(from: string, to: string): number {
 export function secondsBefore(timestamp: string, seconds: number): string {
   return new Date(epochMs(timestamp) - Math.round(seconds * 1000)).toISOString();
 }
+
+/**
+ * When an attempt entered the queue (ISO UTC): `queued_at` when the payload has it (collect sets
+ * it), else started_at − queued_duration (seconds) when both are known (older payloads); else
+ * undefined. The one rule for every reader of a payload (stores, critical path).
+ */
+export function queuedAtOf(attempt: {
+  queued_at?: string | null;
+  started_at?: string | null;
+  queued_duration?: number | null;
+}): string | undefined {
+  if (attempt.queued_at) return attempt.queued_at;
+  if (!attempt.started_at || attempt.queued_duration == null) return undefined;
+  return secondsBefore(attempt.started_at, attempt.queued_duration);
+}

@@ -1,5 +1,6 @@
 import type { Attempt, Payload, TestReport } from '../../payload/schema.js';
 import { secondsToMs, toClickhouseDateTime } from './values.js';
+import { queuedAtOf } from '../../payload/timestamps.js';
 
 /**
  * Pure mapping of a Payload to the rows of ci_finished_builds, ci_finished_pipelines and
@@ -111,7 +112,7 @@ function buildRow(attempt: Attempt, context: BuildContext): Row {
     pipeline_id: context.pipeline_id,
     status: attempt.status,
     created_at: toClickhouseDateTime(attempt.created_at),
-    queued_at: time(queuedAt(attempt)),
+    queued_at: time(queuedAtOf(attempt)),
     started_at: time(attempt.started_at),
     finished_at: time(attempt.finished_at),
     runner_id: attempt.runner?.id ?? undefined,
@@ -156,13 +157,6 @@ export function flakySuccessIds(attempts: readonly Attempt[]): Set<number> {
     if (last.status === 'success' && group.some((a) => a.id < last.id && a.status === 'failed')) ids.add(last.id);
   }
   return ids;
-}
-
-/** GitLab's queued_at; derived from started_at − queued_duration (seconds) when not sent. */
-function queuedAt(attempt: Attempt): string | undefined {
-  if (attempt.queued_at) return attempt.queued_at;
-  if (!attempt.started_at || attempt.queued_duration == null) return undefined;
-  return new Date(Date.parse(attempt.started_at) - secondsToMs(attempt.queued_duration)).toISOString();
 }
 
 function sectionRows(attempt: Attempt, context: BuildContext): Row[] {

@@ -1,42 +1,7 @@
 import { EXIT, UpstreamError } from '../../errors.js';
+import { isDatabaseOutage } from '../store-errors.js';
 
-/** Node socket errors meaning the server is not reachable. */
-const NETWORK_CODES = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'ETIMEDOUT',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'EPIPE',
-]);
-
-/**
- * SQLSTATEs meaning "the database is not usable right now": connection exceptions (08…),
- * shutdown / cannot connect now (57P01-57P03), too many connections (53300),
- * unknown database (3D000), statement timeout (57014). Authentication (28…) is not an outage:
- * retrying a wrong password cannot help (see toUpstream).
- */
-const UNAVAILABLE_STATES = new Set(['57P01', '57P02', '57P03', '53300', '3D000', '57014']);
 const AUTH_STATES = new Set(['28000', '28P01']);
-
-/** node-postgres messages without a code that mean the same. */
-const UNAVAILABLE_MESSAGES = [
-  /timeout exceeded when trying to connect/i,
-  /Connection terminated/i,
-  /connection timeout/i,
-  /Client has encountered a connection error/i,
-];
-
-export function isUnavailable(error: unknown): boolean {
-  if (!(error instanceof Error)) return false;
-  const code = (error as { code?: unknown }).code;
-  if (typeof code === 'string' && (NETWORK_CODES.has(code) || UNAVAILABLE_STATES.has(code) || code.startsWith('08'))) {
-    return true;
-  }
-  return UNAVAILABLE_MESSAGES.some((re) => re.test(error.message));
-}
 
 /**
  * An outage becomes UpstreamError (exit 4, "unreachable") naming the server, never its password;
@@ -50,7 +15,7 @@ export function toUpstream(error: unknown, description: string): unknown {
       { cause: error, exitCode: EXIT.rejected },
     );
   }
-  if (!isUnavailable(error)) return error;
+  if (!isDatabaseOutage(error)) return error;
   const reason = (error as Error).message || (error as { code?: string }).code || 'unknown error';
   const timedOut = (error as { code?: unknown }).code === '57014';
   return new UpstreamError(
