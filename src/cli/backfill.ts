@@ -6,10 +6,10 @@ import {
   loadBackfillConfig,
   type BackfillFlags,
 } from '../config/backfill.js';
-import { COLLECT_ENV, DEFAULT_COLLECT_CONCURRENCY, DEFAULT_COLLECT_TIMEOUT_S } from '../config/collect.js';
+import { COLLECT_ENV } from '../config/collect.js';
 import { readEnv } from '../config/env.js';
 import { EXIT, UpstreamError } from '../errors.js';
-import { DEFAULT_CLASSIFY, LOG_SCOPES } from '../payload/options.js';
+import { addClassifyOptions } from './collect-options.js';
 import { createProgressView, summaryLines } from './backfill-progress.js';
 import { envHint, type CliIO } from './output.js';
 import { addDeliveryOptions, deliveryFlags, embeddedDefaultNote } from './push.js';
@@ -17,7 +17,6 @@ import { subscribeToSignals } from './serve.js';
 
 /** `backfill`: a window of finished pipelines → the targets; progress and summary on stderr, `--json` on stdout. */
 export function registerBackfill(program: Command, io: CliIO): Command {
-  const d = DEFAULT_CLASSIFY;
   const command = program
     .command('backfill')
     .summary('collect the finished pipelines of a time window (cron), skipping those stored')
@@ -45,26 +44,9 @@ export function registerBackfill(program: Command, io: CliIO): Command {
       `GitLab requests per minute, all together, evenly paced (default: ${DEFAULT_BACKFILL_RATE})${envHint(BACKFILL_ENV.rate)}`,
     )
     .option('--parallel <n>', `pipelines collected at once, 1-64 (default: ${DEFAULT_BACKFILL_PARALLEL})`)
-    .option('--e2e-stage <stage>', `stage of the e2e jobs (default: ${d.e2eStage})${envHint(COLLECT_ENV.e2eStage)}`)
-    .option('--e2e-exclude <names>', `e2e-stage jobs left out (default: "${d.e2eExclude.join(' ')}")${envHint(COLLECT_ENV.e2eExclude)}`)
-    .option('--build-stage <stage>', `stage of the build jobs (default: ${d.buildStage})${envHint(COLLECT_ENV.buildStage)}`)
-    .option('--build-jobs <names>', `build jobs (default: "${d.buildJobs.join(' ')}")${envHint(COLLECT_ENV.buildJobs)}`)
-    .option(
-      '--steps <names>',
-      `names of the bash \`time\` lines of e2e logs (default: "${d.steps.join(' ')}")${envHint(COLLECT_ENV.steps)}`,
-    )
-    .option('--optimistic', `tolerate a step-count mismatch${envHint(COLLECT_ENV.optimistic)}`)
-    .option('--logs <scope>', `job logs read: ${LOG_SCOPES.join(' | ')} (default: ${d.logScope})${envHint(COLLECT_ENV.logs)}`)
-    .option(
-      '--timeout <seconds>',
-      `budget of each GitLab request, retries and waits included (default: ${DEFAULT_COLLECT_TIMEOUT_S})${envHint(COLLECT_ENV.timeout)}`,
-    )
-    .option(
-      '--concurrency <n>',
-      `GitLab requests in flight per pipeline, 1-32 (default: ${DEFAULT_COLLECT_CONCURRENCY})${envHint(COLLECT_ENV.concurrency)}`,
-    )
     .option('--config <file>', `JSON or YAML file with collect's settings in camelCase${envHint(COLLECT_ENV.config)}`)
     .option('--json', 'print the summary as JSON on stdout');
+  addClassifyOptions(command);
   addDeliveryOptions(command, { prefix: 'push-' });
   return command.action(async (flags: BackfillFlags & Record<string, unknown>) => {
     const config = await loadBackfillConfig(flags, deliveryFlags(flags, { prefix: 'push-' }), readEnv());

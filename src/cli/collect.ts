@@ -2,17 +2,9 @@ import type { Command } from 'commander';
 import { runCollect, type CollectResult } from '../commands/collect.js';
 import type { RetryNotice } from '../retry/backoff.js';
 import { withSpinner } from './spinner.js';
-import {
-  COLLECT_ENV,
-  DEFAULT_COLLECT_CONCURRENCY,
-  DEFAULT_COLLECT_TIMEOUT_S,
-  DEFAULT_DOWNSTREAM,
-  loadCollectConfig,
-  type CollectConfig,
-  type CollectFlags,
-} from '../config/collect.js';
+import { addClassifyOptions } from './collect-options.js';
+import { COLLECT_ENV, DEFAULT_DOWNSTREAM, loadCollectConfig, type CollectConfig, type CollectFlags } from '../config/collect.js';
 import { readEnv } from '../config/env.js';
-import { DEFAULT_CLASSIFY, LOG_SCOPES } from '../payload/options.js';
 import { resolveDeliveryTargets } from '../config/push.js';
 import { deliverPayload } from '../commands/push.js';
 import { emit, envHint, retryLine, type CliIO } from './output.js';
@@ -20,7 +12,6 @@ import { addDeliveryOptions, deliveryFlags, embeddedDefaultNote, reportDelivery 
 
 /** `collect`: one pipeline → payload JSON on stdout (or --output); diagnostics on stderr. */
 export function registerCollect(program: Command, io: CliIO): Command {
-  const d = DEFAULT_CLASSIFY;
   const command = program
     .command('collect')
     .summary('read a GitLab pipeline and print (or --push) its metrics payload')
@@ -37,30 +28,6 @@ export function registerCollect(program: Command, io: CliIO): Command {
     .option('--pipeline <id>', `pipeline id${envHint('CI_PIPELINE_ID')}`)
     .option('--default-branch <name>', `the project's default branch; asked from GitLab when unknown${envHint('CI_DEFAULT_BRANCH')}`)
     .option('--job-id <id>', `the collector's own job, never counted${envHint('CI_JOB_ID')}`)
-    .option('--e2e-stage <stage>', `stage of the e2e jobs (default: ${d.e2eStage})${envHint(COLLECT_ENV.e2eStage)}`)
-    .option(
-      '--e2e-exclude <names>',
-      `e2e-stage jobs left out, space/comma separated (default: "${d.e2eExclude.join(' ')}")${envHint(COLLECT_ENV.e2eExclude)}`,
-    )
-    .option('--build-stage <stage>', `stage of the build jobs (default: ${d.buildStage})${envHint(COLLECT_ENV.buildStage)}`)
-    .option(
-      '--build-jobs <names>',
-      `build jobs reported in builds/build (default: "${d.buildJobs.join(' ')}")${envHint(COLLECT_ENV.buildJobs)}`,
-    )
-    .option(
-      '--steps <names>',
-      `names of the bash \`time\` lines of e2e logs, in order: "up e2e" or "pull up e2e" (default: "${d.steps.join(' ')}")${envHint(COLLECT_ENV.steps)}`,
-    )
-    .option('--optimistic', `tolerate a step-count mismatch instead of failing${envHint(COLLECT_ENV.optimistic)}`)
-    .option('--logs <scope>', `job logs read: ${LOG_SCOPES.join(' | ')} (default: ${d.logScope})${envHint(COLLECT_ENV.logs)}`)
-    .option(
-      '--timeout <seconds>',
-      `budget of each GitLab request, retries and waits included (default: ${DEFAULT_COLLECT_TIMEOUT_S})${envHint(COLLECT_ENV.timeout)}`,
-    )
-    .option(
-      '--concurrency <n>',
-      `max GitLab requests in flight for job pages and logs, 1-32 (default: ${DEFAULT_COLLECT_CONCURRENCY})${envHint(COLLECT_ENV.concurrency)}`,
-    )
     .option('--downstream', 'also collect the pipelines its trigger jobs started: child and multi-project pipelines (default)')
     .option('--no-downstream', `collect only this pipeline${envHint(COLLECT_ENV.downstream)}`)
     .option(
@@ -77,6 +44,7 @@ export function registerCollect(program: Command, io: CliIO): Command {
     )
     .option('--config <file>', `JSON or YAML file with the same settings in camelCase; flags and env win${envHint(COLLECT_ENV.config)}`)
     .option('--push', 'deliver the payload (as `push` does) instead of printing it; --output still writes it to a file');
+  addClassifyOptions(command);
   addDeliveryOptions(command, { prefix: 'push-' });
   return command.action(async (flags: CollectFlags & Record<string, unknown>) => {
     const env = readEnv();

@@ -78,6 +78,14 @@ export function isCi(env: Env): boolean {
 
 /** Accepts a base URL (`https://metrics.example`) or one already ending in `/save_metrics`. */
 export function normalizeEndpoint(raw: string, problems: string[]): string | undefined {
+  return serverEndpoint(raw, '/save_metrics', problems);
+}
+
+/**
+ * A metrics server's endpoint from `--url` / PIPELINE_METRICS_URL: an http(s) base URL, or one
+ * already ending in `route`; `route` is appended otherwise. The one rule for push and `query --url`.
+ */
+export function serverEndpoint(raw: string, route: '/save_metrics' | '/graphql', problems: string[]): string | undefined {
   let parsed: URL;
   try {
     parsed = new URL(raw.trim());
@@ -90,7 +98,7 @@ export function normalizeEndpoint(raw: string, problems: string[]): string | und
     return undefined;
   }
   const path = parsed.pathname.replace(/\/+$/, '');
-  parsed.pathname = path.endsWith('/save_metrics') ? path : `${path}/save_metrics`;
+  parsed.pathname = path.endsWith(route) ? path : `${path}${route}`;
   return parsed.toString();
 }
 

@@ -1,3 +1,4 @@
+import { serverEndpoint } from './push.js';
 import { parseWholeNumber } from './integer.js';
 import { UsageError } from '../errors.js';
 import { defaultRange, parseTimeArg } from '../analytics/time-range.js';
@@ -111,21 +112,10 @@ function resolveRemote(flags: QueryFlags, env: Env, problems: string[]): QueryRe
     problems.push('--url and --clickhouse: choose one (a server, or ClickHouse directly)');
   const raw = flags.url ?? (isFlagSet(flags.clickhouse) ? undefined : firstEnv(env, 'PIPELINE_METRICS_URL'));
   if (raw === undefined) return undefined;
-  let parsed: URL;
-  try {
-    parsed = new URL(raw.trim());
-  } catch {
-    problems.push(`--url / PIPELINE_METRICS_URL: "${raw}" is not a URL (expected http(s)://host[:port][/path])`);
-    return undefined;
-  }
-  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
-    problems.push(`--url / PIPELINE_METRICS_URL: protocol must be http or https, got "${parsed.protocol}"`);
-    return undefined;
-  }
-  const path = parsed.pathname.replace(/\/+$/, '');
-  parsed.pathname = path.endsWith('/graphql') ? path : `${path}/graphql`;
+  const url = serverEndpoint(raw, '/graphql', problems);
+  if (url === undefined) return undefined;
   const token = flags.token?.trim() || firstEnv(env, 'PIPELINE_METRICS_TOKEN');
-  return { url: parsed.toString(), ...(token && { token }), timeoutMs: REMOTE_QUERY_TIMEOUT_MS };
+  return { url, ...(token && { token }), timeoutMs: REMOTE_QUERY_TIMEOUT_MS };
 }
 
 function parseFormat(raw: string | undefined, stdoutIsTTY: boolean, problems: string[]): QueryFormat {
