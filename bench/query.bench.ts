@@ -22,37 +22,10 @@ import { parseQueryText } from '../src/commands/query.js';
 import { openClickhouseStore } from '../src/store/clickhouse/index.js';
 import { openClickhouseClient, type ClickhouseHandle } from '../src/store/clickhouse/client.js';
 import { runQuery } from '../src/store/clickhouse/query.js';
+import { NAMES, PER_PIPELINE } from '../test/helpers/generate-builds.js';
 
 const BUILDS = 10_000_000;
-const PER_PIPELINE = 20;
 const RUNS = 15;
-
-const NAMES = [
-  ['job-compile', 'build'],
-  ['job-docker', 'build'],
-  ['assets', 'build'],
-  ['deps', 'build'],
-  ['job-lint', 'test'],
-  ['job-unit', 'test'],
-  ['job-unit-2', 'test'],
-  ['rubocop', 'test'],
-  ['eslint', 'test'],
-  ['typecheck', 'test'],
-  ['job-e2e-chrome', 'e2e'],
-  ['job-e2e-firefox', 'e2e'],
-  ['job-e2e-api', 'e2e'],
-  ['smoke', 'e2e'],
-  ['job-package', 'package'],
-  ['sbom', 'package'],
-  ['container-scan', 'security'],
-  ['job-sast', 'security'],
-  ['secret-detection', 'security'],
-  ['dependency-scan', 'security'],
-  ['job-deploy-staging', 'deploy'],
-  ['job-deploy-review', 'deploy'],
-  ['pages', 'deploy'],
-  ['cleanup', 'deploy'],
-] as const;
 
 const CLI_RUNS = 5;
 

@@ -7,8 +7,9 @@
 import type { ClickhouseHandle } from '../../src/store/clickhouse/index.js';
 import { formatDateTime64 } from '../../src/analytics/index.js';
 
-const PER_PIPELINE = 20;
-const NAMES = [
+/** builds per pipeline, and the job names with their stages (shared with bench/query.bench.ts) */
+export const PER_PIPELINE = 20;
+export const NAMES = [
   ['job-compile', 'build'],
   ['job-docker', 'build'],
   ['assets', 'build'],
