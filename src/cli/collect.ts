@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { runCollect, type CollectResult } from '../commands/collect.js';
+import type { CollectResult } from '../commands/collect.js';
 import type { RetryNotice } from '../retry/backoff.js';
 import { withSpinner } from './spinner.js';
 import { addClassifyOptions } from './collect-options.js';
@@ -55,7 +55,7 @@ export function registerCollect(program: Command, io: CliIO): Command {
     const result = await withSpinner(
       io,
       `collecting pipeline ${config.pipelineId} of ${config.project}`,
-      () => runCollect(config, { onRetry }),
+      async () => (await import('../commands/collect.js')).runCollect(config, { onRetry }),
       `could not collect pipeline ${config.pipelineId}`,
     );
     if (!targets || config.output) await emit(io, `${JSON.stringify(printable(result), null, 2)}\n`, config.output);

@@ -2,7 +2,6 @@ import type { Command } from 'commander';
 import { CLICKHOUSE_ENV, DEFAULT_CLICKHOUSE_DIR } from '../config/clickhouse.js';
 import { readEnv } from '../config/env.js';
 import { DEFAULT_REPORT_FILE, resolveReportConfig, type ReportFlags } from '../config/report.js';
-import { runReport } from '../commands/report.js';
 import { envHint, type CliIO } from './output.js';
 import { openRunner } from './query.js';
 
@@ -28,7 +27,7 @@ export function registerReport(program: Command, io: CliIO): void {
     )
     .action(async (flags: ReportFlags) => {
       const config = resolveReportConfig(flags, readEnv(), { now: new Date() });
-      const result = await runReport(config, { openRunner });
+      const result = await (await import('../commands/report.js')).runReport(config, { openRunner });
       io.err(
         `wrote ${result.out}: ${(result.bytes / 1024).toFixed(0)} KiB, ${result.pipelines} pipelines, ` +
           `${result.jobs} jobs in ${(result.elapsedMs / 1000).toFixed(1)} s`,

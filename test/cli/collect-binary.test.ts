@@ -19,10 +19,14 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
 const BIN = join(root, 'bin/pipeline-metrics.js');
 /** database drivers, engines and server code, and yaml (only --config and query files need it) */
 const DRIVERS = ['pg', '@electric-sql/pglite', 'chdb', '@clickhouse/client', 'yaml', 'fastify'];
+/** `--help` also loads no GitLab client, GraphQL or report code: only the command being run does */
+const HELP_BANNED = [...DRIVERS, 'graphql', 'graphql-request', '@gitbeaker/rest', '@gitbeaker/core', 'mercurius'];
 
 let fixture: PipelineFixture;
 let server: FixtureServer;
 let guard: string[];
+let helpGuard: string[];
+let helpLog: string;
 let loadLog: string;
 let guardDir: string | undefined;
 
@@ -32,23 +36,25 @@ let guardDir: string | undefined;
  * at exit, dist/metafile-esm.json (esbuild's map of chunk → packages inside) names what they hold.
  * Externals (chDB, PGlite) are caught by name when resolved.
  */
-async function writeDriverGuard(dir: string): Promise<string[]> {
-  const hooks = join(dir, 'hooks.mjs');
-  const register = join(dir, 'register.mjs');
-  const onExit = join(dir, 'on-exit.cjs');
-  loadLog = join(dir, 'loaded.log');
+async function writeDriverGuard(dir: string, names: readonly string[] = DRIVERS, label = 'drivers'): Promise<string[]> {
+  const hooks = join(dir, `hooks-${label}.mjs`);
+  const register = join(dir, `register-${label}.mjs`);
+  const onExit = join(dir, `on-exit-${label}.cjs`);
+  const log = join(dir, `loaded-${label}.log`);
+  if (label === 'drivers') loadLog = log;
+  else helpLog = log;
   await writeFile(
     hooks,
-    `import { appendFileSync } from 'node:fs';\nexport async function load(url, c, next) { appendFileSync(${JSON.stringify(loadLog)}, url + '\\n'); return next(url, c); }\n`,
+    `import { appendFileSync } from 'node:fs';\nexport async function load(url, c, next) { appendFileSync(${JSON.stringify(log)}, url + '\\n'); return next(url, c); }\n`,
   );
   await writeFile(register, `import { register } from 'node:module';\nregister(${JSON.stringify(`file://${hooks}`)});\n`);
   const metafile = join(root, 'dist/metafile-esm.json');
-  const banned = `/node_modules\\/(${DRIVERS.map((d) => d.replace('/', '\\/')).join('|')})\\//`;
+  const banned = `/node_modules\\/(${names.map((d) => d.replace('/', '\\/')).join('|')})\\//`;
   await writeFile(
     onExit,
     `const { readFileSync, existsSync } = require('node:fs');
 process.on('exit', () => {
-  const loaded = existsSync(${JSON.stringify(loadLog)}) ? readFileSync(${JSON.stringify(loadLog)}, 'utf8').split('\\n') : [];
+  const loaded = existsSync(${JSON.stringify(log)}) ? readFileSync(${JSON.stringify(log)}, 'utf8').split('\\n') : [];
   const outputs = JSON.parse(readFileSync(${JSON.stringify(metafile)}, 'utf8')).outputs;
   for (const url of loaded) {
     const chunk = url.match(/\\/(dist\\/[^/]+\\.js)$/)?.[1];
@@ -88,6 +94,7 @@ beforeAll(async () => {
   if (!existsSync(join(root, 'dist/cli.js'))) execFileSync('npx', ['tsup'], { cwd: root, stdio: 'ignore' });
   guardDir = await mkdtemp(join(tmpdir(), 'pm-driver-guard-'));
   guard = await writeDriverGuard(guardDir);
+  helpGuard = await writeDriverGuard(guardDir, HELP_BANNED, 'help');
   fixture = generatePipeline({ jobs: 250 });
   server = await startGitlabServer({ fixture, latencyMs: 2 });
 });
@@ -170,9 +177,10 @@ describe('pipeline-metrics --help', () => {
     expect(help).toContain('--output <file>');
   });
 
-  it('loads no database driver or embedded engine (and the guard does catch one)', async () => {
-    for (const args of [['--help'], ['collect', '--help']]) {
-      const result = await run([BIN, ...args], {});
+  it('loads no database driver or embedded engine, nor the GitLab, GraphQL or server code (and the guard does catch one)', async () => {
+    for (const args of [['--help'], ['collect', '--help'], ['query', '--help']]) {
+      await rm(helpLog, { force: true });
+      const result = await run([BIN, ...args], {}, helpGuard);
       expect(result.stderr).not.toContain('DRIVER_LOADED');
       expect(result.code).toBe(0);
     }
