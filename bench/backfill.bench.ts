@@ -9,7 +9,8 @@
  *
  * Target: a fresh database on the PostgreSQL server (TEST_DATABASE_URL, else a throwaway embedded one).
  * Environment: BENCH_PIPELINES (default 500), BENCH_LIMIT (requests/min the fixture allows,
- * default 6000), BENCH_RATE (--rate, default 95 % of the limit).
+ * default 6000), BENCH_RATE (--rate, default 95 % of the limit), BENCH_WORKER_NODE_ARGS (node flags
+ * of the backfill process, e.g. --max-old-space-size=80).
  */
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -73,7 +74,9 @@ async function worker(): Promise<void> {
 
 function runWorker(apiUrl: string, db: string): Promise<WorkerReport> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--worker'], {
+    // BENCH_WORKER_NODE_ARGS, e.g. --max-old-space-size=80: checks that backfill's live heap stays bounded
+    const nodeArgs = process.env.BENCH_WORKER_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+    const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', fileURLToPath(import.meta.url), '--worker'], {
       env: { ...process.env, BENCH_API_URL: apiUrl, BENCH_DB: db },
       stdio: ['ignore', 'pipe', 'inherit'],
     });
