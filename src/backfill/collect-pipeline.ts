@@ -1,8 +1,7 @@
 import { collectPipeline } from '../commands/collect.js';
-import type { CollectConfig, DownstreamConfig } from '../config/collect.js';
-import { createGitlabClient, type GitlabClient, type TokenInfo } from '../gitlab/index.js';
+import type { CollectConfig } from '../config/collect.js';
+import { createGitlabClient, type GitlabClient } from '../gitlab/index.js';
 import type { GitlabProject } from '../gitlab/types.js';
-import type { ClassifyOptions } from '../payload/options.js';
 import type { Payload } from '../payload/schema.js';
 
 /**
@@ -13,21 +12,15 @@ import type { Payload } from '../payload/schema.js';
  */
 export type CollectPipeline = (project: GitlabProject, pipelineId: number) => Promise<Payload[]>;
 
-export interface PipelineCollectorOptions {
-  /** API root ending in `/api/v4` */
-  gitlabUrl: string;
-  token: string;
-  tokenInfo: TokenInfo;
-  classify: ClassifyOptions;
-  /** budget of one GitLab request, retries and waits included, ms */
-  timeoutMs: number;
-  /** requests in flight for the job pages and logs of one pipeline */
-  concurrency: number;
-  downstream: DownstreamConfig;
+/** collect's GitLab settings (the same fields and units as CollectConfig), plus the paced fetch. */
+export type PipelineCollectorOptions = Pick<
+  CollectConfig,
+  'gitlabUrl' | 'token' | 'tokenInfo' | 'classify' | 'timeoutMs' | 'concurrency' | 'downstream'
+> & {
   fetch: typeof fetch;
   /** GitLab retry tuning (tests use small values); ms */
   retry?: { baseDelayMs?: number; maxDelayMs?: number; attemptTimeoutMs?: number };
-}
+};
 
 export function createPipelineCollector(options: PipelineCollectorOptions): CollectPipeline {
   // one client per project: a client is bound to its project's API path
