@@ -40,7 +40,7 @@ export function payloadRows(payload: Payload): PayloadRows {
   const flaky = flakySuccessIds(payload.attempts ?? []);
   return {
     pipeline: pipelineRow(payload, context),
-    builds: finished.map((attempt) => buildRow({ ...attempt, flaky: attempt.flaky ?? flaky.has(attempt.id) }, context)),
+    builds: finished.map((attempt) => buildRow(attempt, attempt.flaky ?? flaky.has(attempt.id), context)),
     sections: finished.flatMap((attempt) => sectionRows(attempt, context)),
   };
 }
@@ -104,7 +104,8 @@ function testTotals(report: TestReport | null | undefined): Record<string, numbe
   };
 }
 
-function buildRow(attempt: Attempt, context: BuildContext): Row {
+/** `flaky`: the attempt's own flag, else derived (see flakySuccessIds) */
+function buildRow(attempt: Attempt, flaky: boolean, context: BuildContext): Row {
   const manager = attempt.runner?.manager;
   return compact({
     id: attempt.id,
@@ -133,7 +134,7 @@ function buildRow(attempt: Attempt, context: BuildContext): Row {
     runner_manager_platform: manager?.platform ?? undefined,
     runner_manager_architecture: manager?.architecture ?? undefined,
     attempt: attempt.attempt,
-    flaky: attempt.flaky,
+    flaky,
     coverage: attempt.coverage ?? undefined,
     erased: attempt.erased_at ? true : undefined,
     log_status: attempt.log,
@@ -192,6 +193,12 @@ function time(value: string | null | undefined): string | undefined {
   return value ? toClickhouseDateTime(value) : undefined;
 }
 
+/** `row` without its undefined values (a loop: this runs for every row a server writes) */
 function compact(row: Record<string, string | number | boolean | number[] | undefined>): Row {
-  return Object.fromEntries(Object.entries(row).filter(([, v]) => v !== undefined)) as Row;
+  const out: Row = {};
+  for (const key in row) {
+    const value = row[key];
+    if (value !== undefined) out[key] = value;
+  }
+  return out;
 }
