@@ -99,7 +99,27 @@ function freshDatabase(adminUrl: string): Promise<TempDatabase> {
   return createTempDatabase({ prefix: 'pm_bench', migrate: true, adminUrl });
 }
 
-async function startServer(dbUrl: string, clickhouse?: string): Promise<{ port: number; stop: () => Promise<number | null> }> {
+interface Server {
+  port: number;
+  /** CPU seconds (user + system, all threads) the server process has used so far */
+  cpuSeconds: () => number;
+  stop: () => Promise<number | null>;
+}
+
+/** user + system CPU seconds of a process, all its threads (Linux /proc; NaN elsewhere) */
+function processCpuSeconds(pid: number | undefined): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    // utime and stime are fields 14 and 15 of stat (11 and 12 after the command name), in clock ticks
+    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
+  } catch {
+    return Number.NaN;
+  }
+}
+/** USER_HZ: 100 on every Linux architecture Node supports */
+const CLOCK_TICKS_PER_SECOND = 100;
+
+async function startServer(dbUrl: string, clickhouse?: string): Promise<Server> {
   const child = spawn(
     process.execPath,
     [
@@ -131,7 +151,7 @@ async function startServer(dbUrl: string, clickhouse?: string): Promise<{ port: 
     });
     void stopped.then((code) => reject(new Error(`serve exited with ${code}:\n${text}`)));
   });
-  return { port, stop: () => (child.kill('SIGTERM'), stopped) };
+  return { port, cpuSeconds: () => processCpuSeconds(child.pid), stop: () => (child.kill('SIGTERM'), stopped) };
 }
 
 /**
@@ -165,7 +185,7 @@ function load(
   });
 }
 
-function report(label: string, run: LoadResult, seconds: number, rows: number, dbName: string): number {
+function report(label: string, run: LoadResult, seconds: number, rows: number, dbName: string, cpuSeconds: number): number {
   const codes = Object.fromEntries(Object.entries(run.statusCodeStats ?? {}).map(([code, s]) => [code, s.count]));
   const ok200 = codes['200'] ?? 0;
   const lines = [
@@ -176,6 +196,7 @@ function report(label: string, run: LoadResult, seconds: number, rows: number, d
     `req/s: ${(run.requests.total / seconds).toFixed(0)} overall; per-second samples median ${run.requests.p50}, mean ${run.requests.average.toFixed(0)}`,
     `latency ms: p50 ${run.latency.p50}, p90 ${run.latency.p90}, p99 ${run.latency.p99}, max ${run.latency.max}`,
     `status codes: ${JSON.stringify(codes)}; non-2xx ${run.non2xx}; errors ${run.errors}; timeouts ${run.timeouts}`,
+    `serve process CPU (all threads, embedded engines included): ${cpuSeconds.toFixed(1)} s, ${((cpuSeconds * 1000) / run.requests.total).toFixed(2)} ms per request`,
     `rows stored ${rows}, 200s ${ok200}: ${rows === ok200 ? 'equal' : 'DIFFERENT'}`,
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
@@ -196,7 +217,9 @@ async function measure(adminUrl: string, label: string, clickhouse?: string): Pr
   try {
     const warm = await load(server.port, { seconds: WARMUP_SECONDS }, 1_000_000);
     const amount = Math.max(1_000, Math.round(warm.result.requests.p50 * SECONDS));
+    const cpuBefore = server.cpuSeconds();
     const run = await load(server.port, { amount }, 2_000_000);
+    const cpuSeconds = server.cpuSeconds() - cpuBefore;
     const client = new pg.Client({ connectionString: db.url });
     await client.connect();
     const { rows } = await client.query<{ n: number }>(
@@ -204,7 +227,7 @@ async function measure(adminUrl: string, label: string, clickhouse?: string): Pr
       [2_000_000],
     );
     await client.end();
-    const rate = report(label, run.result, run.ms / 1000, rows[0]!.n, db.name);
+    const rate = report(label, run.result, run.ms / 1000, rows[0]!.n, db.name, cpuSeconds);
     return { rate, p99: run.result.latency.p99, ok200: run.result.statusCodeStats?.['200']?.count ?? 0 };
   } finally {
     await server.stop();
