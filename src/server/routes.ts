@@ -74,18 +74,27 @@ async function saveEverywhere(sinks: BackfillSink[], payload: Payload, timeoutMs
 
 async function saveInOrder(sinks: BackfillSink[], payload: Payload): Promise<SaveOutcome> {
   const [first, ...rest] = sinks;
-  const outcome = first ? await first.save(payload) : 'duplicate';
-  for (const sink of rest) {
-    try {
-      await sink.save(payload);
-    } catch (error) {
-      if (classifyStoreError(error).kind === 'rejected') throw error;
-      // the first store committed: "try again" (503), and the retry completes this store
-      const reason = error instanceof Error ? error.message : String(error);
-      throw new UpstreamError(`pipeline ${payload.pipeline_id} is stored in the first store only: ${reason}`, { cause: error });
-    }
+  // the later stores may batch this save with others while the first one is written
+  const withdraw = rest.map((sink) => sink.announceSave?.());
+  try {
+    const outcome = first ? await first.save(payload) : 'duplicate';
+    for (const [i, sink] of rest.entries()) await saveAfterFirst(sink, payload, withdraw[i]);
+    return outcome;
+  } finally {
+    for (const done of withdraw) done?.();
   }
-  return outcome;
+}
+
+async function saveAfterFirst(sink: BackfillSink, payload: Payload, withdraw: (() => void) | undefined): Promise<void> {
+  try {
+    withdraw?.();
+    await sink.save(payload);
+  } catch (error) {
+    if (classifyStoreError(error).kind === 'rejected') throw error;
+    // the first store committed: "try again" (503), and the retry completes this store
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new UpstreamError(`pipeline ${payload.pipeline_id} is stored in the first store only: ${reason}`, { cause: error });
+  }
 }
 
 /** Rejects with StoreTimeoutError after `ms` milliseconds; the timer never keeps the process alive. */

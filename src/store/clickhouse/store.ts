@@ -45,10 +45,11 @@ export interface OpenClickhouseStoreOptions {
 /**
  * Saves arriving together are written together (one insert per table), bounded by rows: a write
  * waits 5 ms for more saves after the first (a batch costs about as much as a single save, so
- * without the wait a wave of resubmissions splits into a batch of one and a batch of the rest).
- * 20,000 rows is ~100 pipelines of 200 builds.
+ * without the wait a wave of resubmissions splits into a batch of one and a batch of the rest),
+ * then up to 50 ms more for saves announced by the server (requests whose Postgres write is in
+ * progress; see GroupWriterOptions.announcedWaitMs). 20,000 rows is ~100 pipelines of 200 builds.
  */
-export const DEFAULT_BATCHING: GroupWriterOptions = { maxRows: 20_000, lingerMs: 5 };
+export const DEFAULT_BATCHING: GroupWriterOptions = { maxRows: 20_000, lingerMs: 5, announcedWaitMs: 50 };
 
 /**
  * A PayloadSink writing to ClickHouse (server URL or chDB directory).
@@ -76,6 +77,7 @@ export async function openClickhouseStore(spec: string, options: OpenClickhouseS
   return {
     description: handle.description,
     save: async (payload) => writer.submit(payloadRows(payload)),
+    announceSave: () => writer.announce(),
     replace: async (payload) => {
       const rows = payloadRows(payload);
       await writer.exclusive(() => replacePipeline(handle, rows, randomUUID()));
