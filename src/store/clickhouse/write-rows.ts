@@ -1,6 +1,7 @@
+import { Readable } from 'node:stream';
 import type { SaveOutcome } from '../types.js';
 import type { ClickhouseHandle } from './client.js';
-import { dedupToken } from './dedup-token.js';
+import { dedupTokenOfText, jsonEachRow } from './dedup-token.js';
 import { wrapClickhouseError } from './errors.js';
 import type { PayloadRows, Row } from './rows.js';
 import { BUILDS_TABLE, PIPELINES_TABLE, SECTIONS_TABLE } from './tables.js';
@@ -14,7 +15,7 @@ import { BUILDS_TABLE, PIPELINES_TABLE, SECTIONS_TABLE } from './tables.js';
  *   written by one insert, so present means complete;
  * - one insert per table, builds and sections first and the pipeline row last (its presence
  *   marks a complete write), each with a deterministic insert_deduplication_token (see
- *   dedupToken), so an insert repeated by a retry or a racing writer is dropped by the engine.
+ *   dedup-token.ts), so an insert repeated by a retry or a racing writer is dropped by the engine.
  * Callers serialize batches of one store (see group-writer.ts): a pipeline in flight is never
  * checked by a second batch before the first is written.
  */
@@ -98,16 +99,19 @@ const SERVER_INSERT_SETTINGS = { async_insert: 1, wait_for_async_insert: 1, asyn
 
 async function insertRows(handle: ClickhouseHandle, table: string, values: Row[], salt?: string): Promise<void> {
   if (values.length === 0) return;
+  // the rows are serialized once: the token hashes the very text that is inserted
+  const text = jsonEachRow(values);
   // SETTINGS inside the statement, so it applies to this insert only (chDB turns client-side
-  // settings into session-wide SETs); the token is hex from dedupToken, the table from our list
-  const withToken = `${table} SETTINGS insert_deduplication_token = '${dedupToken(table, values, salt)}'`;
+  // settings into session-wide SETs); the token is hex from dedupTokenOfText, the table from our list
+  const query = `INSERT INTO ${table} SETTINGS insert_deduplication_token = '${dedupTokenOfText(table, text, salt)}' FORMAT JSONEachRow`;
   try {
-    await handle.client.insert({
-      table: withToken,
-      values,
-      format: 'JSONEachRow',
+    const result = await handle.client.exec({
+      query,
+      values: Readable.from([text], { objectMode: false }),
       ...(handle.spec.kind === 'server' && { clickhouse_settings: SERVER_INSERT_SETTINGS }),
     });
+    // an insert answers nothing, but the answer must be read to its end to release the request
+    for await (const chunk of result.stream) void chunk;
   } catch (error) {
     throw wrapClickhouseError(error, `writing ${values.length} row(s) to ${table}`, handle.description);
   }
