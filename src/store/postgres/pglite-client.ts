@@ -1,6 +1,8 @@
+import { resolve } from 'node:path';
 import { MissingDependencyError } from '../../errors.js';
 import { acquireDirectoryLock } from '../directory-lock.js';
 import type { SqlClient, SqlQueryable, SqlSession } from './client.js';
+import { syncChangedFiles } from './sync-changed-files.js';
 
 type PGliteModule = typeof import('@electric-sql/pglite');
 type PGliteInstance = InstanceType<PGliteModule['PGlite']>;
@@ -11,11 +13,13 @@ type PGliteQueryer = Pick<PGliteInstance, 'query' | 'exec'>;
  * the directory lock is taken first (waiting up to `lockWaitMs`, see directory-lock) and released
  * only after PGlite has closed, so a second process never writes the same files. PGlite is a
  * single session, so `reserve` hands out the instance itself. `close` resolves once PGlite has
- * shut down (its writes are in the directory's files); it rejects if that failed.
+ * shut down and the files it changed are fsynced (see syncChangedFiles): only then are its
+ * commits durable. It rejects if either failed.
  */
 export async function openPgliteClient(dir: string, description: string, lockWaitMs?: number): Promise<SqlClient> {
   const { PGlite } = await loadPglite();
   const lock = await acquireDirectoryLock(dir, { waitMs: lockWaitMs });
+  const openedAt = Date.now();
   let db: PGliteInstance;
   try {
     db = await PGlite.create(dir);
@@ -34,6 +38,7 @@ export async function openPgliteClient(dir: string, description: string, lockWai
     close: async () => {
       try {
         await db.close();
+        await syncChangedFiles(resolve(dir), openedAt);
       } finally {
         await lock.release();
       }
