@@ -4,6 +4,7 @@ import type { BackfillSink } from '../stored-state.js';
 import { refreshPipeline, storedStates } from './backfill.js';
 import { openClickhouseClient, type ClickhouseHandle } from './client.js';
 import { wrapClickhouseError } from './errors.js';
+import { ensureDurableParts } from './durable-parts.js';
 import { createGroupWriter, type GroupWriterOptions } from './group-writer.js';
 import { hasPendingClickhouseMigrations, migrateClickhouse } from './migrate.js';
 import { findProject, type StoredProject } from './projects.js';
@@ -64,6 +65,7 @@ export async function openClickhouseStore(spec: string, options: OpenClickhouseS
   try {
     if (options.readOnly && handle.spec.kind === 'embedded') await openReadOnly(handle, options.autoMigrate ?? false);
     else if (options.autoMigrate) await migrateClickhouse(handle);
+    if (!options.readOnly && handle.spec.kind === 'embedded') await ensureDurableParts(handle);
   } catch (error) {
     await handle.close();
     throw error;

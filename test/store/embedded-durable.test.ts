@@ -1,7 +1,8 @@
 /**
- * Embedded Postgres (PGlite) writes are durable before "created" is printed (issue 9 item 1).
- * PGlite never calls fsync itself; the built binary is run under strace (a CI prerequisite, see
- * README "Tests"), which records every fsync and the write of the "delivered" line in order.
+ * Embedded writes are durable before "created" is printed (issue 9 item 1): PGlite never calls
+ * fsync itself, and chDB (like ClickHouse) does not fsync a new part unless told. The built
+ * binary is run under strace (a CI prerequisite, see README "Tests"), which records every
+ * fsync/fdatasync and the write of the "delivered" line, in order.
  */
 import { spawn } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, rm, utimes, writeFile } from 'node:fs/promises';
@@ -22,8 +23,8 @@ afterAll(async () => {
   await rm(cwd, { recursive: true, force: true });
 });
 
-/** `push FILE --db DIR` under `strace -f -y -e trace=fsync,write`; returns the trace lines. */
-async function tracedPush(id: number, dir: string): Promise<{ code: number | null; trace: string[] }> {
+/** `push FILE --db|--clickhouse DIR` under `strace -f -y -e trace=fsync,fdatasync,write`; returns the trace lines. */
+async function tracedPush(id: number, dir: string, flag = '--db'): Promise<{ code: number | null; trace: string[] }> {
   const file = join(cwd, `p${id}.json`);
   await writeFile(file, JSON.stringify(seedPayload({ pipeline_id: id })));
   const traceFile = join(cwd, `trace-${id}.txt`);
@@ -31,7 +32,7 @@ async function tracedPush(id: number, dir: string): Promise<{ code: number | nul
   for (const name of ['DATABASE_URL', 'CLICKHOUSE_URL', 'PIPELINE_METRICS_URL', 'CI']) delete env[name];
   const child = spawn(
     'strace',
-    ['-f', '-y', '-s', '80', '-e', 'trace=fsync,write', '-o', traceFile, process.execPath, BIN, 'push', file, '--db', dir],
+    ['-f', '-y', '-s', '80', '-e', 'trace=fsync,fdatasync,write', '-o', traceFile, process.execPath, BIN, 'push', file, flag, dir],
     {
       cwd,
       env,
@@ -45,18 +46,23 @@ async function tracedPush(id: number, dir: string): Promise<{ code: number | nul
   return { code, trace: (await readFile(traceFile, 'utf8')).split('\n') };
 }
 
+/** The paths synced (fsync or fdatasync, successfully) before the "delivered pipeline <id>" line was written. */
+function syncedBeforeDelivered(trace: string[], id: number): string[] {
+  const delivered = trace.findIndex((line) => new RegExp(`write\\(2<[^>]*>, "delivered pipeline ${id} `).test(line));
+  expect(delivered).toBeGreaterThan(0);
+  return trace
+    .slice(0, delivered)
+    .map((line) => /f(?:data)?sync\(\d+<([^>]+)>/.exec(line)?.[1])
+    .filter((path): path is string => path !== undefined);
+}
+
 describe('push --db DIR (PGlite) is durable before it says "created"', () => {
   it('fsyncs the WAL, the changed relation files and pg_control (last of the files) before printing "created"', async () => {
     const dir = join(cwd, 'pglite');
     await tracedPush(1, dir); // creates and migrates the directory
     const { code, trace } = await tracedPush(2, dir);
     expect(code).toBe(0);
-    const delivered = trace.findIndex((line) => /write\(2<[^>]*>, "delivered pipeline 2 /.test(line));
-    expect(delivered).toBeGreaterThan(0);
-    const synced = trace
-      .slice(0, delivered)
-      .map((line) => /fsync\(\d+<([^>]+)>\) = 0/.exec(line)?.[1])
-      .filter((path): path is string => path !== undefined);
+    const synced = syncedBeforeDelivered(trace, 2);
     const wal = synced.filter((path) => path.startsWith(join(dir, 'pg_wal') + '/'));
     expect(wal.length).toBeGreaterThan(0);
     expect(synced.filter((path) => path.startsWith(join(dir, 'base') + '/')).length).toBeGreaterThan(0);
@@ -64,6 +70,19 @@ describe('push --db DIR (PGlite) is durable before it says "created"', () => {
     expect(control).toBeGreaterThan(-1);
     expect(control).toBeGreaterThan(synced.lastIndexOf(wal.at(-1)!));
     expect(synced).toContain(join(dir, 'pg_wal')); // the directories too, for files created meanwhile
+  }, 120_000);
+});
+
+describe('push --clickhouse DIR (chDB) is durable before it says "created"', () => {
+  it("fsyncs the new parts' files and their directories", async () => {
+    const dir = join(cwd, 'chdb');
+    await tracedPush(3, dir, '--clickhouse');
+    const { code, trace } = await tracedPush(4, dir, '--clickhouse');
+    expect(code).toBe(0);
+    const synced = syncedBeforeDelivered(trace, 4);
+    // a part is written as tmp_insert_<part>/ and renamed to <part>/ (partition_min_max_level)
+    expect(synced.filter((path) => /\/store\/[^/]+\/[^/]+\/tmp_insert_[^/]+\/data\.bin$/.test(path)).length).toBeGreaterThan(0);
+    expect(synced.filter((path) => /\/store\/[^/]+\/[^/]+\/\w+_\d+_\d+_\d+$/.test(path)).length).toBeGreaterThan(0);
   }, 120_000);
 });
 
