@@ -10,8 +10,9 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { syncChangedFiles } from '../../src/store/postgres/sync-changed-files.js';
+import { createWalSyncer, syncChangedFiles } from '../../src/store/postgres/sync-changed-files.js';
 import { seedPayload } from '../fixtures/payloads/index.js';
+import { waitForOutput } from '../server/cli-process.js';
 
 const BIN = join(dirname(fileURLToPath(import.meta.url)), '../../bin/pipeline-metrics.js');
 
@@ -73,6 +74,57 @@ describe('push --db DIR (PGlite) is durable before it says "created"', () => {
   }, 120_000);
 });
 
+describe('serve --db DIR (PGlite) is durable before it answers 200', () => {
+  it('fsyncs the WAL after the save and before writing the 200', async () => {
+    const dir = join(cwd, 'serve-pglite');
+    await tracedPush(5, dir); // creates and migrates the directory
+    const traceFile = join(cwd, 'trace-serve.txt');
+    const env: Record<string, string | undefined> = { ...process.env };
+    for (const name of ['DATABASE_URL', 'CLICKHOUSE_URL', 'PIPELINE_METRICS_TOKENS', 'PORT', 'HOST', 'CI']) delete env[name];
+    const child = spawn(
+      'strace',
+      [
+        '-f',
+        '-y',
+        '-ttt',
+        '-s',
+        '40',
+        '-e',
+        'trace=fsync,fdatasync,write,writev',
+        '-o',
+        traceFile,
+        process.execPath,
+        BIN,
+        'serve',
+        '--db',
+        dir,
+        '--port',
+        '0',
+      ],
+      { cwd, env, stdio: ['ignore', 'ignore', 'pipe'], detached: true },
+    );
+    try {
+      const [, port] = await waitForOutput(child.stderr, /listening on http:\/\/[\d.]+:(\d+)/, 60_000);
+      const sentAt = Date.now() / 1000;
+      const answer = await fetch(`http://127.0.0.1:${port}/save_metrics`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(seedPayload({ pipeline_id: 6 })),
+      });
+      expect(answer.status).toBe(200);
+      await new Promise((resolve) => setTimeout(resolve, 200)); // strace writes its lines as they happen
+      const lines = (await readFile(traceFile, 'utf8')).split('\n').filter((line) => Number(/^\d+ +([\d.]+) /.exec(line)?.[1]) >= sentAt);
+      const answered = lines.findIndex((line) => /writev?\(\d+<(?:TCP|socket)[^>]*>, .*HTTP\/1\.1 200/.test(line));
+      expect(answered).toBeGreaterThan(0);
+      const walSynced = lines.slice(0, answered).some((line) => new RegExp(`fsync\\(\\d+<${join(dir, 'pg_wal')}/0`).test(line));
+      expect(walSynced).toBe(true);
+    } finally {
+      process.kill(-child.pid!, 'SIGTERM');
+      await new Promise((resolve) => child.on('close', resolve));
+    }
+  }, 120_000);
+});
+
 describe('push --clickhouse DIR (chDB) is durable before it says "created"', () => {
   it("fsyncs the new parts' files and their directories", async () => {
     const dir = join(cwd, 'chdb');
@@ -96,4 +148,28 @@ describe('syncChangedFiles', () => {
     for (const file of ['old', 'base/5/old']) await utimes(join(dir, file), past, past);
     expect(await syncChangedFiles(dir, Date.now() - 60_000)).toEqual(['base/5/new', 'global/pg_control', 'new']);
   });
+});
+
+describe('createWalSyncer', () => {
+  it('after a write: the WAL segments; after a checkpoint: every file changed since, pg_control too', async () => {
+    const dir = join(cwd, 'wal-syncer');
+    const { PGlite } = await import('@electric-sql/pglite');
+    const db = await PGlite.create(dir);
+    try {
+      const syncer = createWalSyncer(dir, Date.now());
+      await db.exec('CREATE TABLE t (id int PRIMARY KEY); INSERT INTO t VALUES (1)');
+      const afterWrite = await syncer.afterStatement();
+      expect(afterWrite.length).toBeGreaterThan(0);
+      expect(afterWrite.every((file) => /^pg_wal\/[0-9A-F]{24}$/.test(file))).toBe(true);
+      await db.exec('INSERT INTO t VALUES (2); CHECKPOINT');
+      const afterCheckpoint = await syncer.afterStatement();
+      expect(afterCheckpoint).toContain('global/pg_control');
+      expect(afterCheckpoint.some((file) => file.startsWith('base/'))).toBe(true);
+      // the next write: the WAL again
+      await db.exec('INSERT INTO t VALUES (3)');
+      expect((await syncer.afterStatement()).every((file) => file.startsWith('pg_wal/'))).toBe(true);
+    } finally {
+      await db.close();
+    }
+  }, 60_000);
 });

@@ -1,4 +1,4 @@
-import { open, readdir, stat } from 'node:fs/promises';
+import { open, readdir, readFile, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 
 /**
@@ -9,6 +9,8 @@ const TIMESTAMP_SLACK_MS = 2_000;
 
 /** The file whose write makes a checkpoint current: synced after every other file. */
 const CONTROL_FILE = join('global', 'pg_control');
+
+const WAL_DIR = 'pg_wal';
 
 /**
  * Makes a closed PGlite directory's writes durable. PGlite's Postgres runs on Emscripten's file
@@ -40,4 +42,34 @@ async function fsyncPath(path: string): Promise<void> {
   } finally {
     await handle.close();
   }
+}
+
+/**
+ * Keeps a long-lived PGlite directory durable statement by statement (`serve --db DIR`): after
+ * each statement, `afterStatement` fsyncs the WAL segments (a commit is durable once its WAL
+ * record is on disk; Postgres replays the WAL on the next open), and when `pg_control` shows a
+ * checkpoint was made meanwhile (which lets older WAL be recycled), every file changed since the
+ * previous one instead, as syncChangedFiles does. Returns the synced files, relative to `dir`.
+ */
+export function createWalSyncer(dir: string, openedAtMs: number): { afterStatement(): Promise<string[]> } {
+  let control: Buffer | undefined;
+  let syncedSinceMs = openedAtMs;
+  return {
+    async afterStatement() {
+      const current = await readFile(join(dir, CONTROL_FILE));
+      control ??= current;
+      if (!current.equals(control)) {
+        const startedAt = Date.now();
+        const synced = await syncChangedFiles(dir, syncedSinceMs);
+        [control, syncedSinceMs] = [current, startedAt];
+        return synced;
+      }
+      const segments = (await readdir(join(dir, WAL_DIR), { withFileTypes: true }))
+        .filter((e) => e.isFile())
+        .map((e) => join(WAL_DIR, e.name));
+      await Promise.all(segments.map((file) => fsyncPath(join(dir, file))));
+      await fsyncPath(join(dir, WAL_DIR));
+      return segments;
+    },
+  };
 }
