@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
 import { dedupTokenOfText, jsonEachRow } from '../../../src/store/clickhouse/dedup-token.js';
+import type { Row } from '../../../src/store/clickhouse/rows.js';
 
 describe('dedupTokenOfText', () => {
-  const rows = [
+  const rows: Row[] = [
     { id: 1, name: 'build', started_at: '2024-05-01 10:00:00.000000', critical_path_build_ids: [3, 4] },
     { id: 2, name: 'tést "quoted"\n', allow_failure: true },
   ];
