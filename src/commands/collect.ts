@@ -1,5 +1,5 @@
 import type { CollectConfig } from '../config/collect.js';
-import { withCriticalPath } from '../critical-path/index.js';
+import { withCriticalPaths } from '../critical-path/index.js';
 import { createGitlabClient, fetchPipelineHierarchy, type GitlabClient, type RequestStats } from '../gitlab/index.js';
 import { buildPayload, jobsNeedingLogs } from '../payload/build.js';
 import type { Payload } from '../payload/schema.js';
@@ -71,11 +71,11 @@ export async function collectPipeline(
   );
   // each pipeline's job graph (GraphQL) for its critical path; without one the payload has no path
   const graphs = await Promise.all(hierarchy.snapshots.map((snapshot) => readJobGraph(config, snapshot, fetch)));
-  const payloads = hierarchy.snapshots.map((snapshot, i) => {
-    const built = buildPayload(snapshot, config.classify, COLLECTOR);
-    const nodes = graphs[i]!.nodes;
-    return nodes ? withCriticalPath(built, nodes) : built;
-  });
+  // one hierarchy: a bridge that waited for its child pipeline is expanded into the child's path
+  const payloads = withCriticalPaths(
+    hierarchy.snapshots.map((snapshot) => buildPayload(snapshot, config.classify, COLLECTOR)),
+    graphs.map((g) => g.nodes),
+  );
   const graphNotes = graphs.flatMap((g, i) =>
     i > 0 && g.stats.skipped ? [`pipeline ${payloads[i]!.pipeline_id}: no critical path: ${g.stats.skipped}`] : [],
   );
