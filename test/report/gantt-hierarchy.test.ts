@@ -1,11 +1,13 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+/// <reference lib="dom" />
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import puppeteer from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCollect } from '../../src/commands/collect.js';
 import { resolveCollectConfig } from '../../src/config/collect.js';
 import type { Payload } from '../../src/payload/schema.js';
-import { loadReportData, type ReportData } from '../../src/report/index.js';
+import { loadChartJs, loadReportData, renderReportHtml, type ReportData } from '../../src/report/index.js';
 import { openClickhouseStore, type ClickhouseStore } from '../../src/store/clickhouse/index.js';
 import { ciEnvFor } from '../fixtures/gitlab/ci-env.js';
 import { generateDependHierarchy, type DependHierarchy } from '../fixtures/gitlab/depend-hierarchy.js';
@@ -20,6 +22,7 @@ import { DEMO_RANGE } from './demo-data.js';
  * waited for their downstream pipelines (root → child → grandchild), and a root whose trigger
  * job did not wait (its child's path is not part of the root's).
  */
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const dir = mkdtempSync(join(tmpdir(), 'pm-gantt-'));
 let depend: DependHierarchy;
 let plain: HierarchyFixture;
@@ -115,4 +118,29 @@ describe('report: critical-path Gantt of pipeline hierarchies', () => {
     );
     expect(total(chart.steps)).toBeCloseTo(chart.pathDuration, 2);
   });
+
+  it('the page draws it in headless Chromium: one bar per step, child steps labelled, no error', async () => {
+    const file = join(dir, 'report.html');
+    writeFileSync(file, renderReportHtml(data, await loadChartJs()));
+    const browser = await puppeteer.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-gpu'] });
+    try {
+      const page = await browser.newPage();
+      const problems: string[] = [];
+      page.on('console', (m) => {
+        if (m.type() === 'error' || m.type() === 'warn') problems.push(m.text());
+      });
+      page.on('pageerror', (e) => problems.push(String(e)));
+      await page.goto(`file://${file}`, { waitUntil: 'load' });
+      const index = data.gantt.findIndex((g) => g.id === depend.root.pipelineId);
+      const labels = await page.evaluate((id) => {
+        const Chart = (window as unknown as { Chart: { getChart(c: Element): { data: { labels: string[] } } | undefined } }).Chart;
+        return Chart.getChart(document.getElementById(id)!)?.data.labels ?? [];
+      }, `chart-gantt-${index}`);
+      expect(problems).toEqual([]);
+      expect(labels).toEqual(chartOf(depend.root).steps.map((s, k) => `${k + 1}. ${s.name}`));
+      expect(labels.filter((l) => l.includes('child: grandchild: browsers / ')).length).toBeGreaterThan(0);
+    } finally {
+      await browser.close();
+    }
+  }, 60_000);
 });
