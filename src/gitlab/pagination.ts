@@ -18,6 +18,8 @@ export interface PagedRequest<S extends z.ZodType> {
   schema: S;
   subject: string;
   concurrency: number;
+  /** told once page 1 is read, before the other pages: whether there are more pages */
+  onFirstPage?(morePages: boolean): void;
 }
 
 /**
@@ -32,6 +34,7 @@ export async function fetchAllPages<S extends z.ZodType<unknown[]>>(request: Pag
   };
   const first = await fetchPage(1);
   const totalPages = first.info.totalPages;
+  request.onFirstPage?.(Number.isInteger(totalPages) && totalPages >= 1 ? totalPages > 1 : Boolean(first.info.next));
   if (Number.isInteger(totalPages) && totalPages >= 1) {
     const rest = Array.from({ length: totalPages - 1 }, (_, i) => i + 2);
     const pages = await mapLimit(rest, request.concurrency, fetchPage);

@@ -53,8 +53,37 @@ describe('collect: critical path from the GraphQL job graph', () => {
     expect(payload.critical_path).toBeUndefined();
     expect(payload.attempts!.some((a) => 'on_critical_path' in a)).toBe(false);
     expect(payload.jobs).toEqual(expectedSeed(fixture).jobs);
-    expect(stats.jobGraph.requests).toBe(1);
+    // more than 100 attempts: both ends of the job list are asked for in the first round trip
+    expect(stats.jobGraph.requests).toBe(2);
     expect(stats.jobGraph.skipped).toMatch(/^GitLab GraphQL job graph unavailable: .*502/);
+  });
+
+  it('GraphQL failing part-way (a dropped connection after a good page): no path, nothing else lost', async () => {
+    server = await startGitlabServer({ fixture, faults: [{ path: /^\/api\/graphql/, kind: 'drop', times: 1, skip: 1 }] });
+    const { payload, payloads, stats } = await collect(server);
+    expect(payload.critical_path).toBeUndefined();
+    expect(payload.jobs).toEqual(expectedSeed(fixture).jobs);
+    expect(payloads).toHaveLength(1);
+    expect(stats.jobGraph.requests).toBe(2);
+    expect(stats.jobGraph.skipped).toMatch(/^GitLab GraphQL job graph unavailable: /);
+    expect(stats.requests).toBe(expectedRequests(fixture).total + 2);
+  });
+
+  it('reads the job graph alongside the REST reads: GraphQL starts with the first round trip, not after the logs', async () => {
+    server = await startGitlabServer({ fixture, latencyMs: 40 });
+    const { payload, stats } = await collect(server);
+    expect(payload.critical_path).toBeDefined();
+    const expected = expectedRequests(fixture);
+    expect(stats.requests).toBe(expected.withGraph);
+    const graphql = server.requests.filter((r) => r.path.startsWith('/api/graphql'));
+    const logs = server.requests.filter((r) => r.path.endsWith('/trace'));
+    const jobPages = server.requests.filter((r) => /\/jobs\?/.test(r.path));
+    expect(graphql).toHaveLength(expected.graphPages);
+    expect(logs.length).toBeGreaterThan(0);
+    // read after the REST reads, the first GraphQL request would come after the last log was answered
+    const firstGraphql = Math.min(...graphql.map((r) => r.at));
+    expect(firstGraphql).toBeLessThan(Math.min(...logs.map((r) => r.at)));
+    expect(firstGraphql).toBeGreaterThanOrEqual(Math.min(...jobPages.map((r) => r.doneAt))); // needs the pipeline and page 1
   });
 
   it('CI_JOB_TOKEN only: no GraphQL request (GitLab refuses it there)', async () => {
