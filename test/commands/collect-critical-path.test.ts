@@ -4,7 +4,8 @@ import { resolveCollectConfig } from '../../src/config/collect.js';
 import { ciEnvFor } from '../fixtures/gitlab/ci-env.js';
 import { expectedRequests, expectedSeed } from '../fixtures/gitlab/expected.js';
 import { generatePipeline, type PipelineFixture } from '../fixtures/gitlab/generate.js';
-import { fixtureNeeds, previousStageNames } from '../fixtures/gitlab/graphql.js';
+import { fixtureNeeds, pipelineIid, previousStageNames } from '../fixtures/gitlab/graphql.js';
+import { generateHierarchy } from '../fixtures/gitlab/hierarchy.js';
 import { startGitlabServer, type FixtureServer } from '../fixtures/gitlab/server.js';
 
 let fixture: PipelineFixture;
@@ -94,5 +95,29 @@ describe('collect: critical path from the GraphQL job graph', () => {
     expect(payload.critical_path).toBeUndefined();
     expect(stats.jobGraph).toEqual({ requests: 0, skipped: expect.stringMatching(/CI_JOB_TOKEN/) });
     expect(server.requests.some((r) => r.path.startsWith('/api/graphql'))).toBe(false);
+  });
+
+  it('a child pipeline: its own graph, read while its logs are read, and its own critical path', async () => {
+    const h = generateHierarchy();
+    server = await startGitlabServer({ fixture: h.root, latencyMs: 40 });
+    const { payloads, stats } = await runCollect(resolveCollectConfig({}, ciEnvFor(h.root, server)), {
+      retry: { baseDelayMs: 5, maxDelayMs: 20 },
+    });
+    expect(payloads.map((p) => p.pipeline_id)).toEqual([h.root.pipelineId, h.child.pipelineId]);
+    expect(stats.jobGraph.skipped).toBeUndefined();
+    const childIds = new Set(h.child.attempts.map((a) => a.id));
+    expect(payloads[1]!.critical_path!.job_ids.length).toBeGreaterThan(0);
+    expect(payloads[1]!.critical_path!.job_ids.every((id) => childIds.has(id))).toBe(true);
+    const graphFor = (iid: number) =>
+      server!.requests.filter(
+        (r) => r.path.startsWith('/api/graphql') && (JSON.parse(r.body!) as { variables: { iid: string } }).variables.iid === String(iid),
+      );
+    const childGraph = graphFor(pipelineIid(h.child));
+    expect(childGraph).toHaveLength(1);
+    expect(graphFor(pipelineIid(h.root))).toHaveLength(expectedRequests(h.root).graphPages);
+    const childLogs = server.requests.filter((r) => h.child.attempts.some((a) => r.path.endsWith(`/jobs/${a.id}/trace`)));
+    expect(childLogs.length).toBeGreaterThan(0);
+    // read after every REST request of the hierarchy, it would start after the child's logs were answered
+    expect(childGraph[0]!.at).toBeLessThan(Math.min(...childLogs.map((r) => r.doneAt)));
   });
 });

@@ -116,6 +116,25 @@ describe('GitLab client: pagination and request count', () => {
     expect(arrivals(s, /\/projects\/\d+$/)).toHaveLength(1);
   });
 
+  it('tells onPipeline once, with the first round trip: the path the snapshot carries and whether the jobs fill more than one page', async () => {
+    const s = await serve({ latencyMs: 30 });
+    const told: Array<{ id: number; path: string; manyJobs: boolean; at: number }> = [];
+    const snap = await fetchPipelineSnapshot(client(s), {
+      pipelineId: fixture.pipelineId,
+      apiUrl: s.apiUrl,
+      selectLogs: () => e2eLogIds(fixture),
+      defaultBranch: 'main',
+      onPipeline: (pipeline, path, manyJobs) => told.push({ id: pipeline.id, path, manyJobs, at: performance.now() }),
+    });
+    expect(told).toEqual([
+      { id: fixture.pipelineId, path: snap.projectPath, manyJobs: fixture.attempts.length > 100, at: expect.any(Number) },
+    ]);
+    expect(fixture.attempts.length).toBeGreaterThan(100);
+    const logs = arrivals(s, /\/trace$/);
+    expect(logs.length).toBeGreaterThan(0);
+    expect(told[0]!.at).toBeLessThanOrEqual(Math.min(...logs.map((r) => r.doneAt)));
+  });
+
   it('URL-encodes a project path', async () => {
     const s = await serve();
     const snap = await snapshot(s, client(s, { project: fixture.projectPath }));
