@@ -6,6 +6,14 @@ import type { GitlabPipeline, PipelineSnapshot } from '../gitlab/types.js';
 /** GitLab's page size, of REST's job list and of GraphQL's */
 const PER_PAGE = 100;
 
+/**
+ * REST job pages (100 attempts each, retried ones included) above which the graph, 100 latest
+ * attempts per page, surely needs more than one page: its first round trip then reads both ends
+ * of the list (else the newest page alone, which may be all: a pipeline of 100 jobs with a few
+ * retries has two REST pages but one graph page).
+ */
+const MANY_JOB_PAGES = 2;
+
 export interface JobGraphStats {
   /** GraphQL requests made (pages of 100 jobs) */
   requests: number;
@@ -32,18 +40,18 @@ export function createJobGraphReader(config: CollectConfig, fetch?: typeof globa
   const gate = createConcurrencyGate(JOB_GRAPH_READS_AT_ONCE);
   const abort = new AbortController();
   const reads = new Map<number, Promise<JobGraphRead>>();
-  const start = (pipeline: GitlabPipeline, projectPath: string, manyJobs: boolean): Promise<JobGraphRead> => {
+  const start = (pipeline: GitlabPipeline, projectPath: string, jobPages: number): Promise<JobGraphRead> => {
     let read = reads.get(pipeline.id);
     if (!read) {
-      const target = { projectPath, pipelineIid: pipeline.iid, manyJobs };
+      const target = { projectPath, pipelineIid: pipeline.iid, manyJobs: jobPages > MANY_JOB_PAGES };
       read = gate.run(() => readJobGraph(config, target, { fetch, signal: abort.signal }));
       reads.set(pipeline.id, read);
     }
     return read;
   };
   return {
-    start: (pipeline: GitlabPipeline, projectPath: string, manyJobs: boolean): void => void start(pipeline, projectPath, manyJobs),
-    read: (snapshot: PipelineSnapshot) => start(snapshot.pipeline, snapshot.projectPath, snapshot.jobs.length > PER_PAGE),
+    start: (pipeline: GitlabPipeline, projectPath: string, jobPages: number): void => void start(pipeline, projectPath, jobPages),
+    read: (snapshot: PipelineSnapshot) => start(snapshot.pipeline, snapshot.projectPath, Math.ceil(snapshot.jobs.length / PER_PAGE)),
     stop: () => abort.abort(),
   };
 }
@@ -57,7 +65,7 @@ export async function readJobGraph(
   target: {
     projectPath: string;
     pipelineIid: number | undefined;
-    /** more than 100 job attempts (REST said so): read both ends of the job list from the start */
+    /** surely more than 100 jobs (REST said so): read both ends of the job list from the start */
     manyJobs?: boolean;
   },
   options: { fetch?: typeof globalThis.fetch; signal?: AbortSignal } = {},

@@ -48,9 +48,10 @@ export interface GitlabClient {
   getPipeline(pipelineId: number): Promise<GitlabPipeline>;
   /**
    * every attempt of every job (`include_retried=true`), pages fetched concurrently;
-   * `onFirstPage` is told, once page 1 is read, whether more pages follow
+   * `onFirstPage` is told, once page 1 is read, how many pages of 100 there are (Infinity:
+   * more than GitLab counts, 10 000 rows)
    */
-  listJobs(pipelineId: number, onFirstPage?: (morePages: boolean) => void): Promise<GitlabJob[]>;
+  listJobs(pipelineId: number, onFirstPage?: (pages: number) => void): Promise<GitlabJob[]>;
   /** every trigger job of the pipeline (one page of 100: GitLab pages bridges too) */
   listBridges(pipelineId: number): Promise<GitlabBridge[]>;
   /** the pipeline's JUnit totals; null when GitLab refuses or lacks them (403/404) */

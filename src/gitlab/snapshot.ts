@@ -16,9 +16,9 @@ export interface SnapshotRequest {
    * told once per pipeline, as soon as the pipeline, its project path and the first page of its
    * jobs are known (usually with the first round trip, before the other job pages and the logs),
    * e.g. to read something else about it alongside; `projectPath` is the one the snapshot will
-   * carry, `manyJobs`: more job attempts than one page of 100
+   * carry, `jobPages`: pages of 100 job attempts (Infinity: more than GitLab counts)
    */
-  onPipeline?(pipeline: GitlabPipeline, projectPath: string, manyJobs: boolean): void;
+  onPipeline?(pipeline: GitlabPipeline, projectPath: string, jobPages: number): void;
 }
 
 /**
@@ -29,14 +29,14 @@ export interface SnapshotRequest {
 export async function fetchPipelineSnapshot(client: GitlabClient, request: SnapshotRequest): Promise<PipelineSnapshot> {
   let projectCall: Promise<GitlabProject> | undefined = request.defaultBranch === undefined ? client.getProject() : undefined;
   const pathOf = (pipeline: GitlabPipeline) => request.projectPath ?? projectPathFromWebUrl(pipeline.web_url, request.apiUrl);
-  let firstJobPage: (morePages: boolean) => void = () => undefined;
-  const manyJobs = new Promise<boolean>((resolve) => (firstJobPage = resolve));
+  let firstJobPage: (pages: number) => void = () => undefined;
+  const jobPages = new Promise<number>((resolve) => (firstJobPage = resolve));
   const pipelineCall = client.getPipeline(request.pipelineId);
   // a failure here is the snapshot's own (awaited below): nothing to tell
-  void Promise.all([pipelineCall, manyJobs]).then(
-    ([read, many]) => {
+  void Promise.all([pipelineCall, jobPages]).then(
+    ([read, pages]) => {
       const path = pathOf(read);
-      if (path !== undefined) request.onPipeline?.(read, path, many);
+      if (path !== undefined) request.onPipeline?.(read, path, pages);
     },
     () => undefined,
   );
@@ -53,7 +53,7 @@ export async function fetchPipelineSnapshot(client: GitlabClient, request: Snaps
   const wanted = request.selectLogs(jobs).map((id) => ({ id, erased: Boolean(byId.get(id)?.erased_at) }));
   const [project, logs] = await Promise.all([
     projectCall?.then((read) => {
-      if (knownPath === undefined) request.onPipeline?.(pipeline, read.path_with_namespace, jobs.length > PER_PAGE);
+      if (knownPath === undefined) request.onPipeline?.(pipeline, read.path_with_namespace, Math.ceil(jobs.length / PER_PAGE));
       return read;
     }),
     client.getJobLogs(wanted),
