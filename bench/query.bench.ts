@@ -3,7 +3,9 @@
  * 1. in process, alternating: the seed's input through our path (compile + runQuery) versus
  *    GitLab's SQL shape written by hand without FINAL (target ours/hand ≤ 1.1), and the same
  *    hand-written SQL with FINAL (reference: what deduplicating at read time costs);
- * 2. the built `query` command (dist/, one process per run) alternating with a bare `node -e 0`:
+ * 2. the built `query` command (dist/, one process per run) alternating with a bare `node -e 0` and
+ *    with the engine's floor (a bare node script that imports chDB, opens the directory, runs the
+ *    same compiled SQL once, prints it and closes: what any one-process chDB command pays):
  *    median wall time and peak RSS (GNU time), target wall ≤ 1.5 × (in-process + bare node).
  * Needs `npm run build` first.
  *
@@ -93,23 +95,40 @@ function timed(args: string[]): Timed {
   return { wallMs, maxRssKb: Number(rss?.[1] ?? 0) };
 }
 
-async function commandRuns(dir: string, inProcessMs: number): Promise<void> {
+/** The engine's floor: import chDB, open the directory, run the compiled SQL once, print, close. */
+const FLOOR_SCRIPT = `
+const [dir, sql, params] = process.argv.slice(1);
+const chdb = await import('chdb');
+const session = new chdb.Session(dir);
+const result = await session.queryBindAsync(sql, JSON.parse(params), { format: 'JSONCompact' });
+process.stdout.write(result.text());
+session.close();`;
+
+async function commandRuns(dir: string, inProcessMs: number, compiled: { sql: string; params: Record<string, unknown> }): Promise<void> {
   const bin = fileURLToPath(new URL('../bin/pipeline-metrics.js', import.meta.url));
   const file = fileURLToPath(new URL('../examples/queries/seed-job-metrics.yaml', import.meta.url));
+  const floorArgs = ['--input-type=module', '-e', FLOOR_SCRIPT, dir, compiled.sql, JSON.stringify(compiled.params)];
   const query: Timed[] = [];
+  const floor: Timed[] = [];
   const bare: Timed[] = [];
   for (let i = 0; i < CLI_RUNS; i++) {
     query.push(timed([bin, 'query', file, '--clickhouse', dir, '--format', 'json']));
+    floor.push(timed(floorArgs));
     bare.push(timed(['-e', '0']));
   }
   const q = median(query.map((r) => r.wallMs));
+  const f = median(floor.map((r) => r.wallMs));
   const n = median(bare.map((r) => r.wallMs));
   console.log(
     `query command: median wall ${q.toFixed(0)} ms over ${CLI_RUNS} runs (${query.map((r) => r.wallMs.toFixed(0)).join(', ')}), peak RSS max ${(Math.max(...query.map((r) => r.maxRssKb)) / 1024).toFixed(0)} MB`,
   );
+  console.log(
+    `engine floor (node + chDB import, open, the same SQL once, close): median wall ${f.toFixed(0)} ms, peak RSS max ${(Math.max(...floor.map((r) => r.maxRssKb)) / 1024).toFixed(0)} MB`,
+  );
   console.log(`bare node start: median wall ${n.toFixed(0)} ms`);
   console.log(
-    `ratio query command / (in-process ${inProcessMs.toFixed(0)} ms + bare node ${n.toFixed(0)} ms): ${(q / (inProcessMs + n)).toFixed(2)} (target ≤ 1.5)`,
+    `ratio query command / (in-process ${inProcessMs.toFixed(0)} ms + bare node ${n.toFixed(0)} ms): ${(q / (inProcessMs + n)).toFixed(2)} (target ≤ 1.5); ` +
+      `engine floor alone: ${(f / (inProcessMs + n)).toFixed(2)}; query command / engine floor: ${(q / f).toFixed(2)}`,
   );
 }
 
@@ -187,7 +206,8 @@ async function main(): Promise<void> {
     t = performance.now();
     await handle.close();
     console.log(`close after the in-process runs: ${(performance.now() - t).toFixed(0)} ms`);
-    await commandRuns(dir, mo);
+    const compiled = compileQuery(input, range);
+    await commandRuns(dir, mo, { sql: compiled.sql, params: { ...compiled.params } as Record<string, unknown> });
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -6,9 +6,9 @@ import { addClassifyOptions } from './collect-options.js';
 import { COLLECT_ENV, DEFAULT_DOWNSTREAM, loadCollectConfig, type CollectConfig, type CollectFlags } from '../config/collect.js';
 import { readEnv } from '../config/env.js';
 import { resolveDeliveryTargets } from '../config/push.js';
-import { deliverPayload } from '../commands/push.js';
+import { deliverPayloads } from '../commands/push.js';
 import { emit, envHint, retryLine, type CliIO } from './output.js';
-import { addDeliveryOptions, deliveryFlags, embeddedDefaultNote, reportDelivery } from './push.js';
+import { addDeliveryOptions, deliveryFlags, embeddedDefaultNote, reportDeliveries } from './push.js';
 
 /** `collect`: one pipeline → payload JSON on stdout (or --output); diagnostics on stderr. */
 export function registerCollect(program: Command, io: CliIO): Command {
@@ -64,9 +64,8 @@ export function registerCollect(program: Command, io: CliIO): Command {
     if (!targets) return;
     if (targets.defaulted) io.err(embeddedDefaultNote(targets.postgres));
     // parents first: a child row names its parent pipeline
-    const failures = [];
-    for (const payload of result.payloads) failures.push(reportDelivery(io, await deliverPayload(payload, targets, { onRetry })));
-    const failure = failures.find(Boolean);
+    const items = result.payloads.map((payload) => ({ payload, body: JSON.stringify(payload) }));
+    const failure = reportDeliveries(io, await deliverPayloads(items, targets, { onRetry }));
     if (failure) throw failure;
   });
 }

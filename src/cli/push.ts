@@ -1,7 +1,7 @@
 import { Option, type Command } from 'commander';
 import { DEFAULT_DELIVERY_TIMEOUT_S, resolveDeliveryTargets, type DeliveryFlags } from '../config/push.js';
 import { readEnv } from '../config/env.js';
-import { EXIT, UpstreamError } from '../errors.js';
+import { EXIT, UpstreamError, type ExitCode } from '../errors.js';
 import { runPush, type DeliveryResult } from '../commands/push.js';
 import { defaultFallbackPath } from '../delivery/fallback.js';
 import { envHint, retryLine, type CliIO } from './output.js';
@@ -43,24 +43,39 @@ export function deliveryFlags(options: Record<string, unknown>, { prefix = '' }:
  * Prints one line per target on stderr and, on failure, where the payload went.
  * Returns the error to throw (exit 3 rejected / 2 misconfigured / 4 unreachable), or undefined when delivered.
  */
-export function reportDelivery(io: CliIO, result: DeliveryResult): UpstreamError | undefined {
-  for (const o of result.outcomes) {
-    const ok = o.status === 'created' || o.status === 'duplicate';
-    io.err(`${ok ? 'delivered' : 'FAILED'} pipeline ${result.pipelineId} → ${o.target}: ${o.status} (${o.detail})`);
+/**
+ * Prints every delivery's outcomes, and once per fallback file where the failed payloads were
+ * kept (several payloads may share one file, as a JSON array) and how to resend them. Returns
+ * the error for the first failed delivery (its exit code), undefined when all were delivered.
+ */
+export function reportDeliveries(io: CliIO, results: DeliveryResult[]): UpstreamError | undefined {
+  const told = new Set<string>();
+  let failure: UpstreamError | undefined;
+  for (const result of results) {
+    for (const o of result.outcomes) {
+      const ok = o.status === 'created' || o.status === 'duplicate';
+      io.err(`${ok ? 'delivered' : 'FAILED'} pipeline ${result.pipelineId} → ${o.target}: ${o.status} (${o.detail})`);
+    }
+    if (result.exitCode === EXIT.ok) continue;
+    if (result.fallbackFile !== undefined && !told.has(result.fallbackFile)) {
+      told.add(result.fallbackFile);
+      const kept = results.filter((r) => r.fallbackFile === result.fallbackFile).map((r) => r.pipelineId);
+      const what =
+        kept.length > 1
+          ? `payloads of pipelines ${kept.join(', ')} saved to ${result.fallbackFile} (a JSON array)`
+          : `payload saved to ${result.fallbackFile}`;
+      if (result.fallbackError) io.err(`could not save the payload to ${result.fallbackFile}: ${result.fallbackError}`);
+      else io.err(`${what}; resend with: ${result.resendCommand}`);
+    }
+    failure ??= new UpstreamError(`pipeline ${result.pipelineId} ${failureText(result.exitCode)}`, { exitCode: result.exitCode });
   }
-  if (result.exitCode === EXIT.ok) return undefined;
-  if (result.fallbackError) {
-    io.err(`could not save the payload to ${result.fallbackFile}: ${result.fallbackError}`);
-  } else {
-    io.err(`payload saved to ${result.fallbackFile}; resend with: ${result.resendCommand}`);
-  }
-  const what =
-    result.exitCode === EXIT.rejected
-      ? 'rejected by a target'
-      : result.exitCode === EXIT.usage
-        ? 'not delivered: a target is not set up'
-        : 'could not be delivered to every target';
-  return new UpstreamError(`pipeline ${result.pipelineId} ${what}`, { exitCode: result.exitCode });
+  return failure;
+}
+
+function failureText(exitCode: ExitCode): string {
+  if (exitCode === EXIT.rejected) return 'rejected by a target';
+  if (exitCode === EXIT.usage) return 'not delivered: a target is not set up';
+  return 'could not be delivered to every target';
 }
 
 /** No target flag or env at all: say where the payload goes. */
@@ -85,7 +100,7 @@ export function registerPush(program: Command, io: CliIO): void {
     if (targets.defaulted) io.err(embeddedDefaultNote(targets.postgres));
     const results = await runPush({ input: file, targets }, { readStdin, onRetry: (notice) => io.err(retryLine(notice)) });
     if (flags.json) io.out(JSON.stringify(results.length === 1 ? results[0] : results));
-    const failure = results.map((result) => reportDelivery(io, result)).find(Boolean);
+    const failure = reportDeliveries(io, results);
     if (failure) throw failure;
   });
 }

@@ -6,7 +6,7 @@ import type { PayloadSink } from '../store/types.js';
 import { parseOrThrow } from '../validate.js';
 import { decodeUtf8 } from '../payload/utf8-text.js';
 import type { Clock, RetryListener } from '../retry/backoff.js';
-import { savePayloadFallback } from '../delivery/fallback.js';
+import { fallbackPath, savePayloadFallback } from '../delivery/fallback.js';
 import { postPayload } from '../delivery/http.js';
 import { isDelivered, type TargetOutcome } from '../delivery/outcome.js';
 import { resendCommand } from '../delivery/resend-command.js';
@@ -43,8 +43,7 @@ export interface DeliveryResult {
  * Delivers one validated payload to every target (in parallel). `body` is the exact JSON text to
  * send to a metrics server and to keep (for `push`, the input as read; default: the payload
  * serialized). Never throws for a target's failure: each gets an outcome, and when any failed
- * `body` is written to the fallback file, byte for byte, so nothing is lost silently. Also used
- * by `collect --push`.
+ * `body` is written to the fallback file, byte for byte, so nothing is lost silently.
  */
 export async function deliverPayload(
   payload: Payload,
@@ -52,6 +51,34 @@ export async function deliverPayload(
   deps: DeliveryDeps = {},
   body: string = JSON.stringify(payload),
 ): Promise<DeliveryResult> {
+  const [result] = await deliverPayloads([{ payload, body }], targets, deps);
+  return result!;
+}
+
+/** A payload and the exact text to send and keep for it. */
+export interface PayloadToDeliver {
+  payload: Payload;
+  body: string;
+}
+
+/**
+ * Delivers payloads in order (parents before children: a child row names its parent), then keeps
+ * every one that failed (see keepFailed). Used by `push` and `collect --push`.
+ */
+export async function deliverPayloads(
+  items: PayloadToDeliver[],
+  targets: DeliveryTargets,
+  deps: DeliveryDeps = {},
+): Promise<DeliveryResult[]> {
+  const results: DeliveryResult[] = [];
+  for (const { payload, body } of items) {
+    const outcomes = await deliverToTargets(payload, body, targets, deps);
+    results.push({ pipelineId: payload.pipeline_id, outcomes, exitCode: exitCodeFor(outcomes) });
+  }
+  return keepFailed(items, results, targets, deps.cwd ?? process.cwd());
+}
+
+async function deliverToTargets(payload: Payload, body: string, targets: DeliveryTargets, deps: DeliveryDeps): Promise<TargetOutcome[]> {
   const jobs: Promise<TargetOutcome>[] = [];
   const budget = { totalMs: targets.totalMs, clock: deps.clock, onRetry: deps.onRetry };
   if (targets.url) {
@@ -67,13 +94,38 @@ export async function deliverPayload(
     const open = (lockWaitMs: number) => (deps.openClickhouse ?? openClickhouseSink)(spec, { autoMigrate: true, lockWaitMs });
     jobs.push(saveToStore(payload, { ...budget, kind: 'clickhouse', target: describeStoreSpec(spec), open }));
   }
-  const outcomes = await Promise.all(jobs);
-  const exitCode = exitCodeFor(outcomes);
-  const result: DeliveryResult = { pipelineId: payload.pipeline_id, outcomes, exitCode };
-  if (exitCode === EXIT.ok) return result;
-  const saved = await savePayloadFallback(payload.pipeline_id, body, targets.saveOnFailure, deps.cwd ?? process.cwd());
-  if (saved.error) return { ...result, fallbackFile: saved.path, fallbackError: saved.error };
-  return { ...result, fallbackFile: saved.path, resendCommand: resendCommand(saved.path, targets) };
+  return Promise.all(jobs);
+}
+
+/**
+ * Writes the bodies of the failed deliveries to their fallback files. Failures that would share
+ * a file (`--save-on-failure FILE` with several payloads, or one pipeline id twice) are kept
+ * together as one JSON array of their exact texts, which `push FILE` resends in order; one
+ * failure is kept as its body alone. Each failed result names its file and resend command.
+ */
+async function keepFailed(
+  items: PayloadToDeliver[],
+  results: DeliveryResult[],
+  targets: DeliveryTargets,
+  cwd: string,
+): Promise<DeliveryResult[]> {
+  const byFile = new Map<string, number[]>();
+  results.forEach((result, i) => {
+    if (result.exitCode === EXIT.ok) return;
+    const file = fallbackPath(result.pipelineId, targets.saveOnFailure, cwd);
+    byFile.set(file, [...(byFile.get(file) ?? []), i]);
+  });
+  const kept = [...results];
+  for (const [file, indexes] of byFile) {
+    const bodies = indexes.map((i) => items[i]!.body);
+    const saved = await savePayloadFallback(file, bodies.length === 1 ? bodies[0]! : `[\n${bodies.join(',\n')}\n]\n`);
+    for (const i of indexes) {
+      kept[i] = saved.error
+        ? { ...results[i]!, fallbackFile: saved.path, fallbackError: saved.error }
+        : { ...results[i]!, fallbackFile: saved.path, resendCommand: resendCommand(saved.path, targets) };
+    }
+  }
+  return kept;
 }
 
 /**
@@ -112,12 +164,9 @@ export async function runPush(options: PushOptions, deps: PushDeps): Promise<Del
     return [await deliverPayload(payload, options.targets, deps, text)];
   }
   const payloads = parseOrThrow(StorablePayloadSchema.array().min(1).max(1000), json, source);
-  const results: DeliveryResult[] = [];
   // each element is sent and kept as it was read (unknown fields kept, no defaults added)
-  for (const [i, payload] of payloads.entries()) {
-    results.push(await deliverPayload(payload, options.targets, deps, JSON.stringify(json[i])));
-  }
-  return results;
+  const items = payloads.map((payload, i) => ({ payload, body: JSON.stringify(json[i]) }));
+  return deliverPayloads(items, options.targets, deps);
 }
 
 function parseJson(text: string, source: string): unknown {

@@ -6,18 +6,17 @@ export function defaultFallbackPath(pipelineId: number): string {
   return `pipeline-metrics-payload-${pipelineId}.json`;
 }
 
+/** The absolute fallback path: `file` (from --save-on-failure) or the default name, resolved against `cwd`. */
+export function fallbackPath(pipelineId: number, file: string | undefined, cwd: string): string {
+  return resolve(cwd, file ?? defaultFallbackPath(pipelineId));
+}
+
 /**
- * Writes the payload when a delivery failed: exactly the bytes that were to be sent (for `push`
- * the input as read, unknown fields and all; nothing re-serialized), ready for
- * `pipeline-metrics push FILE`. Returns the absolute path, or the reason it could not be written.
+ * Writes what a failed delivery was to send: exactly those bytes (for `push` the input as read,
+ * unknown fields and all; nothing re-serialized), ready for `pipeline-metrics push FILE`.
+ * Returns the path, or the reason it could not be written.
  */
-export async function savePayloadFallback(
-  pipelineId: number,
-  body: string,
-  file: string | undefined,
-  cwd: string,
-): Promise<{ path: string; error?: string }> {
-  const path = resolve(cwd, file ?? defaultFallbackPath(pipelineId));
+export async function savePayloadFallback(path: string, body: string): Promise<{ path: string; error?: string }> {
   try {
     await writeFile(path, body);
     return { path };

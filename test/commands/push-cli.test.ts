@@ -96,6 +96,33 @@ describe('pipeline-metrics push', () => {
     expect(await pipelineRows(serve.engine, 43)).toBe(1);
   });
 
+  it('an array of payloads, unreachable, --save-on-failure FILE: every payload kept in FILE (an array), the resend delivers all', async () => {
+    const url = `http://127.0.0.1:${await closedPort()}`;
+    const input = JSON.stringify([46, 47, 48].map((id) => ({ ...seedPayload({ pipeline_id: id }), extra_field: `kept ${id}` })));
+    const run = await runCli(['push', '--url', url, '--timeout', '1', '--save-on-failure', 'all.json'], { cwd, input });
+    expect(run.code).toBe(4);
+    const file = join(cwd, 'all.json');
+    for (const id of [46, 47, 48]) expect(run.stderr).toContain(`FAILED pipeline ${id} → ${url}/save_metrics: unreachable`);
+    const saved = run.stderr.split('\n').filter((line) => line.includes(' saved to '));
+    expect(saved).toEqual([
+      `payloads of pipelines 46, 47, 48 saved to ${file} (a JSON array); resend with: pipeline-metrics push ${file} --url ${url}/save_metrics`,
+    ]);
+    // each element exactly as read (the unknown field too), in order
+    expect(
+      (JSON.parse(await readFile(file, 'utf8')) as { pipeline_id: number; extra_field: string }[]).map((p) => [
+        p.pipeline_id,
+        p.extra_field,
+      ]),
+    ).toEqual([
+      [46, 'kept 46'],
+      [47, 'kept 47'],
+      [48, 'kept 48'],
+    ]);
+    const resend = await runCli(['push', file], { cwd, env: env() });
+    expect(resend.code).toBe(0);
+    for (const id of [46, 47, 48]) expect(await pipelineRows(serve.engine, id)).toBe(1);
+  });
+
   it('bad options: exit 2 listing every problem', async () => {
     const run = await runCli(['push', '--url', 'ftp://x', '--timeout', 'soon', '--db', 'mysql://h/db'], { cwd, input: SEED_BODY_TEXT });
     expect(run.code).toBe(2);

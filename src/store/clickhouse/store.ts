@@ -1,26 +1,20 @@
-import { randomUUID } from 'node:crypto';
-import type { Payload } from '../../payload/schema.js';
 import type { BackfillSink } from '../stored-state.js';
 import { refreshPipeline, storedStates } from './backfill.js';
 import { openClickhouseClient, type ClickhouseHandle } from './client.js';
 import { wrapClickhouseError } from './errors.js';
+import { ensureDurableParts } from './durable-parts.js';
 import { createGroupWriter, type GroupWriterOptions } from './group-writer.js';
 import { hasPendingClickhouseMigrations, migrateClickhouse } from './migrate.js';
 import { findProject, type StoredProject } from './projects.js';
 import { runQuery, type QueryGuard, type QueryResult, type RunnableQuery } from './query.js';
 import { payloadRows, type PayloadRows } from './rows.js';
-import { replacePipeline, writeBatch } from './write-rows.js';
+import { writeBatch } from './write-rows.js';
 
 export { BUILDS_TABLE, PIPELINES_TABLE, SECTIONS_TABLE } from './tables.js';
 
 export interface ClickhouseStore extends BackfillSink {
   /** the store, for messages (no secrets) */
   readonly description: string;
-  /**
-   * Replaces a stored pipeline with this payload (the refresh path for a pipeline stored while
-   * still running); stores it when absent. Never leaves it doubled. See replacePipeline.
-   */
-  replace(payload: Payload): Promise<void>;
   /** runs a compiled analytics query (see src/analytics), bounded by `guard` when given */
   runQuery(query: RunnableQuery, guard?: QueryGuard): Promise<QueryResult>;
   /** the project stored under a full path or numeric id, undefined when no pipeline of it is stored */
@@ -64,6 +58,7 @@ export async function openClickhouseStore(spec: string, options: OpenClickhouseS
   try {
     if (options.readOnly && handle.spec.kind === 'embedded') await openReadOnly(handle, options.autoMigrate ?? false);
     else if (options.autoMigrate) await migrateClickhouse(handle);
+    if (!options.readOnly && handle.spec.kind === 'embedded') await ensureDurableParts(handle);
   } catch (error) {
     await handle.close();
     throw error;
@@ -76,10 +71,6 @@ export async function openClickhouseStore(spec: string, options: OpenClickhouseS
   return {
     description: handle.description,
     save: async (payload) => writer.submit(payloadRows(payload)),
-    replace: async (payload) => {
-      const rows = payloadRows(payload);
-      await writer.exclusive(() => replacePipeline(handle, rows, randomUUID()));
-    },
     storedStates: (ids) => storedStates(handle, ids),
     refresh: (payload) => refreshPipeline(handle, payload, (task) => writer.exclusive(task)),
     ping: () => ping(handle),

@@ -2,7 +2,7 @@ import type { Payload } from '../../payload/schema.js';
 import { storedState, type RefreshOutcome, type StoredState } from '../stored-state.js';
 import type { SqlClient } from './client.js';
 import { saveParams } from './save-params.js';
-import { DELETE_ATTEMPTS_SQL, INSERT_ATTEMPTS_SQL, REFRESH_PIPELINE_SQL, STORED_STATES_SQL } from './refresh-sql.js';
+import { DELETE_ATTEMPTS_SQL, INSERT_ATTEMPTS_SQL, REFRESH_PIPELINE_SQL, refreshParams, STORED_STATES_SQL } from './refresh-sql.js';
 import { conflictToValidation } from './store.js';
 
 /** One query for a page of pipeline ids (the unique index on pipeline_id answers it). */
@@ -15,13 +15,13 @@ export async function storedStates(client: SqlClient, ids: readonly number[]): P
 /** Replaces a stored snapshot in one transaction (see refresh-sql.ts); `missing` writes nothing. */
 export async function refreshPipeline(client: SqlClient, payload: Payload): Promise<RefreshOutcome> {
   const p = saveParams(payload);
-  // saveParams order: 0 pipeline_id, 2 project_id, 10..23 iid … collector_version, 27..29 attempts/steps/sections, 30 0003 extras
-  const update = [p[0], p[2], ...p.slice(10, 24), p[30]];
+  const update = refreshParams(p);
   try {
     return await client.transaction(async (tx) => {
       const updated = await tx.query(REFRESH_PIPELINE_SQL, update);
       if (updated.length === 0) return 'missing';
       await tx.query(DELETE_ATTEMPTS_SQL, [p[0]]);
+      // saveParams 27..29: attempts, steps, sections
       await tx.query(INSERT_ATTEMPTS_SQL, [p[0], p[27], p[28], p[29]]);
       return 'refreshed';
     });

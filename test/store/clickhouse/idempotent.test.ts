@@ -147,7 +147,7 @@ describe('replace (the refresh path)', () => {
   // its lightweight DELETE is a mutation: it runs on the merge pool
   beforeAll(() => admin.client.command({ query: 'SYSTEM START MERGES' }));
 
-  it('replace swaps a stored pipeline for its new version, also when repeated', async () => {
+  it('refresh swaps a stored pipeline for its new version, also when repeated', async () => {
     const job = {
       id: 301,
       name: 'job-build',
@@ -165,18 +165,18 @@ describe('replace (the refresh path)', () => {
       jobs: [job, { id: 302, name: 'job-test', stage: 'test', status: 'failed', startOffset: 15, duration: 20 }],
     });
     expect(await store.save(running)).toBe('created');
-    await store.replace(finished);
-    await store.replace(finished);
+    expect(await store.refresh(finished)).toBe('refreshed');
+    expect(await store.refresh(finished)).toBe('refreshed');
     expect(await counts(50_000)).toEqual({ pipelines: 1, builds: 2, sections: 1 });
     expect(await scalar("SELECT count() FROM ci_finished_pipelines WHERE id = 50001 AND status = 'success'")).toBe(1);
-    await store.replace(running);
+    expect(await store.refresh(running)).toBe('refreshed');
     expect(await counts(50_000)).toEqual({ pipelines: 1, builds: 1, sections: 1 });
     expect(await store.save(finished)).toBe('duplicate');
   });
 
-  it('replace stores a pipeline that is absent', async () => {
-    await store.replace(dataset(60_000)[1]!);
-    expect(await counts(61_000)).toEqual({ pipelines: 1, builds: 3, sections: 0 });
+  it('refresh leaves a pipeline that is absent alone (backfill saves it instead)', async () => {
+    expect(await store.refresh(dataset(60_000)[1]!)).toBe('missing');
+    expect(await counts(61_000)).toEqual({ pipelines: 0, builds: 0, sections: 0 });
   });
 });
 

@@ -120,7 +120,44 @@ const BIGINT_PIPELINE_COLUMNS = [
 export async function checkFullRoundTrip(store: PostgresStore, client: SqlClient): Promise<void> {
   const payload = PayloadSchema.parse(FULL_INPUT);
   expect(await store.save(payload)).toBe('created');
-  const id = payload.pipeline_id;
+  await expectFullRows(client, payload.pipeline_id);
+}
+
+/**
+ * Backfill's refresh writes what a save writes (after checkFullRoundTrip): refreshed with a
+ * snapshot without a critical path, the pipeline has none, on the pipeline row and on its
+ * attempts; refreshed with the full payload again, every row is as saved.
+ */
+export async function checkRefreshLikeSave(store: PostgresStore, client: SqlClient): Promise<void> {
+  const full = PayloadSchema.parse(FULL_INPUT);
+  const noPath = {
+    ...full,
+    critical_path: undefined,
+    attempts: full.attempts!.map((a) => ({
+      ...a,
+      on_critical_path: undefined,
+      critical_path_wait: undefined,
+      critical_path_queue: undefined,
+      critical_path_run: undefined,
+    })),
+  };
+  expect(await store.refresh(noPath)).toBe('refreshed');
+  const id = full.pipeline_id;
+  expect(
+    await client.query('SELECT critical_path_duration, critical_path_job_ids FROM metrics_pipeline WHERE pipeline_id = $1', [id]),
+  ).toEqual([{ critical_path_duration: null, critical_path_job_ids: null }]);
+  expect(
+    await client.query('SELECT on_critical_path, critical_path_run FROM metrics_job_attempt WHERE pipeline_id = $1 ORDER BY job_id', [id]),
+  ).toEqual([
+    { on_critical_path: null, critical_path_run: null },
+    { on_critical_path: null, critical_path_run: null },
+  ]);
+  expect(await store.refresh(full)).toBe('refreshed');
+  await expectFullRows(client, id);
+}
+
+/** The rows of FULL_INPUT's pipeline, every column. */
+async function expectFullRows(client: SqlClient, id: number): Promise<void> {
   const [p] = await client.query('SELECT * FROM metrics_pipeline WHERE pipeline_id = $1', [id]);
   expect({
     ...p,

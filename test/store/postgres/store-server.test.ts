@@ -6,7 +6,7 @@ import { PayloadSchema } from '../../../src/payload/schema.js';
 import { openSqlClient, type SqlClient } from '../../../src/store/postgres/client.js';
 import { openPostgresMigrationTarget } from '../../../src/store/postgres/migration-target.js';
 import { openPostgresStore, type PostgresStore } from '../../../src/store/postgres/store.js';
-import { checkFullRoundTrip, checkGrafanaQueries, checkRace, checkSeedExample, count } from './cases.js';
+import { checkFullRoundTrip, checkGrafanaQueries, checkRace, checkRefreshLikeSave, checkSeedExample, count } from './cases.js';
 import { FULL_INPUT } from './payloads.js';
 import { createTempDatabase, type TempDatabase } from '../../helpers/postgres-database.js';
 
@@ -33,6 +33,10 @@ describe('Postgres store on a server', () => {
   test('the seed example is created, then reported duplicate', () => checkSeedExample(store, client));
   test('50 concurrent copies of a new pipeline: one created, 49 duplicate, one set of rows', () => checkRace(store, client));
   test('a payload with every extension round-trips into the tables', () => checkFullRoundTrip(store, client));
+  test("backfill's refresh writes every column a save writes (the critical path too)", async () => {
+    await checkFullRoundTripOnce();
+    await checkRefreshLikeSave(store, client);
+  });
   test("the seed's Grafana queries answer from saved payloads", () => checkGrafanaQueries(store, client));
 
   test('ping answers; description has no password', async () => {
