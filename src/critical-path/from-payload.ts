@@ -70,7 +70,7 @@ function toPipelineGraph(payload: Payload, attempts: readonly Attempt[], nodes: 
   };
 }
 
-export function dependsOn(node: JobGraphNode | undefined): string[] {
+export function dependsOn(node: JobGraphNode | undefined): readonly string[] {
   if (!node) return [];
   return node.schedulingType === 'dag' ? node.needs : node.previousStageJobs;
 }
