@@ -5,6 +5,8 @@
  * page, e2e logs), whose requests are counted on the same fixture and issued sequentially as
  * the original did. Our client also reads the bridges and the test report summary (one request
  * each); the fixture pipeline has no downstream pipeline, so --no-downstream changes nothing.
+ * The job graph (GraphQL, for the critical path) is read alongside the REST requests: its round
+ * trips and how long after the last REST answer it ended are reported too.
  */
 import { runCollect } from '../src/commands/collect.js';
 import { DEFAULT_COLLECT_CONCURRENCY, resolveCollectConfig } from '../src/config/collect.js';
@@ -21,14 +23,35 @@ const fixture = generatePipeline({ jobs: 1000 });
 const server = await startGitlabServer({ fixture, latencyMs: LATENCY_MS });
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
-async function ours(concurrency: number): Promise<{ ms: number; requests: number }> {
+interface OurRun {
+  ms: number;
+  requests: number;
+  /** GraphQL round trips: a request joins one while the round trip's first request is unanswered */
+  graphTrips: number;
+  /** ms from the last REST answer to the last GraphQL answer (negative: the graph was read first) */
+  graphAfterRestMs: number;
+}
+
+async function ours(concurrency: number): Promise<OurRun> {
   const config = resolveCollectConfig({ concurrency: String(concurrency) }, ciEnvFor(fixture, server));
   const before = server.requests.length;
   const started = performance.now();
   const { payload } = await runCollect(config);
   const ms = performance.now() - started;
   if (payload.jobs.length !== expectedSeed(fixture).jobs.length) throw new Error('unexpected payload');
-  return { ms, requests: server.requests.length - before };
+  if (!payload.critical_path) throw new Error('no critical path');
+  const requests = server.requests.slice(before);
+  const graph = requests.filter((r) => r.path.startsWith('/api/graphql')).sort((a, b) => a.at - b.at);
+  let graphTrips = 0;
+  let tripEnd = -Infinity;
+  for (const r of graph) {
+    if (r.at < tripEnd) continue;
+    graphTrips++;
+    tripEnd = r.doneAt;
+  }
+  const lastDone = (rs: typeof requests) => Math.max(...rs.map((r) => r.doneAt));
+  const graphAfterRestMs = lastDone(graph) - lastDone(requests.filter((r) => !graph.includes(r)));
+  return { ms, requests: requests.length, graphTrips, graphAfterRestMs };
 }
 
 /** The original client's request sequence, one request at a time. */
@@ -89,6 +112,11 @@ try {
   for (const r of rows) console.log(r.map((cell, c) => cell.padEnd(widths[c]!)).join('  '));
   console.log(
     `runs (ms): default ${ourRuns.map((r) => r.ms.toFixed(0)).join(', ')}; 8 in flight ${narrowRuns.map((r) => r.ms.toFixed(0)).join(', ')}; original ${originalRuns.map((r) => r.ms.toFixed(0)).join(', ')}`,
+  );
+  console.log(
+    `job graph (default runs): ${target.graphPages} GraphQL requests in ${ourRuns.map((r) => r.graphTrips).join(', ')} round trips ` +
+      `(expected ${target.graphRoundTrips}), read alongside the REST requests: last GraphQL answer ` +
+      `${median(ourRuns.map((r) => r.graphAfterRestMs)).toFixed(0)} ms after the last REST answer (median)`,
   );
   if ([...ourRuns, ...narrowRuns].some((r) => r.requests !== target.withGraph))
     throw new Error(`expected ${target.withGraph} requests per collect`);

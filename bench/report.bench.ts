@@ -4,8 +4,9 @@
  *
  * Data (INSERT … SELECT FROM numbers(), deterministic): 100,000 pipelines over the last ~29 days
  * (one every 25 s), 20 builds each (2,000,000 builds; 24 job names in 6 stages, 5 of them on each
- * pipeline's critical path with wait/queue/run contributions, 3% retried, 2% flaky successes,
- * 3 runner types), 3 log sections on every 4th build (1,500,000 section rows), 5 refs.
+ * pipeline's critical path with wait/queue/run contributions and listed in the pipeline's
+ * critical_path_build_ids, 3% retried, 2% flaky successes, 3 runner types), 3 log sections on
+ * every 4th build (1,500,000 section rows), 5 refs.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -75,10 +76,12 @@ const list = (xs: string[]) => `[${xs.map((x) => `'${x}'`).join(',')}]`;
 async function generate(handle: ClickhouseHandle, now: Date): Promise<void> {
   const nowText = formatDateTime64(now);
   await handle.client.command({
-    query: `INSERT INTO ci_finished_pipelines (id, path, created_at, started_at, finished_at, duration, duration_e2e, status, source, ref, project_id, critical_path_duration)
+    query: `INSERT INTO ci_finished_pipelines (id, path, created_at, started_at, finished_at, duration, duration_e2e, status, source, ref, project_id,
+        critical_path_duration, critical_path_build_ids)
       SELECT number + 1, '0/', start - toIntervalSecond(30), start, start + toIntervalSecond(d), d, intDiv(d, 3),
         ['success','success','success','failed','canceled'][1 + number % 5], 'push',
-        ['main','main','develop','feature/a','release/1'][1 + cityHash64(number, 2) % 5], 1, (d + 30) * 1000
+        ['main','main','develop','feature/a','release/1'][1 + cityHash64(number, 2) % 5], 1, (d + 30) * 1000,
+        arrayMap(i -> number * ${PER_PIPELINE} + i + 1, range(0, ${PER_PIPELINE}, 4))
       FROM (SELECT number, toDateTime64('${nowText}', 6, 'UTC') - toIntervalSecond((number + 1) * 25) AS start,
         toUInt64(600 + cityHash64(number, 1) % 1800) AS d FROM numbers(${PIPELINES}))`,
   });

@@ -50,6 +50,7 @@ export function createPipelineCollector(options: PipelineCollectorOptions): Coll
       pipelineId,
       defaultBranch: project.default_branch ?? undefined,
     };
-    return (await collectPipeline(clientFor(project), pipelineId, config)).payloads;
+    // the GraphQL job graph goes through the same paced fetch: GitLab counts it in the same limit
+    return (await collectPipeline(clientFor(project), pipelineId, config, options.fetch)).payloads;
   };
 }

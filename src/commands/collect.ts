@@ -1,11 +1,11 @@
 import type { CollectConfig } from '../config/collect.js';
-import { withCriticalPath } from '../critical-path/index.js';
-import { createGitlabClient, fetchPipelineHierarchy, type GitlabClient, type RequestStats } from '../gitlab/index.js';
+import { withCriticalPaths } from '../critical-path/index.js';
+import { createGitlabClient, fetchPipelineHierarchy, type GitlabClient, type HierarchyResult, type RequestStats } from '../gitlab/index.js';
 import { buildPayload, jobsNeedingLogs } from '../payload/build.js';
 import type { Payload } from '../payload/schema.js';
 import { VERSION } from '../version.js';
 import type { RetryListener } from '../retry/backoff.js';
-import { readJobGraph, type JobGraphStats } from './collect-job-graph.js';
+import { createJobGraphReader, type JobGraphRead, type JobGraphStats } from './collect-job-graph.js';
 
 export interface CollectDeps {
   fetch?: typeof fetch;
@@ -58,24 +58,36 @@ export async function collectPipeline(
   fetch?: typeof globalThis.fetch,
 ): Promise<PipelineCollection> {
   const { downstream } = config;
-  const hierarchy = await fetchPipelineHierarchy(
-    client,
-    {
-      pipelineId,
-      projectPath: config.projectPath,
-      defaultBranch: config.defaultBranch,
-      apiUrl: config.gitlabUrl,
-      selectLogs: (jobs) => jobsNeedingLogs(jobs, config.classify),
-    },
-    { maxDepth: downstream.enabled ? downstream.maxDepth : 0, maxPipelines: downstream.maxPipelines },
+  // each pipeline's job graph (GraphQL) for its critical path, read alongside its REST reads;
+  // without one the payload has no path
+  const graphs = createJobGraphReader(config, fetch);
+  try {
+    const hierarchy = await fetchPipelineHierarchy(
+      client,
+      {
+        pipelineId,
+        projectPath: config.projectPath,
+        defaultBranch: config.defaultBranch,
+        apiUrl: config.gitlabUrl,
+        selectLogs: (jobs) => jobsNeedingLogs(jobs, config.classify),
+        onPipeline: graphs.start,
+      },
+      { maxDepth: downstream.enabled ? downstream.maxDepth : 0, maxPipelines: downstream.maxPipelines },
+    );
+    const read = await Promise.all(hierarchy.snapshots.map(graphs.read));
+    return assemble(hierarchy, read, config);
+  } finally {
+    graphs.stop();
+  }
+}
+
+/** The snapshots and their job graphs → payloads (with critical paths), notes and counts. */
+function assemble(hierarchy: HierarchyResult, graphs: JobGraphRead[], config: CollectConfig): PipelineCollection {
+  // one hierarchy: a bridge that waited for its child pipeline is expanded into the child's path
+  const payloads = withCriticalPaths(
+    hierarchy.snapshots.map((snapshot) => buildPayload(snapshot, config.classify, COLLECTOR)),
+    graphs.map((g) => g.nodes),
   );
-  // each pipeline's job graph (GraphQL) for its critical path; without one the payload has no path
-  const graphs = await Promise.all(hierarchy.snapshots.map((snapshot) => readJobGraph(config, snapshot, fetch)));
-  const payloads = hierarchy.snapshots.map((snapshot, i) => {
-    const built = buildPayload(snapshot, config.classify, COLLECTOR);
-    const nodes = graphs[i]!.nodes;
-    return nodes ? withCriticalPath(built, nodes) : built;
-  });
   const graphNotes = graphs.flatMap((g, i) =>
     i > 0 && g.stats.skipped ? [`pipeline ${payloads[i]!.pipeline_id}: no critical path: ${g.stats.skipped}`] : [],
   );

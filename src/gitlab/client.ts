@@ -46,8 +46,12 @@ export interface GitlabClient {
   readonly project: string;
   getProject(): Promise<GitlabProject>;
   getPipeline(pipelineId: number): Promise<GitlabPipeline>;
-  /** every attempt of every job (`include_retried=true`), pages fetched concurrently */
-  listJobs(pipelineId: number): Promise<GitlabJob[]>;
+  /**
+   * every attempt of every job (`include_retried=true`), pages fetched concurrently;
+   * `onFirstPage` is told, once page 1 is read, how many pages of 100 there are (Infinity:
+   * more than GitLab counts, 10 000 rows)
+   */
+  listJobs(pipelineId: number, onFirstPage?: (pages: number) => void): Promise<GitlabJob[]>;
   /** every trigger job of the pipeline (one page of 100: GitLab pages bridges too) */
   listBridges(pipelineId: number): Promise<GitlabBridge[]>;
   /** the pipeline's JUnit totals; null when GitLab refuses or lacks them (403/404) */
@@ -81,8 +85,9 @@ function clientOver(requester: Requester, api: GitlabResources, project: string,
     async getPipeline(pipelineId) {
       return parseOrThrow(GitlabPipelineSchema, await api.pipelines.show(project, pipelineId), `GitLab pipeline ${pipelineId}`);
     },
-    async listJobs(pipelineId) {
+    async listJobs(pipelineId, onFirstPage) {
       const jobs = await fetchAllPages({
+        onFirstPage,
         fetchPage: onePage((page) =>
           api.jobs.all(project, { pipelineId, includeRetried: true, perPage: PER_PAGE, page, showExpanded: true }),
         ),

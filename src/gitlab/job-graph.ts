@@ -1,35 +1,66 @@
 import { GraphQLClient } from 'graphql-request';
 import { z } from 'zod';
+import { assembleJobGraph, type JobGraphNode } from './job-graph-nodes.js';
+
+export type { JobGraphNode } from './job-graph-nodes.js';
 
 /**
  * The job graph of one pipeline from GitLab's GraphQL API (`/api/graphql`): each job's stage,
- * `needs`, `previousStageJobs` and `schedulingType`, which REST does not expose. Pages of 100
- * jobs (GitLab's maximum); a typical pipeline needs one or two requests. The token is sent as
- * `Authorization: Bearer` (GitLab's GraphQL accepts personal, project and group access tokens
- * that way; CI_JOB_TOKEN is not accepted, so collect then delivers the payload without a path).
+ * `needs` and `schedulingType`, and its previous stage, which REST does not expose. The token is
+ * sent as `Authorization: Bearer` (GitLab's GraphQL accepts personal, project and group access
+ * tokens that way; CI_JOB_TOKEN is not accepted, so collect then delivers the payload without a
+ * path).
+ *
+ * Only the latest attempt of each job is read (`retried: false`; every attempt of a job has the
+ * same needs and stage), 100 jobs per request (GitLab's maximum page size). The pages are
+ * cursor-chained, so they cannot all be asked for at once: the list is read from both ends at
+ * once (`first` / `after` from the newest, with the `count` first; `last` / `before` from the
+ * oldest), two requests per round trip, until the ends meet: ceil(jobs / 100) requests in
+ * ceil(jobs / 200) round trips. Unless told the list is long (`startAtBothEnds`), the first round
+ * trip reads the newest end alone, so a pipeline of up to 100 jobs costs one request; then
+ * 1 + ceil((jobs − 100) / 200) round trips.
+ *
+ * `previousStageJobs` is a connection of at most 100 jobs in GitLab, fewer than a large stage
+ * has: one is asked for (`first: 1`) to name the previous stage, and a job's previous-stage jobs
+ * are every job read in that stage (GitLab's own definition: the latest jobs of the stage before).
  */
-export const JOB_GRAPH_QUERY = `query pipelineJobGraph($fullPath: ID!, $iid: ID!, $after: String) {
-  project(fullPath: $fullPath) {
-    pipeline(iid: $iid) {
-      jobs(first: 100, after: $after) {
-        nodes {
+const JOB_FIELDS = `nodes {
+          id
           name
           stage { name }
           needs { nodes { name } }
-          previousStageJobs { nodes { name } }
+          previousStageJobs(first: 1) { nodes { name } }
           schedulingType
-          retried
-          queuedDuration
-          duration
-          startedAt
-          finishedAt
-          status
         }
-        pageInfo { hasNextPage endCursor }
+        pageInfo { hasNextPage hasPreviousPage startCursor endCursor }`;
+
+/** From the newest job: `first: 100` after `$after`; `count` (GitLab counts to 1000, then says 1001) when asked. */
+export const JOB_GRAPH_QUERY = `query pipelineJobGraph($fullPath: ID!, $iid: ID!, $after: String, $withCount: Boolean!) {
+  project(fullPath: $fullPath) {
+    pipeline(iid: $iid) {
+      jobs(retried: false, first: 100, after: $after) {
+        count @include(if: $withCount)
+        ${JOB_FIELDS}
       }
     }
   }
 }`;
+
+/** From the oldest job: `last: 100` before `$before`. */
+export const JOB_GRAPH_TAIL_QUERY = `query pipelineJobGraphTail($fullPath: ID!, $iid: ID!, $before: String) {
+  project(fullPath: $fullPath) {
+    pipeline(iid: $iid) {
+      jobs(retried: false, last: 100, before: $before) {
+        ${JOB_FIELDS}
+      }
+    }
+  }
+}`;
+
+/** GitLab's maximum page size; the queries ask for it. */
+const PAGE_SIZE = 100;
+/** GitLab's `count` of a job connection stops at 1000 and answers 1001 above it. */
+const COUNT_LIMIT = 1000;
 
 const names = z
   .object({ nodes: z.array(z.object({ name: z.string() }).nullable()) })
@@ -37,18 +68,15 @@ const names = z
   .optional();
 
 const JobNodeSchema = z.object({
+  id: z.string().nullable().optional(),
   name: z.string().nullable(),
   stage: z.object({ name: z.string().nullable() }).nullable().optional(),
   needs: names,
   previousStageJobs: names,
   schedulingType: z.string().nullable().optional(),
-  retried: z.boolean().nullable().optional(),
-  queuedDuration: z.number().nullable().optional(),
-  duration: z.number().nullable().optional(),
-  startedAt: z.string().nullable().optional(),
-  finishedAt: z.string().nullable().optional(),
-  status: z.string().nullable().optional(),
 });
+
+export type RawJobNode = z.infer<typeof JobNodeSchema>;
 
 const JobGraphResponseSchema = z.object({
   project: z
@@ -56,8 +84,14 @@ const JobGraphResponseSchema = z.object({
       pipeline: z
         .object({
           jobs: z.object({
+            count: z.number().optional(),
             nodes: z.array(JobNodeSchema.nullable()),
-            pageInfo: z.object({ hasNextPage: z.boolean(), endCursor: z.string().nullable() }),
+            pageInfo: z.object({
+              hasNextPage: z.boolean(),
+              hasPreviousPage: z.boolean(),
+              startCursor: z.string().nullable(),
+              endCursor: z.string().nullable(),
+            }),
           }),
         })
         .nullable(),
@@ -65,15 +99,7 @@ const JobGraphResponseSchema = z.object({
     .nullable(),
 });
 
-/** What one job waits for, by job name. `dependsOn`: needs (DAG) or the previous stage's jobs. */
-export interface JobGraphNode {
-  name: string;
-  stage: string;
-  /** GitLab's `schedulingType`: `dag` (has needs) or `stage` */
-  schedulingType: string;
-  needs: string[];
-  previousStageJobs: string[];
-}
+type JobsPage = NonNullable<NonNullable<z.infer<typeof JobGraphResponseSchema>['project']>['pipeline']>['jobs'];
 
 export interface JobGraphRequest {
   /** API v4 root, e.g. `https://gitlab.example.com/api/v4`; GraphQL is at `…/api/graphql` */
@@ -84,10 +110,18 @@ export interface JobGraphRequest {
   fetch?: typeof fetch;
   /** ms for each request (default 30 000) */
   timeoutMs?: number;
-  /** pages read at most (100 jobs each; default 20) */
+  /** requests made at most, both ends together (100 jobs each; default 20) */
   maxPages?: number;
   /** called before each HTTP request (counts requests also when one fails) */
   onRequest?: () => void;
+  /** aborts the requests in flight (the read then rejects) */
+  signal?: AbortSignal;
+  /**
+   * the list is known to be longer than one page (e.g. REST's job list was): read both ends in
+   * the first round trip too (else the first request reads the newest 100 alone, one request
+   * for a pipeline of up to 100 jobs)
+   */
+  startAtBothEnds?: boolean;
 }
 
 export interface JobGraphResult {
@@ -106,26 +140,83 @@ export async function fetchJobGraph(request: JobGraphRequest): Promise<JobGraphR
     headers: { authorization: `Bearer ${request.token}` },
     ...(request.fetch ? { fetch: request.fetch } : {}),
   });
-  const byName = new Map<string, JobGraphNode>();
-  let after: string | null = null;
   let requests = 0;
-  for (let page = 0; page < (request.maxPages ?? 20); page++) {
+  const read = async (document: string, variables: Record<string, unknown>): Promise<JobsPage> => {
     requests++;
     request.onRequest?.();
+    const timeout = AbortSignal.timeout(request.timeoutMs ?? 30_000);
     const raw = await client.request<unknown>({
-      document: JOB_GRAPH_QUERY,
-      variables: { fullPath: request.projectPath, iid: String(request.pipelineIid), after },
-      signal: AbortSignal.timeout(request.timeoutMs ?? 30_000),
+      document,
+      variables: { fullPath: request.projectPath, iid: String(request.pipelineIid), ...variables },
+      signal: request.signal ? AbortSignal.any([request.signal, timeout]) : timeout,
     });
-    const jobs = parseJobs(raw, request);
-    for (const node of jobs.nodes) addNode(byName, node);
-    if (!jobs.pageInfo.hasNextPage || !jobs.pageInfo.endCursor) break;
-    after = jobs.pageInfo.endCursor;
+    return parseJobs(raw, request);
+  };
+  const ends = new BothEnds();
+  const maxPages = request.maxPages ?? 20;
+  const head = () => read(JOB_GRAPH_QUERY, { after: ends.headCursor, withCount: ends.headCursor === null }).then((p) => ends.addHead(p));
+  const tail = () => read(JOB_GRAPH_TAIL_QUERY, { before: ends.tailCursor }).then((p) => ends.addTail(p));
+  await Promise.all(request.startAtBothEnds && maxPages > 1 ? [head(), tail()] : [head()]);
+  while (!ends.met() && requests < maxPages) {
+    const wave = [head()];
+    if (ends.remaining() > PAGE_SIZE && requests < maxPages) wave.push(tail());
+    await Promise.all(wave);
   }
-  return { nodes: [...byName.values()], requests };
+  return { nodes: assembleJobGraph(ends.nodes()), requests };
 }
 
-function parseJobs(raw: unknown, request: JobGraphRequest) {
+/**
+ * The pages read from the newest end (head) and the oldest end (tail) of one job list, and
+ * whether together they hold all of it: an end reached the other end of the list, a job was
+ * read from both ends, or as many jobs were read as GitLab counted (when it counted them all).
+ */
+class BothEnds {
+  private readonly byKey = new Map<string, { node: RawJobNode; end: 'head' | 'tail' }>();
+  private count: number | undefined;
+  private overlap = false;
+  private headMore = true;
+  private tailMore = true;
+  headCursor: string | null = null;
+  tailCursor: string | null = null;
+
+  addHead(page: JobsPage): void {
+    if (page.count !== undefined) this.count = page.count;
+    this.add(page, 'head');
+    this.headCursor = page.pageInfo.endCursor;
+    this.headMore = page.pageInfo.hasNextPage && page.pageInfo.endCursor !== null;
+  }
+
+  addTail(page: JobsPage): void {
+    this.add(page, 'tail');
+    this.tailCursor = page.pageInfo.startCursor;
+    this.tailMore = page.pageInfo.hasPreviousPage && page.pageInfo.startCursor !== null;
+  }
+
+  /** jobs still unread, when GitLab counted them all; Infinity otherwise */
+  remaining(): number {
+    return this.count !== undefined && this.count <= COUNT_LIMIT ? this.count - this.byKey.size : Infinity;
+  }
+
+  met(): boolean {
+    return !this.headMore || !this.tailMore || this.overlap || this.remaining() <= 0;
+  }
+
+  nodes(): RawJobNode[] {
+    return [...this.byKey.values()].map((v) => v.node);
+  }
+
+  private add(page: JobsPage, end: 'head' | 'tail'): void {
+    for (const node of page.nodes) {
+      const key = node?.id ?? node?.name;
+      if (!node || !key) continue;
+      const known = this.byKey.get(key);
+      if (known) this.overlap ||= known.end !== end;
+      else this.byKey.set(key, { node, end });
+    }
+  }
+}
+
+function parseJobs(raw: unknown, request: JobGraphRequest): JobsPage {
   const parsed = JobGraphResponseSchema.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
@@ -135,17 +226,4 @@ function parseJobs(raw: unknown, request: JobGraphRequest) {
   if (!pipeline)
     throw new Error(`GitLab GraphQL: no pipeline !${request.pipelineIid} in project "${request.projectPath}" visible to the token`);
   return pipeline.jobs;
-}
-
-/** The first node of a name wins: every attempt of a job has the same needs and stage. */
-function addNode(byName: Map<string, JobGraphNode>, node: z.infer<typeof JobNodeSchema> | null): void {
-  if (!node?.name || byName.has(node.name)) return;
-  const list = (value: z.infer<typeof names>) => (value?.nodes ?? []).flatMap((n) => (n ? [n.name] : []));
-  byName.set(node.name, {
-    name: node.name,
-    stage: node.stage?.name ?? '',
-    schedulingType: node.schedulingType ?? 'stage',
-    needs: list(node.needs),
-    previousStageJobs: list(node.previousStageJobs),
-  });
 }

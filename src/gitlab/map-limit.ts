@@ -22,3 +22,26 @@ export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (it
   await Promise.all(workers);
   return results;
 }
+
+/**
+ * A gate for tasks that arrive over time: `run(task)` starts `task` once fewer than `limit`
+ * tasks started through the gate are running (first come, first started) and settles as it does.
+ */
+export function createConcurrencyGate(limit: number): { run<R>(task: () => Promise<R>): Promise<R> } {
+  let running = 0;
+  const waiting: Array<() => void> = [];
+  return {
+    async run(task) {
+      // a finishing task hands its slot straight to the next waiting one
+      if (running >= Math.max(1, limit)) await new Promise<void>((resolve) => waiting.push(resolve));
+      else running++;
+      try {
+        return await task();
+      } finally {
+        const next = waiting.shift();
+        if (next) next();
+        else running--;
+      }
+    },
+  };
+}

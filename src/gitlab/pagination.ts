@@ -18,6 +18,8 @@ export interface PagedRequest<S extends z.ZodType> {
   schema: S;
   subject: string;
   concurrency: number;
+  /** told once page 1 is read, before the other pages: how many pages there are (Infinity: more than GitLab counts) */
+  onFirstPage?(pages: number): void;
 }
 
 /**
@@ -32,6 +34,8 @@ export async function fetchAllPages<S extends z.ZodType<unknown[]>>(request: Pag
   };
   const first = await fetchPage(1);
   const totalPages = first.info.totalPages;
+  const counted = Number.isInteger(totalPages) && totalPages >= 1;
+  request.onFirstPage?.(counted ? totalPages : first.info.next ? Infinity : 1);
   if (Number.isInteger(totalPages) && totalPages >= 1) {
     const rest = Array.from({ length: totalPages - 1 }, (_, i) => i + 2);
     const pages = await mapLimit(rest, request.concurrency, fetchPage);

@@ -1,5 +1,6 @@
 import type { GitlabClient } from './client.js';
-import type { GitlabJob, GitlabProject, PipelineSnapshot } from './types.js';
+import { PER_PAGE } from './pagination.js';
+import type { GitlabJob, GitlabPipeline, GitlabProject, PipelineSnapshot } from './types.js';
 
 export interface SnapshotRequest {
   pipelineId: number;
@@ -11,6 +12,13 @@ export interface SnapshotRequest {
   apiUrl: string;
   /** ids of the job attempts whose logs are wanted, chosen once every attempt is known */
   selectLogs(jobs: GitlabJob[]): number[];
+  /**
+   * told once per pipeline, as soon as the pipeline, its project path and the first page of its
+   * jobs are known (usually with the first round trip, before the other job pages and the logs),
+   * e.g. to read something else about it alongside; `projectPath` is the one the snapshot will
+   * carry, `jobPages`: pages of 100 job attempts (Infinity: more than GitLab counts)
+   */
+  onPipeline?(pipeline: GitlabPipeline, projectPath: string, jobPages: number): void;
 }
 
 /**
@@ -20,19 +28,37 @@ export interface SnapshotRequest {
  */
 export async function fetchPipelineSnapshot(client: GitlabClient, request: SnapshotRequest): Promise<PipelineSnapshot> {
   let projectCall: Promise<GitlabProject> | undefined = request.defaultBranch === undefined ? client.getProject() : undefined;
+  const pathOf = (pipeline: GitlabPipeline) => request.projectPath ?? projectPathFromWebUrl(pipeline.web_url, request.apiUrl);
+  let firstJobPage: (pages: number) => void = () => undefined;
+  const jobPages = new Promise<number>((resolve) => (firstJobPage = resolve));
+  const pipelineCall = client.getPipeline(request.pipelineId);
+  // a failure here is the snapshot's own (awaited below): nothing to tell
+  void Promise.all([pipelineCall, jobPages]).then(
+    ([read, pages]) => {
+      const path = pathOf(read);
+      if (path !== undefined) request.onPipeline?.(read, path, pages);
+    },
+    () => undefined,
+  );
   const [pipeline, jobs, bridges, testReport] = await Promise.all([
-    client.getPipeline(request.pipelineId),
-    client.listJobs(request.pipelineId),
+    pipelineCall,
+    client.listJobs(request.pipelineId, firstJobPage),
     client.listBridges(request.pipelineId),
     client.getTestReportSummary(request.pipelineId),
     projectCall,
   ]);
-  let projectPath = request.projectPath ?? projectPathFromWebUrl(pipeline.web_url, request.apiUrl);
-  if (projectPath === undefined) projectCall ??= client.getProject();
+  const knownPath = pathOf(pipeline);
+  if (knownPath === undefined) projectCall ??= client.getProject();
   const byId = new Map(jobs.map((job) => [job.id, job]));
   const wanted = request.selectLogs(jobs).map((id) => ({ id, erased: Boolean(byId.get(id)?.erased_at) }));
-  const [project, logs] = await Promise.all([projectCall, client.getJobLogs(wanted)]);
-  projectPath ??= project?.path_with_namespace;
+  const [project, logs] = await Promise.all([
+    projectCall?.then((read) => {
+      if (knownPath === undefined) request.onPipeline?.(pipeline, read.path_with_namespace, Math.ceil(jobs.length / PER_PAGE));
+      return read;
+    }),
+    client.getJobLogs(wanted),
+  ]);
+  const projectPath = knownPath ?? project?.path_with_namespace;
   return {
     projectPath: projectPath ?? String(pipeline.project_id),
     projectId: pipeline.project_id,

@@ -3,6 +3,7 @@ import type { QueryContext } from '../analytics/context.js';
 import { formatDateTime64 } from '../analytics/time-range.js';
 import type { QueryRunner } from '../commands/query.js';
 import type { ResultCell } from '../analytics/result.js';
+import { buildGantt, type GanttChart } from './gantt.js';
 import { JOB_TABLE_INPUT, REPORT_SQL } from './queries.js';
 
 /** Rows of one result as objects keyed by column name. */
@@ -18,14 +19,8 @@ export interface ReportData {
   queueVsRun: Row[];
   slowestSections: Row[];
   fixFirst: Row[];
-  /** the slowest pipelines and their critical path steps (seconds from pipeline creation) */
-  gantt: {
-    id: number;
-    ref: string;
-    duration: number;
-    pathDuration: number;
-    steps: { name: string; wait: number; queue: number; run: number; end: number }[];
-  }[];
+  /** the slowest root pipelines and their critical paths, through their downstream pipelines */
+  gantt: GanttChart[];
 }
 
 async function rowsOf(runner: QueryRunner, sql: string, params: Record<string, unknown>): Promise<Row[]> {
@@ -50,7 +45,7 @@ export async function loadReportData(runner: QueryRunner, context: QueryContext,
     rowsOf(runner, REPORT_SQL.fixFirst, params),
     rowsOf(runner, REPORT_SQL.slowestPipelines, params),
   ]);
-  const steps = slowest.length ? await rowsOf(runner, REPORT_SQL.pathSteps, { pipelines: slowest.map((p) => Number(p.id)) }) : [];
+  const gantt = await loadGantt(runner, slowest);
   return {
     generatedAt: now.toISOString(),
     range: { from: context.fromTime.toISOString(), to: context.toTime.toISOString(), projectId: context.projectId ?? null },
@@ -60,20 +55,26 @@ export async function loadReportData(runner: QueryRunner, context: QueryContext,
     queueVsRun,
     slowestSections,
     fixFirst,
-    gantt: slowest.map((p) => ({
-      id: Number(p.id),
-      ref: String(p.ref),
-      duration: Number(p.duration),
-      pathDuration: Number(p.path_duration),
-      steps: steps
-        .filter((s) => String(s.pipeline_id) === String(p.id))
-        .map((s) => ({
-          name: String(s.name),
-          wait: Number(s.wait),
-          queue: Number(s.queue),
-          run: Number(s.run),
-          end: (Number(s.finished_ms) - Number(p.created_ms)) / 1000,
-        })),
-    })),
+    gantt,
   };
+}
+
+/** The Gantt of each root pipeline in `roots`: its hierarchy's rows and the builds on its path. */
+async function loadGantt(runner: QueryRunner, roots: Row[]): Promise<GanttChart[]> {
+  if (roots.length === 0) return [];
+  const params = { pipelines: roots.map((p) => Number(p.id)) };
+  const [hierarchy, steps] = await Promise.all([
+    rowsOf(runner, REPORT_SQL.hierarchyPipelines, params),
+    rowsOf(runner, REPORT_SQL.pathSteps, params),
+  ]);
+  return roots.map((root) => {
+    const rootId = String(root.id);
+    const mine = hierarchy.filter((p) => String(p.root_id) === rootId);
+    const ids = new Set(mine.map((p) => String(p.id)));
+    return buildGantt(
+      root,
+      mine,
+      steps.filter((s) => ids.has(String(s.pipeline_id))),
+    );
+  });
 }

@@ -56,7 +56,7 @@ export const PAGE_SCRIPT = String.raw`(function () {
     box.className = 'chart gantt';
     box.style.height = (60 + 26 * p.steps.length) + 'px';
     var title = document.createElement('h3');
-    title.textContent = 'Pipeline ' + p.id + ' (' + p.ref + '): duration ' + seconds(p.duration) + ', critical path ' + seconds(p.pathDuration);
+    title.textContent = 'Pipeline ' + p.id + (p.name ? ' ' + p.name : '') + ' (' + p.ref + '): duration ' + seconds(p.duration) + ', critical path ' + seconds(p.pathDuration);
     var canvas = document.createElement('canvas');
     canvas.id = 'chart-gantt-' + i;
     box.appendChild(canvas);
@@ -70,7 +70,7 @@ export const PAGE_SCRIPT = String.raw`(function () {
       dataset('waiting', bars(function (s) { return queueStart(s) - s.wait; }, queueStart), COLORS.wait, { grouped: false }),
       dataset('queued', bars(queueStart, runStart), COLORS.queue, { grouped: false }),
       dataset('running', bars(runStart, function (s) { return s.end; }), COLORS.run, { grouped: false })] },
-      options: { indexAxis: 'y', scales: { x: { min: 0, title: { display: true, text: 'seconds since the pipeline was created' } } } } });
+      options: { indexAxis: 'y', scales: { x: { min: 0, title: { display: true, text: 'seconds since the pipeline was created (child pipelines included)' } } } } });
   });
 
   var table = document.getElementById('job-table');

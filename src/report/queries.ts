@@ -2,7 +2,7 @@
  * The report's fixed SQL (ClickHouse), aggregated in the engine so the page only draws. No user
  * text is ever part of the SQL: the range and project travel as bound parameters
  * (`{from}`/`{to}`: DateTime64 UTC, to exclusive; `{project}`: project id, 0 = every project;
- * `{pipelines}`: ids of the pipelines drawn as Gantt charts). Durations come out in seconds.
+ * `{pipelines}`: ids of the root pipelines drawn as Gantt charts). Durations come out in seconds.
  */
 
 /** Pipelines in scope: started in [from, to), of the project when one is given. */
@@ -43,17 +43,38 @@ GROUP BY name ORDER BY p95 DESC, name LIMIT 15`,
 FROM ci_finished_builds WHERE on_critical_path AND pipeline_id IN (${PIPELINE_IDS})
 GROUP BY name ORDER BY total DESC, name LIMIT 10`,
 
-  /** the 5 slowest pipelines with a critical path */
-  slowestPipelines: `SELECT id, ref, toUnixTimestamp64Milli(created_at) AS created_ms, duration,
+  /**
+   * the 5 slowest root pipelines with a critical path: no parent (`parent_pipeline_id` 0, the
+   * column default; the collector sets it, with `root_pipeline_id`, on every downstream pipeline),
+   * since a child's path is drawn inside its root's
+   */
+  slowestPipelines: `SELECT id, ref, name, toUnixTimestamp64Milli(created_at) AS created_ms, duration,
   critical_path_duration / 1000 AS path_duration
-FROM ci_finished_pipelines WHERE ${PIPELINE_SCOPE} AND critical_path_duration > 0
+FROM ci_finished_pipelines WHERE ${PIPELINE_SCOPE} AND critical_path_duration > 0 AND parent_pipeline_id = 0
 ORDER BY duration DESC, id DESC LIMIT 5`,
 
-  /** the steps of those pipelines' critical paths, in time order */
+  /**
+   * the pipelines of those roots' hierarchies (each root and its downstream pipelines at any
+   * depth: `root_pipeline_id` names the root on every level), one row each (the table is a
+   * ReplacingMergeTree: a refreshed pipeline may have two rows until they merge)
+   */
+  hierarchyPipelines: `SELECT id, if(root_pipeline_id = 0, id, root_pipeline_id) AS root_id, parent_pipeline_id, parent_bridge_id,
+  name, toUnixTimestamp64Milli(created_at) AS created_ms, critical_path_duration / 1000 AS path_duration
+FROM ci_finished_pipelines WHERE id IN {pipelines:Array(UInt64)} OR root_pipeline_id IN {pipelines:Array(UInt64)}
+ORDER BY id LIMIT 1 BY id`,
+
+  /**
+   * the builds on those roots' critical paths, in time order: on a root's path (its
+   * `critical_path_build_ids`, which run through the downstream pipelines its trigger jobs
+   * waited for) and in its hierarchy; each under its own pipeline_id
+   */
   pathSteps: `SELECT pipeline_id, id, name, stage_name, toUnixTimestamp64Milli(finished_at) AS finished_ms,
   critical_path_wait / 1000 AS wait, critical_path_queue / 1000 AS queue, critical_path_run / 1000 AS run
-FROM ci_finished_builds WHERE on_critical_path AND pipeline_id IN {pipelines:Array(UInt64)}
-ORDER BY pipeline_id, finished_at, id`,
+FROM ci_finished_builds
+WHERE on_critical_path
+  AND pipeline_id IN (SELECT id FROM ci_finished_pipelines WHERE id IN {pipelines:Array(UInt64)} OR root_pipeline_id IN {pipelines:Array(UInt64)})
+  AND id IN (SELECT arrayJoin(critical_path_build_ids) FROM ci_finished_pipelines WHERE id IN {pipelines:Array(UInt64)})
+ORDER BY finished_at, id LIMIT 1 BY id`,
 } as const;
 
 /** The GitLab-style job table, through the query compiler (src/analytics): one row per job and stage. */

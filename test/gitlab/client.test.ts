@@ -116,6 +116,25 @@ describe('GitLab client: pagination and request count', () => {
     expect(arrivals(s, /\/projects\/\d+$/)).toHaveLength(1);
   });
 
+  it('tells onPipeline once, with the first round trip: the path the snapshot carries and how many job pages there are', async () => {
+    const s = await serve({ latencyMs: 30 });
+    const told: Array<{ id: number; path: string; jobPages: number; at: number }> = [];
+    const snap = await fetchPipelineSnapshot(client(s), {
+      pipelineId: fixture.pipelineId,
+      apiUrl: s.apiUrl,
+      selectLogs: () => e2eLogIds(fixture),
+      defaultBranch: 'main',
+      onPipeline: (pipeline, path, jobPages) => told.push({ id: pipeline.id, path, jobPages, at: performance.now() }),
+    });
+    expect(told).toEqual([
+      { id: fixture.pipelineId, path: snap.projectPath, jobPages: Math.ceil(fixture.attempts.length / 100), at: expect.any(Number) },
+    ]);
+    expect(fixture.attempts.length).toBeGreaterThan(100);
+    const logs = arrivals(s, /\/trace$/);
+    expect(logs.length).toBeGreaterThan(0);
+    expect(told[0]!.at).toBeLessThanOrEqual(Math.min(...logs.map((r) => r.doneAt)));
+  });
+
   it('URL-encodes a project path', async () => {
     const s = await serve();
     const snap = await snapshot(s, client(s, { project: fixture.projectPath }));

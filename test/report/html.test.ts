@@ -11,7 +11,16 @@ const data: ReportData = {
   queueVsRun: [],
   slowestSections: [],
   fixFirst: [],
-  gantt: [{ id: 1, ref: hostile, duration: 3, pathDuration: 3, steps: [{ name: hostile, wait: 0, queue: 1, run: 2, end: 3 }] }],
+  gantt: [
+    {
+      id: 1,
+      ref: hostile,
+      name: hostile,
+      duration: 3,
+      pathDuration: 3,
+      steps: [{ name: hostile, pipelineId: 1, jobId: 2, kind: 'build', wait: 0, queue: 1, run: 2, end: 3 }],
+    },
+  ],
 };
 
 describe('renderReportHtml', () => {
