@@ -31,8 +31,16 @@ export async function syncChangedFiles(dir: string, sinceMs: number): Promise<st
   );
   await Promise.all(changed.filter((file) => file !== CONTROL_FILE).map((file) => fsyncPath(join(dir, file))));
   if (changed.includes(CONTROL_FILE)) await fsyncPath(join(dir, CONTROL_FILE));
-  await Promise.all([...new Set(changed.map((file) => dirname(join(dir, file))))].map(fsyncPath));
+  await Promise.all([...new Set(changed.map((file) => dirname(join(dir, file))))].map(fsyncDirectory));
   return changed.sort();
+}
+
+/**
+ * A directory's entries (files created or renamed in it) made durable. Windows cannot open a
+ * directory for fsync (NTFS journals its metadata itself): there it is a no-op.
+ */
+async function fsyncDirectory(path: string): Promise<void> {
+  if (process.platform !== 'win32') await fsyncPath(path);
 }
 
 async function fsyncPath(path: string): Promise<void> {
@@ -68,7 +76,7 @@ export function createWalSyncer(dir: string, openedAtMs: number): { afterStateme
         .filter((e) => e.isFile())
         .map((e) => join(WAL_DIR, e.name));
       await Promise.all(segments.map((file) => fsyncPath(join(dir, file))));
-      await fsyncPath(join(dir, WAL_DIR));
+      await fsyncDirectory(join(dir, WAL_DIR));
       return segments;
     },
   };
