@@ -1,22 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { resolveBackfillConfig, timeBound } from '../../src/config/backfill.js';
-import { UsageError } from '../../src/errors.js';
+import { usageProblems } from '../helpers/usage-problems.js';
 
 const NOW = new Date('2026-11-28T12:00:00.000Z');
 const ENV = { CI_API_V4_URL: 'https://gitlab.example.com/api/v4', GITLAB_TOKEN: 'glpat-x' };
-
-function problems(run: () => unknown): string[] {
-  try {
-    run();
-  } catch (error) {
-    expect(error).toBeInstanceOf(UsageError);
-    return (error as Error).message
-      .split('\n')
-      .slice(1)
-      .map((l) => l.trim());
-  }
-  throw new Error('expected a UsageError');
-}
 
 describe('timeBound', () => {
   it('durations back from now, dates, and times with a zone; ISO UTC out', () => {
@@ -57,12 +44,14 @@ describe('resolveBackfillConfig', () => {
   });
 
   it('in CI a missing target is an error, listed with every other problem', () => {
-    const lines = problems(() => resolveBackfillConfig({ project: ['a b'], since: 'soon', rate: '0' }, {}, { ...ENV, CI: 'true' }, NOW));
+    const lines = usageProblems(() =>
+      resolveBackfillConfig({ project: ['a b'], since: 'soon', rate: '0' }, {}, { ...ENV, CI: 'true' }, NOW),
+    );
     expect(lines.map((l) => l.split(/ \(|:/)[0])).toEqual(['project', 'since', 'rate', 'no delivery target']);
   });
 
   it('--project and --group exclude each other; --until must follow --since', () => {
-    const lines = problems(() =>
+    const lines = usageProblems(() =>
       resolveBackfillConfig({ project: ['1'], group: 'g', since: '2026-02-01', until: '2026-01-01' }, { db: 'x' }, ENV, NOW),
     );
     expect(lines[0]).toMatch(/^project \(--project\) and group \(--group\)/);

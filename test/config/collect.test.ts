@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadCollectConfig, resolveCollectConfig } from '../../src/config/collect.js';
-import { UsageError } from '../../src/errors.js';
 import { DEFAULT_CLASSIFY } from '../../src/payload/options.js';
+import { usageProblems } from '../helpers/usage-problems.js';
 
 const CI = {
   CI_API_V4_URL: 'https://gitlab.example.test/api/v4',
@@ -16,19 +16,6 @@ const CI = {
   CI_DEFAULT_BRANCH: 'main',
   CI_JOB_ID: '555',
 };
-
-function problems(run: () => unknown): string[] {
-  try {
-    run();
-  } catch (error) {
-    expect(error).toBeInstanceOf(UsageError);
-    return (error as Error).message
-      .split('\n')
-      .slice(1)
-      .map((l) => l.trim());
-  }
-  throw new Error('expected a UsageError');
-}
 
 describe('collect config', () => {
   it('takes everything from the CI environment', () => {
@@ -95,7 +82,7 @@ describe('collect config', () => {
 
   it('lists every problem at once, naming the field, its sources and the allowed values', () => {
     expect(
-      problems(() =>
+      usageProblems(() =>
         resolveCollectConfig(
           { logs: 'some', steps: 'up up', timeout: '0', jobId: 'me', concurrency: '64' },
           { CI_PROJECT_ID: 'not a path', PIPELINE_METRICS_OPTIMISTIC: 'maybe' },
