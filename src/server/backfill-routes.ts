@@ -4,7 +4,7 @@ import { ValidationError } from '../errors.js';
 import { StorablePayloadSchema, type Payload } from '../payload/schema.js';
 import { combineStoredStates, type BackfillSink } from '../store/stored-state.js';
 import { parseOrThrow } from '../validate.js';
-import { bearerGuard, withTimeout, type RouteDeps } from './routes.js';
+import { bearerGuard, withTimeout, writeAfterFirst, type RouteDeps } from './routes.js';
 
 /** Largest id list one `POST /pipelines/known` accepts (a listed GitLab page is 100). */
 export const MAX_KNOWN_IDS = 1_000;
@@ -51,10 +51,16 @@ export function registerBackfillRoutes(app: FastifyInstance, deps: RouteDeps): v
   });
 }
 
-/** Refreshes every sink, storing the payload where it is missing; the first sink's answer is returned. */
+/**
+ * Refreshes the sinks in order, storing the payload where it is missing, as /save_metrics saves
+ * (see saveEverywhere): the first sink's answer is returned, and a payload the first refuses
+ * reaches (and changes) no other sink.
+ */
 async function replaceEverywhere(sinks: BackfillSink[], payload: Payload): Promise<'refreshed' | 'created'> {
-  const outcomes = await Promise.all(sinks.map((sink) => replaceIn(sink, payload)));
-  return outcomes[0] ?? 'refreshed';
+  const [first, ...rest] = sinks;
+  const outcome = first ? await replaceIn(first, payload) : 'refreshed';
+  for (const sink of rest) await writeAfterFirst(payload.pipeline_id, () => replaceIn(sink, payload));
+  return outcome;
 }
 
 export async function replaceIn(sink: BackfillSink, payload: Payload): Promise<'refreshed' | 'created'> {

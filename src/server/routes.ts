@@ -78,22 +78,29 @@ async function saveInOrder(sinks: BackfillSink[], payload: Payload): Promise<Sav
   const withdraw = rest.map((sink) => sink.announceSave?.());
   try {
     const outcome = first ? await first.save(payload) : 'duplicate';
-    for (const [i, sink] of rest.entries()) await saveAfterFirst(sink, payload, withdraw[i]);
+    for (const [i, sink] of rest.entries()) {
+      await writeAfterFirst(payload.pipeline_id, () => {
+        withdraw[i]?.();
+        return sink.save(payload);
+      });
+    }
     return outcome;
   } finally {
     for (const done of withdraw) done?.();
   }
 }
 
-async function saveAfterFirst(sink: BackfillSink, payload: Payload, withdraw: (() => void) | undefined): Promise<void> {
+/**
+ * A write to a store after the first one has committed (save or refresh): a refusal stays a
+ * refusal (400), any other failure is "try again" (503) — the retry completes this store.
+ */
+export async function writeAfterFirst(pipelineId: number, write: () => Promise<unknown>): Promise<void> {
   try {
-    withdraw?.();
-    await sink.save(payload);
+    await write();
   } catch (error) {
     if (classifyStoreError(error).kind === 'rejected') throw error;
-    // the first store committed: "try again" (503), and the retry completes this store
     const reason = error instanceof Error ? error.message : String(error);
-    throw new UpstreamError(`pipeline ${payload.pipeline_id} is stored in the first store only: ${reason}`, { cause: error });
+    throw new UpstreamError(`pipeline ${pipelineId} is stored in the first store only: ${reason}`, { cause: error });
   }
 }
 

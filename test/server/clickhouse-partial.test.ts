@@ -92,4 +92,25 @@ describe('ClickHouse failing after Postgres committed', () => {
     expect(await chCount('SELECT count() FROM ci_finished_pipelines WHERE id = 7003')).toBe(0);
     expect(await chCount('SELECT count() FROM ci_finished_builds WHERE pipeline_id = 7003')).toBe(0);
   });
+
+  it("a refresh (PUT /pipelines/:id/metrics) Postgres refuses leaves ClickHouse's stored rows as they were", async () => {
+    // 7001 is stored in both with one build (first test); its refresh adds a build but its ref disagrees
+    await admin.client.command({ query: 'SYSTEM START MERGES' }); // a refresh deletes (a mutation): merges must run
+    expect(await chCount('SELECT count() FROM ci_finished_builds WHERE pipeline_id = 7001')).toBe(1);
+    const refreshed = {
+      ...buildPayload({ id: 7001, startedAt: '2024-05-02T10:00:00.000Z', jobs: [job(71), { ...job(75), name: 'job-test' }] }),
+      ref: 'not-the-pipeline-ref',
+    };
+    const response = await app.inject({
+      method: 'PUT',
+      url: '/pipelines/7001/metrics',
+      payload: JSON.stringify(refreshed),
+      headers: { 'content-type': 'application/json' },
+    });
+    expect(response.statusCode).toBe(400);
+    // a refresh started alongside the refused one would still be running after the answer: give it time to land
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    expect(await chCount('SELECT count() FROM ci_finished_pipelines WHERE id = 7001')).toBe(1);
+    expect(await chCount('SELECT count() FROM ci_finished_builds WHERE pipeline_id = 7001')).toBe(1);
+  });
 });
