@@ -5,7 +5,7 @@ import { EXIT, UpstreamError, type ExitCode } from '../errors.js';
 import { runPush, type DeliveryResult } from '../commands/push.js';
 import { defaultFallbackPath } from '../delivery/fallback.js';
 import { envHint, retryLine, type CliIO } from './output.js';
-import { readStdin } from './stdin.js';
+import { readStdinBytes } from './stdin.js';
 
 /**
  * The delivery flags shared by `push` and `collect --push`. `collect` already owns `--token` and
@@ -98,7 +98,7 @@ export function registerPush(program: Command, io: CliIO): void {
   command.action(async (file: string | undefined, flags: Record<string, unknown>) => {
     const targets = resolveDeliveryTargets(deliveryFlags(flags), readEnv());
     if (targets.defaulted) io.err(embeddedDefaultNote(targets.postgres));
-    const results = await runPush({ input: file, targets }, { readStdin, onRetry: (notice) => io.err(retryLine(notice)) });
+    const results = await runPush({ input: file, targets }, { readStdin: readStdinBytes, onRetry: (notice) => io.err(retryLine(notice)) });
     if (flags.json) io.out(JSON.stringify(results.length === 1 ? results[0] : results));
     const failure = reportDeliveries(io, results);
     if (failure) throw failure;

@@ -146,7 +146,8 @@ export interface PushOptions {
 }
 
 export interface PushDeps extends DeliveryDeps {
-  readStdin: () => Promise<string>;
+  /** stdin's bytes, decoded here as a payload file's are */
+  readStdin: () => Promise<Uint8Array>;
 }
 
 /**
@@ -157,7 +158,7 @@ export interface PushDeps extends DeliveryDeps {
 export async function runPush(options: PushOptions, deps: PushDeps): Promise<DeliveryResult[]> {
   const fromStdin = options.input === undefined || options.input === '-';
   const source = fromStdin ? 'payload from stdin' : `payload in ${options.input}`;
-  const text = fromStdin ? await deps.readStdin() : decodeUtf8(await readFile(options.input!), source);
+  const text = decodeUtf8(fromStdin ? await deps.readStdin() : await readFile(options.input!), source);
   const json = parseJson(text, source);
   if (!Array.isArray(json)) {
     const payload = parseOrThrow(StorablePayloadSchema, json, source);

@@ -67,6 +67,19 @@ describe('pipeline-metrics push', () => {
     expect(await countRows(serve.engine)).toEqual(before);
   });
 
+  it('invalid UTF-8 on stdin is refused naming the field (exit 3), as in a file; nothing sent', async () => {
+    const [head, tail] = JSON.stringify(seedPayload({ pipeline_id: 49, project: 'group/@@' })).split('@@') as [string, string];
+    const before = await countRows(serve.engine);
+    const run = await runCli(['push', '-'], {
+      cwd,
+      env: env(),
+      input: Buffer.concat([Buffer.from(head), Buffer.from([0xff]), Buffer.from(tail)]),
+    });
+    expect(run.code).toBe(3);
+    expect(run.stderr).toBe('error: payload from stdin is invalid:\n  project: not valid UTF-8 text (invalid bytes, shown as U+FFFD)\n');
+    expect(await countRows(serve.engine)).toEqual(before);
+  });
+
   it('a 4xx (wrong token): exit 3, the server message, payload kept at --save-on-failure', async () => {
     const file = join(cwd, 'payload.json');
     await writeFile(file, JSON.stringify(seedPayload({ pipeline_id: 42 })));

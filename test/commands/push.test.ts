@@ -175,7 +175,10 @@ describe('deliverPayload', () => {
 
 describe('runPush', () => {
   it('reads stdin, validates and delivers', async () => {
-    const results = await runPush({ input: '-', targets: targets({ url: serve.base }) }, { readStdin: async () => SEED_BODY_TEXT, cwd });
+    const results = await runPush(
+      { input: '-', targets: targets({ url: serve.base }) },
+      { readStdin: async () => Buffer.from(SEED_BODY_TEXT), cwd },
+    );
     expect(results.map((r) => r.outcomes.map((o) => o.status))).toEqual([['created']]);
     expect(await pipelineRows(serve.engine, 1)).toBe(1);
   });
@@ -183,7 +186,7 @@ describe('runPush', () => {
   it('an invalid file is a ValidationError listing every problem; nothing is sent', async () => {
     const file = join(cwd, 'bad.json');
     await writeFile(file, JSON.stringify(seedPayload({ pipeline_id: 'x', duration: -1 })));
-    const failure = runPush({ input: file, targets: targets({ url: serve.base }) }, { readStdin: async () => '', cwd });
+    const failure = runPush({ input: file, targets: targets({ url: serve.base }) }, { readStdin: async () => Buffer.from(''), cwd });
     await expect(failure).rejects.toBeInstanceOf(ValidationError);
     await expect(failure).rejects.toMatchObject({
       exitCode: EXIT.rejected,
@@ -195,7 +198,7 @@ describe('runPush', () => {
     const file = join(cwd, 'not-utf8.json');
     const [head, tail] = JSON.stringify(seedPayload({ pipeline_id: 4242, project: 'group/@@' })).split('@@') as [string, string];
     await writeFile(file, Buffer.concat([Buffer.from(head), Buffer.from([0xed, 0xa0, 0x80]), Buffer.from(tail)]));
-    const failure = runPush({ input: file, targets: targets({ url: serve.base }) }, { readStdin: async () => '', cwd });
+    const failure = runPush({ input: file, targets: targets({ url: serve.base }) }, { readStdin: async () => Buffer.from(''), cwd });
     await expect(failure).rejects.toMatchObject({
       exitCode: EXIT.rejected,
       issues: ['project: not valid UTF-8 text (invalid bytes, shown as U+FFFD)'],
@@ -203,7 +206,7 @@ describe('runPush', () => {
   });
 
   it('malformed JSON on stdin names the problem', async () => {
-    const failure = runPush({ targets: targets({ url: serve.base }) }, { readStdin: async () => '{"pipeline_id": 1,', cwd });
+    const failure = runPush({ targets: targets({ url: serve.base }) }, { readStdin: async () => Buffer.from('{"pipeline_id": 1,'), cwd });
     await expect(failure).rejects.toMatchObject({ issues: [expect.stringMatching(/^\(root\): malformed JSON: /)] });
   });
 });

@@ -39,7 +39,7 @@ export function startCli(args: string[], options: { cwd?: string; env?: Record<s
 /** Runs to completion, feeding `input` on stdin. */
 export async function runCli(
   args: string[],
-  options: { cwd?: string; env?: Record<string, string>; input?: string; nodeArgs?: string[] } = {},
+  options: { cwd?: string; env?: Record<string, string>; input?: string | Buffer; nodeArgs?: string[] } = {},
 ): Promise<CliRun> {
   const child = startCli(args, options);
   let stdout = '';
