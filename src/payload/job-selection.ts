@@ -85,6 +85,16 @@ export function attemptStandings(jobs: readonly { id: number; name: string; stat
   return standings;
 }
 
+/**
+ * `flaky` of each attempt of a payload, as both stores keep it: the payload's own flag, else
+ * derived by attemptStandings (a payload of an older client, which sends none).
+ */
+export function flakyOf(attempts: readonly { id: number; name: string; status: string; flaky?: boolean }[]): (id: number) => boolean {
+  const flags = new Map(attempts.map((a) => [a.id, a.flaky]));
+  let derived: Map<number, AttemptStanding> | undefined;
+  return (id) => flags.get(id) ?? (derived ??= attemptStandings(attempts)).get(id)?.flaky ?? false;
+}
+
 /** Latest attempts of counted e2e jobs that can be timed: the seed `jobs[]`, by id. */
 export function timedE2eJobs(jobs: readonly GitlabJob[], options: ClassifyOptions) {
   return latestAttempts(withoutSelf(jobs, options))

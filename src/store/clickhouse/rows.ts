@@ -2,6 +2,7 @@ import type { Attempt, Payload, TestReport } from '../../payload/schema.js';
 import { secondsToMs, toClickhouseDateTime } from './values.js';
 import { queuedAtOf } from '../../payload/timestamps.js';
 import { isCompleted } from '../../payload/statuses.js';
+import { flakyOf } from '../../payload/job-selection.js';
 
 /**
  * Pure mapping of a Payload to the rows of ci_finished_builds, ci_finished_pipelines and
@@ -33,10 +34,10 @@ export function payloadRows(payload: Payload): PayloadRows {
     // ci_finished_builds holds completed builds; `skipped` too: GitLab's job analytics counts them
     (a) => a.kind !== 'bridge' && isCompleted(a.status),
   );
-  const flaky = flakySuccessIds(payload.attempts ?? []);
+  const flaky = flakyOf(payload.attempts ?? []);
   return {
     pipeline: pipelineRow(payload, context),
-    builds: finished.map((attempt) => buildRow(attempt, attempt.flaky ?? flaky.has(attempt.id), context)),
+    builds: finished.map((attempt) => buildRow(attempt, flaky(attempt.id), context)),
     sections: finished.flatMap((attempt) => sectionRows(attempt, context)),
   };
 }
@@ -100,7 +101,7 @@ function testTotals(report: TestReport | null | undefined): Record<string, numbe
   };
 }
 
-/** `flaky`: the attempt's own flag, else derived (see flakySuccessIds) */
+/** `flaky`: see flakyOf */
 function buildRow(attempt: Attempt, flaky: boolean, context: BuildContext): Row {
   const manager = attempt.runner?.manager;
   return compact({
@@ -135,25 +136,6 @@ function buildRow(attempt: Attempt, flaky: boolean, context: BuildContext): Row 
     erased: attempt.erased_at ? true : undefined,
     log_status: attempt.log,
   });
-}
-
-/**
- * Ids of the final attempts (highest id of a name) that succeeded after an earlier attempt of
- * the same job in this pipeline failed: `flaky` for a payload that does not say (an older client's).
- */
-export function flakySuccessIds(attempts: readonly Attempt[]): Set<number> {
-  const byName = new Map<string, Attempt[]>();
-  for (const a of attempts) {
-    const group = byName.get(a.name);
-    if (group) group.push(a);
-    else byName.set(a.name, [a]);
-  }
-  const ids = new Set<number>();
-  for (const group of byName.values()) {
-    const last = group.reduce((a, b) => (b.id > a.id ? b : a));
-    if (last.status === 'success' && group.some((a) => a.id < last.id && a.status === 'failed')) ids.add(last.id);
-  }
-  return ids;
 }
 
 function sectionRows(attempt: Attempt, context: BuildContext): Row[] {

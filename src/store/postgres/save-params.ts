@@ -1,5 +1,6 @@
 import { ValidationError } from '../../errors.js';
 import type { Attempt, FailedJob, Payload, SeedJob } from '../../payload/schema.js';
+import { flakyOf } from '../../payload/job-selection.js';
 
 /** Seed job step keys that have their own metrics_job column; other keys go to `steps` (jsonb). */
 const STEP_COLUMNS = { up: 'up', e2e: 'e2e', pull: 'pull', up_without_pull: 'up_without_pull' } as const;
@@ -42,7 +43,7 @@ export function saveParams(payload: Payload): unknown[] {
     JSON.stringify(payload.builds.flatMap((b) => Object.entries(b).map(([name, duration]) => ({ name, duration })))),
     JSON.stringify(payload.jobs.map(jobRow)),
     JSON.stringify(payload.jobs_failed.map(failedRow)),
-    JSON.stringify((payload.attempts ?? []).map(attemptRow)),
+    JSON.stringify(attemptRows(payload.attempts ?? [])),
     JSON.stringify(timingRows(payload.attempts ?? [], 'steps')),
     JSON.stringify(timingRows(payload.attempts ?? [], 'sections')),
     JSON.stringify(pipelineExtras(payload)),
@@ -93,7 +94,13 @@ function failedRow(job: FailedJob): Record<string, unknown> {
   return typeof job === 'string' ? { name: job, duration: null } : { name: job.name, duration: job.duration ?? null };
 }
 
-function attemptRow(a: Attempt): Record<string, unknown> {
+function attemptRows(attempts: readonly Attempt[]): Record<string, unknown>[] {
+  const flaky = flakyOf(attempts);
+  return attempts.map((a) => attemptRow(a, flaky(a.id)));
+}
+
+/** `flaky`: see flakyOf */
+function attemptRow(a: Attempt, flaky: boolean): Record<string, unknown> {
   return {
     job_id: a.id,
     name: a.name,
@@ -115,7 +122,7 @@ function attemptRow(a: Attempt): Record<string, unknown> {
     web_url: a.web_url ?? null,
     kind: a.kind ?? 'build',
     attempt: a.attempt ?? null,
-    flaky: a.flaky ?? false,
+    flaky,
     log_status: a.log ?? null,
     erased_at: a.erased_at ?? null,
     coverage: a.coverage ?? null,

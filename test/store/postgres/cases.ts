@@ -156,6 +156,28 @@ export async function checkRefreshLikeSave(store: PostgresStore, client: SqlClie
   await expectFullRows(client, id);
 }
 
+/**
+ * A payload of an older client (no `flaky` on its attempts): the flag is derived as ClickHouse
+ * derives it — a success after a failed attempt of the same job is flaky.
+ */
+export async function checkDerivedFlaky(store: PostgresStore, client: SqlClient): Promise<void> {
+  const full = PayloadSchema.parse(FULL_INPUT);
+  const id = 7_700_001;
+  const [failed, success] = full.attempts!;
+  const attempts = [
+    { ...failed!, id: 77_001, name: 'e2e:retry', flaky: undefined },
+    { ...success!, id: 77_002, name: 'e2e:retry', status: 'success', flaky: undefined },
+  ];
+  const payload = { ...full, pipeline_id: id, pipeline: { ...full.pipeline!, id }, attempts, critical_path: undefined };
+  expect(await store.save(payload)).toBe('created');
+  expect(
+    await client.query('SELECT job_id::int AS id, flaky FROM metrics_job_attempt WHERE pipeline_id = $1 ORDER BY job_id', [id]),
+  ).toEqual([
+    { id: 77_001, flaky: false },
+    { id: 77_002, flaky: true },
+  ]);
+}
+
 /** The rows of FULL_INPUT's pipeline, every column. */
 async function expectFullRows(client: SqlClient, id: number): Promise<void> {
   const [p] = await client.query('SELECT * FROM metrics_pipeline WHERE pipeline_id = $1', [id]);

@@ -7,7 +7,15 @@ import { PayloadSchema } from '../../../src/payload/schema.js';
 import { openSqlClient, type SqlClient } from '../../../src/store/postgres/client.js';
 import { listApplied } from '../../../src/store/postgres/migration-target.js';
 import { createPostgresStore, openPostgresStore, type PostgresStore } from '../../../src/store/postgres/store.js';
-import { checkFullRoundTrip, checkGrafanaQueries, checkRace, checkRefreshLikeSave, checkSeedExample, count } from './cases.js';
+import {
+  checkDerivedFlaky,
+  checkFullRoundTrip,
+  checkGrafanaQueries,
+  checkRace,
+  checkRefreshLikeSave,
+  checkSeedExample,
+  count,
+} from './cases.js';
 import { FULL_INPUT } from './payloads.js';
 
 // PGlite takes seconds to start: the file opens it once through openPostgresStore (which migrates
@@ -50,6 +58,7 @@ describe('Postgres store on embedded PGlite', () => {
     await checkRace(store, client);
     await checkFullRoundTrip(store, client);
     await checkRefreshLikeSave(store, client);
+    await checkDerivedFlaky(store, client);
     await checkGrafanaQueries(store, client);
     const clash = PayloadSchema.parse({ ...FULL_INPUT, pipeline_id: 41, pipeline: { ...FULL_INPUT.pipeline!, id: 41 } });
     const error = await store.save(clash).catch((e: unknown) => e);
