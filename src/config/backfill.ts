@@ -103,16 +103,20 @@ export function resolveBackfillConfig(
     problems,
   );
   const downstream = downstreamOptions(gitlab, env, file, problems);
-  const ratePerMinute = intIn(
+  const ratePerMinute = intInRange(
     str(flags.rate) ?? firstEnv(env, BACKFILL_ENV.rate),
     `rate (--rate / ${BACKFILL_ENV.rate})`,
-    1,
-    100_000,
-    DEFAULT_BACKFILL_RATE,
+    { min: 1, max: 100_000, fallback: DEFAULT_BACKFILL_RATE },
     problems,
   );
-  const parallel = intIn(str(flags.parallel), 'parallel (--parallel)', 1, 64, DEFAULT_BACKFILL_PARALLEL, problems);
-  const targets = deliveryTargets(delivery, env, problems);
+  const parallel = intInRange(
+    str(flags.parallel),
+    'parallel (--parallel)',
+    { min: 1, max: 64, fallback: DEFAULT_BACKFILL_PARALLEL },
+    problems,
+  );
+  // push's targets, by push's rules (in CI a missing target is an error, never the embedded default)
+  const targets = collectDeliveryTargets(delivery, env, problems);
   if (problems.length) throw new UsageError(`backfill options are invalid:\n  ${problems.join('\n  ')}`);
   return {
     gitlabUrl: gitlabUrl!,
@@ -171,16 +175,4 @@ export function timeBound(
   if (!zoned || Number.isNaN(ms))
     return void problems.push(`${field}: "${text}" is neither a duration (30m, 12h, 7d, 2w) nor an ISO 8601 date or time with a zone`);
   return new Date(ms).toISOString();
-}
-
-function intIn(raw: string | undefined, field: string, min: number, max: number, fallback: number, problems: string[]): number {
-  if (raw === undefined) return fallback;
-  if (/^\d+$/.test(raw) && Number(raw) >= min && Number(raw) <= max) return Number(raw);
-  problems.push(`${field}: "${raw}" must be an integer from ${min} to ${max}`);
-  return fallback;
-}
-
-/** push's targets, by push's rules (in CI a missing target is an error, never the embedded default). */
-function deliveryTargets(delivery: DeliveryFlags, env: Env, problems: string[]): DeliveryTargets {
-  return collectDeliveryTargets(delivery, env, problems);
 }
