@@ -1,4 +1,5 @@
-import { EXIT, type ExitCode } from '../errors.js';
+import { EXIT, PipelineMetricsError, type ExitCode } from '../errors.js';
+import { worstExitCode } from '../delivery/outcome.js';
 
 /** A pipeline that could not be collected or written; the others are kept. */
 export interface BackfillFailure {
@@ -7,7 +8,7 @@ export interface BackfillFailure {
   /** undefined when the listing of the project failed */
   pipelineId?: number;
   reason: string;
-  /** 3 rejected (GitLab 4xx, invalid data, a target refused it), 4 unreachable */
+  /** 3 rejected (GitLab 4xx, invalid data, a target refused it), 2 a target not set up (unmigrated), 4 unreachable */
   exitCode: ExitCode;
 }
 
@@ -42,10 +43,18 @@ export interface BackfillResult extends BackfillCounts {
   exitCode: ExitCode;
 }
 
-/** 0 when nothing failed; a rejection outranks an outage (retrying will not help it). */
+/** 0 when nothing failed; else the same ranking as `push` (worstExitCode): 3, then 2, then 4. */
 export function exitCodeFor(failures: readonly BackfillFailure[]): ExitCode {
-  if (failures.length === 0) return EXIT.ok;
-  return failures.some((f) => f.exitCode === EXIT.rejected) ? EXIT.rejected : EXIT.unreachable;
+  return worstExitCode(failures.map((f) => f.exitCode));
+}
+
+/**
+ * The exit code a pipeline's (or listing's) failure counts with: a typed error keeps 3
+ * (rejected) or 2 (a target not set up, e.g. unmigrated); anything else is 4, try again.
+ */
+export function failureExitCode(error: unknown): ExitCode {
+  if (error instanceof PipelineMetricsError && (error.exitCode === EXIT.rejected || error.exitCode === EXIT.usage)) return error.exitCode;
+  return EXIT.unreachable;
 }
 
 /** Pipelines done (whatever the outcome) out of those known so far. */

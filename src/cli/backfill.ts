@@ -24,7 +24,8 @@ export function registerBackfill(program: Command, io: CliIO): Command {
       'Collect the finished pipelines of a window (--since, --until) of projects or a group and deliver them like push.\n' +
         'Pipelines already stored are skipped (one query per listed page); pipelines stored while running are collected again\n' +
         'and their snapshot replaced. GitLab requests keep an even pace under --rate. SIGINT/SIGTERM: finish the pipelines in\n' +
-        'flight and stop; the next run continues. Exit codes: 0 all collected, 3 some rejected, 4 some could not be reached.',
+        'flight and stop; the next run continues. Exit codes: 0 all collected, 3 some rejected, 2 a target not set up (run\n' +
+        'migrate), 4 some could not be reached (a database write is retried within --push-timeout first, as push does).',
     )
     .option('--gitlab-url <url>', `GitLab URL or API root${envHint('CI_API_V4_URL', 'CI_SERVER_URL')}`)
     .option('--token <token>', `GitLab token with read_api${envHint('GITLAB_TOKEN', 'PRIVATE_TOKEN')}`)

@@ -7,7 +7,7 @@ import { createRatePacer, pacedFetch, type RatePacer } from '../gitlab/rate-pace
 import type { GitlabProject } from '../gitlab/types.js';
 import { createPipelineCollector, type CollectPipeline } from '../backfill/collect-pipeline.js';
 import { planPage, type PipelineWork } from '../backfill/plan-page.js';
-import { exitCodeFor, type BackfillCounts, type BackfillFailure, type BackfillResult } from '../backfill/progress.js';
+import { exitCodeFor, failureExitCode, type BackfillCounts, type BackfillFailure, type BackfillResult } from '../backfill/progress.js';
 import { createTaskPool, type TaskPool } from '../backfill/task-pool.js';
 
 export interface BackfillDeps extends BackfillTargetDeps {
@@ -159,12 +159,11 @@ async function backfillPipeline(run: Run, project: GitlabProject, item: Pipeline
     );
     run.counts[item.kind]++;
   } catch (error) {
-    const exitCode = error instanceof PipelineMetricsError && error.exitCode === EXIT.rejected ? EXIT.rejected : EXIT.unreachable;
     fail(run, {
       project: project.id,
       pipelineId: item.pipelineId,
       reason: error instanceof Error ? error.message : String(error),
-      exitCode,
+      exitCode: failureExitCode(error),
     });
   }
   progress(run);

@@ -8,7 +8,7 @@ import { decodeUtf8 } from '../payload/utf8-text.js';
 import type { Clock, RetryListener } from '../retry/backoff.js';
 import { fallbackPath, savePayloadFallback } from '../delivery/fallback.js';
 import { postPayload } from '../delivery/http.js';
-import { isDelivered, type TargetOutcome } from '../delivery/outcome.js';
+import { exitCodeOfStatus, worstExitCode, type TargetOutcome } from '../delivery/outcome.js';
 import { resendCommand } from '../delivery/resend-command.js';
 import { saveToStore } from '../delivery/store.js';
 import { describeStoreSpec, openClickhouseSink, openPostgresSink, type OpenOptions } from '../delivery/open-store.js';
@@ -128,15 +128,9 @@ async function keepFailed(
   return kept;
 }
 
-/**
- * A rejection, then a misconfiguration, outranks an outage: resending will not help until the
- * payload, the credentials or the target are fixed. Exit 4 only means "try again".
- */
+/** See worstExitCode: a rejection, then a misconfiguration, outranks an outage. */
 function exitCodeFor(outcomes: TargetOutcome[]): ExitCode {
-  if (outcomes.some((o) => o.status === 'rejected')) return EXIT.rejected;
-  if (outcomes.some((o) => o.status === 'misconfigured')) return EXIT.usage;
-  if (!outcomes.every(isDelivered)) return EXIT.unreachable;
-  return EXIT.ok;
+  return worstExitCode(outcomes.map((o) => exitCodeOfStatus(o.status)));
 }
 
 export interface PushOptions {

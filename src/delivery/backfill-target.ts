@@ -2,10 +2,10 @@ import type { DeliveryTargets } from '../config/push.js';
 import { UpstreamError, EXIT } from '../errors.js';
 import type { Payload } from '../payload/schema.js';
 import { STORED_STATES, type BackfillSink, type StoredState } from '../store/stored-state.js';
-import { classifyStoreError } from '../store/store-errors.js';
 import { postPayload, serverMessage } from './http.js';
 import { describeStoreSpec, openClickhouseSink, openPostgresSink } from './open-store.js';
-import { isDelivered } from './outcome.js';
+import { exitCodeOfStatus, isDelivered } from './outcome.js';
+import { writeToOpenStore } from './store.js';
 import { redactUrl } from '../redact-url.js';
 
 /**
@@ -33,9 +33,10 @@ export async function openBackfillTargets(targets: DeliveryTargets, deps: Backfi
   const opened: BackfillTarget[] = [];
   try {
     if (targets.url) opened.push(httpTarget(targets, deps.fetch ?? globalThis.fetch));
-    if (targets.postgres) opened.push(sinkTarget(targets.postgres, await (deps.openPostgres ?? openPostgresSink)(targets.postgres)));
+    if (targets.postgres)
+      opened.push(sinkTarget(targets.postgres, await (deps.openPostgres ?? openPostgresSink)(targets.postgres), targets.totalMs));
     if (targets.clickhouse)
-      opened.push(sinkTarget(targets.clickhouse, await (deps.openClickhouse ?? openClickhouseSink)(targets.clickhouse)));
+      opened.push(sinkTarget(targets.clickhouse, await (deps.openClickhouse ?? openClickhouseSink)(targets.clickhouse), targets.totalMs));
     return opened;
   } catch (error) {
     await Promise.allSettled(opened.map((t) => t.close()));
@@ -43,20 +44,21 @@ export async function openBackfillTargets(targets: DeliveryTargets, deps: Backfi
   }
 }
 
-function sinkTarget(spec: string, sink: BackfillSink): BackfillTarget {
+function sinkTarget(spec: string, sink: BackfillSink, totalMs: number): BackfillTarget {
   const description = describeStoreSpec(spec);
   return {
     description,
     storedStates: (ids) => sink.storedStates(ids),
     async write(payload, stored) {
-      try {
-        if (stored === undefined) await sink.save(payload);
-        else if ((await sink.refresh(payload)) === 'missing') await sink.save(payload);
-      } catch (error) {
-        const failure = classifyStoreError(error);
-        const exitCode = failure.kind === 'rejected' ? EXIT.rejected : EXIT.unreachable;
-        throw new UpstreamError(`${description}: ${failure.errors.join('; ') || failure.message}`, { exitCode, cause: error });
-      }
+      // the write rule of `push` (storeFailureOf): an outage is retried within --timeout, a store
+      // not set up is exit 2 naming `migrate`, a refused value exit 3
+      await writeToOpenStore(
+        async () => {
+          if (stored === undefined) await sink.save(payload);
+          else if ((await sink.refresh(payload)) === 'missing') await sink.save(payload);
+        },
+        { target: description, totalMs },
+      );
     },
     close: () => sink.close(),
   };
@@ -97,8 +99,10 @@ function httpTarget(targets: DeliveryTargets, doFetch: typeof fetch): BackfillTa
         method: stored === undefined ? 'POST' : 'PUT',
       });
       if (isDelivered(outcome)) return;
-      const exitCode = outcome.status === 'rejected' ? EXIT.rejected : EXIT.unreachable;
-      throw new UpstreamError(`${outcome.target}: ${outcome.status} (${outcome.detail})`, { status: outcome.httpStatus, exitCode });
+      throw new UpstreamError(`${outcome.target}: ${outcome.status} (${outcome.detail})`, {
+        status: outcome.httpStatus,
+        exitCode: exitCodeOfStatus(outcome.status),
+      });
     },
     close: async () => undefined,
   };

@@ -1,3 +1,5 @@
+import { EXIT, type ExitCode } from '../errors.js';
+
 /**
  * What happened when one payload was delivered to one target: `rejected` — the target refused
  * it or our credentials, or is not a metrics server (exit 3); `misconfigured` — the target is
@@ -23,4 +25,21 @@ export interface TargetOutcome {
 /** `created` and `duplicate` both mean the pipeline is stored. */
 export function isDelivered(outcome: TargetOutcome): boolean {
   return outcome.status === 'created' || outcome.status === 'duplicate';
+}
+
+/** The exit code of one delivery status: 0 stored, 3 rejected, 2 misconfigured, 4 unreachable. */
+export function exitCodeOfStatus(status: DeliveryStatus): ExitCode {
+  if (status === 'created' || status === 'duplicate') return EXIT.ok;
+  if (status === 'rejected') return EXIT.rejected;
+  return status === 'misconfigured' ? EXIT.usage : EXIT.unreachable;
+}
+
+/**
+ * The exit code of several failures together (push's targets, backfill's pipelines): a rejection,
+ * then a misconfiguration, outranks an outage — resending will not help until the payload, the
+ * credentials or the target are fixed; exit 4 only means "try again". 0 when there is none.
+ */
+export function worstExitCode(codes: readonly ExitCode[]): ExitCode {
+  for (const code of [EXIT.rejected, EXIT.usage, EXIT.unreachable, EXIT.failure] as const) if (codes.includes(code)) return code;
+  return EXIT.ok;
 }

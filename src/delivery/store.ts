@@ -1,6 +1,6 @@
 import type { Payload } from '../payload/schema.js';
 import type { PayloadSink } from '../store/types.js';
-import { EXIT, PipelineMetricsError } from '../errors.js';
+import { EXIT, PipelineMetricsError, UpstreamError } from '../errors.js';
 import { classifyStoreError } from '../store/store-errors.js';
 import {
   prefixReasons,
@@ -11,7 +11,7 @@ import {
   type Clock,
   type RetryListener,
 } from '../retry/backoff.js';
-import { isDelivered, type TargetKind, type TargetOutcome } from './outcome.js';
+import { exitCodeOfStatus, isDelivered, type TargetKind, type TargetOutcome } from './outcome.js';
 
 export interface StoreDeliveryOptions {
   kind: Exclude<TargetKind, 'http'>;
@@ -44,12 +44,9 @@ export async function saveToStore(payload: Payload, options: StoreDeliveryOption
       const detail = saved === 'created' ? 'stored' : 'already stored';
       return { done: true, value: { ...base, status: saved, detail, attempts: 0 } };
     } catch (error) {
-      const failure = classifyStoreError(error);
-      if (failure.kind === 'rejected') {
-        return { done: true, value: { ...base, status: 'rejected', detail: failure.errors.join('\n  '), attempts: 0 } };
-      }
-      const last: TargetOutcome = { ...base, status: 'unreachable', detail: failure.message, attempts: 0 };
-      if (failure.kind === 'failed') return { done: true, value: { ...last, status: statusOfFailure(error) } };
+      const failure = storeFailureOf(error);
+      const last: TargetOutcome = { ...base, status: failure.status, detail: failure.detail, attempts: 0 };
+      if (!failure.retry) return { done: true, value: last };
       await closeQuietly(sink);
       sink = undefined;
       return { done: false, reason: last.detail, last };
@@ -73,8 +70,59 @@ export async function saveToStore(payload: Payload, options: StoreDeliveryOption
   return { ...value, detail, attempts };
 }
 
+/** What a failed store write means for the writer: its status, one line (lines for `rejected`), and whether to retry. */
+export interface StoreWriteFailure {
+  status: Exclude<TargetOutcome['status'], 'created' | 'duplicate'>;
+  detail: string;
+  /** the store could not be reached or answer now: retrying inside the budget may succeed */
+  retry: boolean;
+}
+
+/**
+ * The one reading of a failed store open / save / refresh for every writer (`push`, `backfill`):
+ * a refused value is `rejected`; an outage is `unreachable` and retried; anything else fails at
+ * once, a typed error keeping its meaning — exit 2 `misconfigured` (e.g. unmigrated, naming
+ * `migrate`) or 3 `rejected` (e.g. wrong password) — and an untyped one `unreachable`.
+ */
+export function storeFailureOf(error: unknown): StoreWriteFailure {
+  const failure = classifyStoreError(error);
+  if (failure.kind === 'rejected') return { status: 'rejected', detail: failure.errors.join('\n  '), retry: false };
+  if (failure.kind === 'unavailable') return { status: 'unreachable', detail: failure.message, retry: true };
+  return { status: statusOfFailure(error), detail: failure.message, retry: false };
+}
+
+/**
+ * Runs `write` against a store that is already open (backfill keeps one open for the run),
+ * retrying it with backoff inside `totalMs` while the store is unavailable, as `saveToStore`
+ * does. Resolves when written; otherwise rejects with an UpstreamError whose exit code is the
+ * failure's (`exitCodeOfStatus`) and whose message starts with `target`.
+ */
+export async function writeToOpenStore(
+  write: () => Promise<void>,
+  options: { target: string; totalMs: number; clock?: Clock; onRetry?: RetryListener },
+): Promise<void> {
+  const attempt = async (): Promise<AttemptResult<{ failure?: StoreWriteFailure; error?: unknown }>> => {
+    try {
+      await write();
+      return { done: true, value: {} };
+    } catch (error) {
+      const failure = storeFailureOf(error);
+      if (!failure.retry) return { done: true, value: { failure, error } };
+      return { done: false, reason: failure.detail, last: { failure, error } };
+    }
+  };
+  const policy = { ...DEFAULT_BACKOFF, totalMs: options.totalMs, onRetry: prefixReasons(options.onRetry, options.target) };
+  const { value, attempts, exhausted } = await retryWithBackoff(attempt, policy, options.clock ?? systemClock);
+  if (!value.failure) return;
+  const gaveUp = exhausted ? ` (gave up after ${attempts} attempt${attempts === 1 ? '' : 's'})` : '';
+  throw new UpstreamError(`${options.target}: ${value.failure.detail}${gaveUp}`, {
+    exitCode: exitCodeOfStatus(value.failure.status),
+    cause: value.error,
+  });
+}
+
 /** A typed error that is not an outage keeps its meaning: exit 2 (e.g. unmigrated) or 3 (e.g. wrong password). */
-function statusOfFailure(error: unknown): TargetOutcome['status'] {
+function statusOfFailure(error: unknown): StoreWriteFailure['status'] {
   if (!(error instanceof PipelineMetricsError)) return 'unreachable';
   if (error.exitCode === EXIT.usage) return 'misconfigured';
   return error.exitCode === EXIT.rejected ? 'rejected' : 'unreachable';

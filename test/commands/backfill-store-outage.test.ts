@@ -1,0 +1,87 @@
+import { createServer, connect, type Server, type Socket } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTempDatabase, type TempDatabase } from '../helpers/postgres-database.js';
+import { backfill, startHistory, type BackfillFixture } from './backfill-harness.js';
+import { postgresUnderTest } from './backfill-stores.js';
+
+/**
+ * A loopback TCP proxy to the PostgreSQL server that can be cut: while down it drops every open
+ * connection and each new one at once, as a database restart or a network blip does.
+ */
+interface Proxy {
+  url: string;
+  cut(ms: number): void;
+  close(): Promise<void>;
+}
+
+async function startProxy(target: URL): Promise<Proxy> {
+  const sockets = new Set<Socket>();
+  let downUntil = 0;
+  const server: Server = createServer((client) => {
+    if (Date.now() < downUntil) return void client.destroy();
+    const upstream = connect(Number(target.port), target.hostname);
+    for (const s of [client, upstream]) {
+      sockets.add(s);
+      s.on('error', () => undefined);
+      s.on('close', () => sockets.delete(s));
+    }
+    client.pipe(upstream).pipe(client);
+    client.on('close', () => upstream.destroy());
+    upstream.on('close', () => client.destroy());
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as { port: number }).port;
+  const url = new URL(target);
+  url.hostname = '127.0.0.1';
+  url.port = String(port);
+  return {
+    url: url.toString(),
+    cut(ms) {
+      downUntil = Date.now() + ms;
+      for (const s of sockets) s.destroy();
+    },
+    close: () => {
+      for (const s of sockets) s.destroy();
+      return new Promise((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+let fixture: BackfillFixture;
+let db: TempDatabase;
+let proxy: Proxy;
+
+beforeAll(async () => {
+  fixture = await startHistory({ latencyMs: 5 });
+  db = await createTempDatabase({ prefix: 'pm_backfill_outage', migrate: true });
+  proxy = await startProxy(new URL(db.url));
+});
+afterAll(async () => {
+  await proxy?.close();
+  await fixture?.close();
+  await db?.drop();
+});
+
+describe('backfill while the database is briefly unreachable', () => {
+  it('retries the write within its budget, as push does, and stores every pipeline', async () => {
+    // cut the database once the first pipeline is being collected: its stored states are known,
+    // its write meets the outage
+    const start = fixture.server.requests.length;
+    const watch = setInterval(() => {
+      const collecting = fixture.server.requests.slice(start).some((r) => /\/pipelines\/\d+/.test(r.path));
+      if (!collecting) return;
+      clearInterval(watch);
+      proxy.cut(800);
+    }, 2);
+    try {
+      const result = await backfill(fixture, { db: proxy.url }, { parallel: '1' });
+      expect(result.failures).toEqual([]);
+      expect(result.exitCode).toBe(0);
+      expect(result.collected).toBe(result.listed);
+    } finally {
+      clearInterval(watch);
+    }
+    const stored = await postgresUnderTest(db.url).read();
+    expect(stored.pipelineRows).toBe(fixture.history.options.count + Math.floor(fixture.history.options.count / 5));
+  });
+});
