@@ -12,7 +12,6 @@ export interface PeriodStats {
   durationsMs: Record<DurationKey, number | null>;
 }
 
-
 /** GitLab's aggregate (no period) or time series over ci_finished_pipelines. */
 export async function loadPeriods(
   scope: QueryContext,
