@@ -14,10 +14,13 @@ const STOP_EARLY = {
   abortEarly: true,
 } as z.core.ParseContext<z.core.$ZodIssue>;
 
-/** The first ISSUE_LIMIT lines, then `… N more` when there are more. */
-export function capIssues(lines: readonly string[]): string[] {
-  if (lines.length <= ISSUE_LIMIT) return [...lines];
-  return [...lines.slice(0, ISSUE_LIMIT), `… ${lines.length - ISSUE_LIMIT} more`];
+/**
+ * The first ISSUE_LIMIT lines, then `… N more` when `total` (default: the lines given; more when
+ * the caller kept only the first ones) is larger: the one form of a capped problem list.
+ */
+export function capIssues(lines: readonly string[], total = lines.length): string[] {
+  const shown = lines.slice(0, ISSUE_LIMIT);
+  return total > shown.length ? [...shown, `… ${total - shown.length} more`] : shown;
 }
 
 /** A field path as messages show it: `['metrics', 2, 'function']` → `metrics[2].function`; empty → `(root)`. */
@@ -29,8 +32,7 @@ export function formatPath(path: readonly PropertyKey[]): string {
 /** Formats zod issues as `path: message` lines (at most ISSUE_LIMIT, see capIssues); the root is `(root)`. */
 export function formatIssues(error: z.ZodError): string[] {
   const shown = error.issues.slice(0, ISSUE_LIMIT).map((issue) => `${formatPath(issue.path)}: ${issue.message}`);
-  const more = error.issues.length - shown.length;
-  return more > 0 ? [...shown, `… ${more} more`] : shown;
+  return capIssues(shown, error.issues.length);
 }
 
 /**

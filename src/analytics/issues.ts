@@ -1,10 +1,8 @@
 import type { z } from 'zod';
-import { formatPath, ISSUE_LIMIT } from '../validate.js';
+import { capIssues, formatPath, ISSUE_LIMIT } from '../validate.js';
 
 /** A path into the query input: `['metrics', 2, 'function']` renders as `metrics[2].function`. */
 export type Path = readonly (string | number)[];
-
-export { formatPath };
 
 /**
  * A user string quoted for a message: JSON-escaped, with every non-ASCII character as \uXXXX so
@@ -38,7 +36,7 @@ export class IssueList {
   }
 
   get lines(): readonly string[] {
-    return this.#more > 0 ? [...this.#lines, `… ${this.#more} more`] : this.#lines;
+    return capIssues(this.#lines, this.size);
   }
 
   get size(): number {

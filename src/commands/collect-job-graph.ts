@@ -1,10 +1,8 @@
 import type { CollectConfig } from '../config/collect.js';
 import { fetchJobGraph, type JobGraphNode } from '../gitlab/index.js';
 import { createConcurrencyGate } from '../gitlab/map-limit.js';
+import { PER_PAGE } from '../gitlab/pagination.js';
 import type { GitlabPipeline, PipelineSnapshot } from '../gitlab/types.js';
-
-/** GitLab's page size, of REST's job list and of GraphQL's */
-const PER_PAGE = 100;
 
 /**
  * REST job pages (100 attempts each, retried ones included) above which the graph, 100 latest

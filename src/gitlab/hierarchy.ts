@@ -76,7 +76,7 @@ async function readDownstream(
 ): Promise<PipelineSnapshot | undefined> {
   const downstream = bridge.downstream_pipeline!;
   const sameProject = downstream.project_id === parent.projectId;
-  const target = sameProject ? client.forProject(client.project) : client.forProject(String(downstream.project_id));
+  const target = sameProject ? client : client.forProject(String(downstream.project_id));
   try {
     const snapshot = await fetchPipelineSnapshot(target, {
       ...request,

@@ -4,12 +4,4 @@ export { fetchPipelineHierarchy, type DownstreamLimits, type HierarchyResult } f
 export { fetchPipelineSnapshot, projectPathFromWebUrl, type SnapshotRequest } from './snapshot.js';
 export type { RequestStats } from './requester.js';
 export type { RequestTarget, TokenInfo } from './http-errors.js';
-export {
-  fetchJobGraph,
-  graphqlUrl,
-  JOB_GRAPH_QUERY,
-  JOB_GRAPH_TAIL_QUERY,
-  type JobGraphNode,
-  type JobGraphRequest,
-  type JobGraphResult,
-} from './job-graph.js';
+export { fetchJobGraph, graphqlUrl, type JobGraphNode, type JobGraphRequest, type JobGraphResult } from './job-graph.js';

@@ -36,7 +36,7 @@ export async function fetchAllPages<S extends z.ZodType<unknown[]>>(request: Pag
   const totalPages = first.info.totalPages;
   const counted = Number.isInteger(totalPages) && totalPages >= 1;
   request.onFirstPage?.(counted ? totalPages : first.info.next ? Infinity : 1);
-  if (Number.isInteger(totalPages) && totalPages >= 1) {
+  if (counted) {
     const rest = Array.from({ length: totalPages - 1 }, (_, i) => i + 2);
     const pages = await mapLimit(rest, request.concurrency, fetchPage);
     return [first.items, ...pages.map((p) => p.items)].flat() as z.infer<S>;

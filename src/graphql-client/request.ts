@@ -4,8 +4,8 @@ import { redactUrl } from '../redact-url.js';
 import { describeNetworkError } from '../retry/network-error.js';
 
 /**
- * The one importer of graphql-request: sends a document to a GraphQL endpoint and turns every
- * failure into the CLI's typed errors. Our server's error codes (`extensions.code`) map back:
+ * The client of our server's /graphql (GitLab's GraphQL is read by src/gitlab/job-graph.ts):
+ * sends a document to a GraphQL endpoint and turns every failure into the CLI's typed errors. Our server's error codes (`extensions.code`) map back:
  * INVALID_QUERY → ValidationError with the server's `issues` (the compiler's `path: message`
  * lines, exit 3); UNAVAILABLE and 5xx → exit 4; 401 and other refusals → exit 3; no answer → exit 4.
  */

@@ -17,7 +17,7 @@ export async function loadChartJs(): Promise<string> {
   return readFile(chartJsPath(), 'utf8');
 }
 
-export function chartJsPath(): string {
+function chartJsPath(): string {
   const require = createRequire(import.meta.url);
   return join(dirname(require.resolve('chart.js')), 'chart.umd.min.js');
 }

@@ -56,7 +56,8 @@ ORDER BY duration DESC, id DESC LIMIT 5`,
   /**
    * the pipelines of those roots' hierarchies (each root and its downstream pipelines at any
    * depth: `root_pipeline_id` names the root on every level), one row each (the table is a
-   * ReplacingMergeTree: a refreshed pipeline may have two rows until they merge)
+   * ReplacingMergeTree: two writers racing on one pipeline of a server may leave two rows until
+   * they merge; see README "ClickHouse writes")
    */
   hierarchyPipelines: `SELECT id, if(root_pipeline_id = 0, id, root_pipeline_id) AS root_id, parent_pipeline_id, parent_bridge_id,
   name, toUnixTimestamp64Milli(created_at) AS created_ms, critical_path_duration / 1000 AS path_duration

@@ -1,5 +1,6 @@
 import type { Payload } from '../payload/schema.js';
 import type { PayloadSink } from './types.js';
+import { isCompleted } from '../payload/statuses.js';
 
 /**
  * What a store holds of a pipeline, for `backfill`: `final` — a snapshot of the finished
@@ -9,13 +10,9 @@ import type { PayloadSink } from './types.js';
 export const STORED_STATES = ['final', 'running'] as const;
 export type StoredState = (typeof STORED_STATES)[number];
 
-/** GitLab's pipeline statuses after which nothing changes (`scope=finished` lists these). */
-export const FINAL_PIPELINE_STATUSES = ['success', 'failed', 'canceled', 'skipped'] as const;
-
 /** Rows written by the original client have no status: they count as running snapshots. */
 export function storedState(status: string | null | undefined, finishedAt: unknown): StoredState {
-  const final = (FINAL_PIPELINE_STATUSES as readonly string[]).includes(status ?? '');
-  return final && finishedAt !== null && finishedAt !== undefined && finishedAt !== '' ? 'final' : 'running';
+  return isCompleted(status) && finishedAt !== null && finishedAt !== undefined && finishedAt !== '' ? 'final' : 'running';
 }
 
 /** `refreshed`: the stored snapshot was replaced; `missing`: the pipeline is not stored (nothing written). */

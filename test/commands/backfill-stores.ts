@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openSqlClient } from '../../src/store/postgres/client.js';
 import { openClickhouseClient } from '../../src/store/clickhouse/client.js';
-import { FINISHED_BUILD_STATUSES } from '../../src/store/clickhouse/rows.js';
+import { isCompleted } from '../../src/payload/statuses.js';
 import type { StoreUnderTest, StoreView } from './backfill-suite.js';
 
 const UNFINISHED = ['running', 'created', 'pending'];
@@ -64,8 +64,7 @@ export async function chdbUnderTest(): Promise<StoreUnderTest> {
         await handle.close();
       }
     },
-    expectedAttempts: (payload) =>
-      (payload.attempts ?? []).filter((a) => (FINISHED_BUILD_STATUSES as readonly string[]).includes(a.status)).length,
+    expectedAttempts: (payload) => (payload.attempts ?? []).filter((a) => isCompleted(a.status)).length,
     close: () => rm(dir, { recursive: true, force: true }),
   };
 }

@@ -1,6 +1,7 @@
 import { compileQuery, type QueryContext } from '../../analytics/index.js';
 import type { CellValue } from '../../store/clickhouse/index.js';
 import { queryGuard, type GraphqlContext } from './context.js';
+import { COMPLETED_STATUSES } from '../../payload/statuses.js';
 
 /** One job-analytics group: counts per status and durations in milliseconds (null: no builds). */
 export interface JobStats {
@@ -18,7 +19,6 @@ export interface JobStats {
 export const DURATION_KEYS = ['mean', 'p50', 'p75', 'p90', 'p95', 'p99'] as const;
 export type DurationKey = (typeof DURATION_KEYS)[number];
 
-const STATUSES = ['success', 'failed', 'canceled', 'skipped'] as const;
 const LEVELS: Readonly<Record<Exclude<DurationKey, 'mean'>, string>> = { p50: '0.5', p75: '0.75', p90: '0.9', p95: '0.95', p99: '0.99' };
 export const MAX_NAME_SEARCH = 255;
 
@@ -37,7 +37,11 @@ export async function loadJobStats(
     dimensions: [{ column: 'name' }, ...(options.withStage ? [{ column: 'stage_name', as: 'stageName' }] : [])],
     metrics: [
       { function: 'count', as: 'total' },
-      ...STATUSES.map((status) => ({ function: 'countIf', condition: { column: 'status', operator: '=', value: status }, as: status })),
+      ...COMPLETED_STATUSES.map((status) => ({
+        function: 'countIf',
+        condition: { column: 'status', operator: '=', value: status },
+        as: status,
+      })),
       { function: 'avg', column: 'duration', as: 'mean' },
       ...Object.entries(LEVELS).map(([alias, level]) => ({ function: `quantile(${level})`, column: 'duration', as: alias })),
     ],

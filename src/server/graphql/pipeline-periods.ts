@@ -1,7 +1,7 @@
 import { compilePipelineStats, type PipelinePeriod, type QueryContext } from '../../analytics/index.js';
 import type { CellValue } from '../../store/clickhouse/index.js';
 import { queryGuard, type GraphqlContext } from './context.js';
-import type { DurationKey } from './job-stats.js';
+import { DURATION_KEYS, type DurationKey } from './job-stats.js';
 import type { StatusCounts } from './statistics.js';
 
 /** One PipelineAnalyticsPeriod: a label (period start, YYYY-MM-DD) or null for the aggregate. */
@@ -12,7 +12,6 @@ export interface PeriodStats {
   durationsMs: Record<DurationKey, number | null>;
 }
 
-const DURATIONS: readonly DurationKey[] = ['mean', 'p50', 'p75', 'p90', 'p95', 'p99'];
 
 /** GitLab's aggregate (no period) or time series over ci_finished_pipelines. */
 export async function loadPeriods(
@@ -35,7 +34,7 @@ function toPeriod(row: CellValue[], at: (name: string) => number, bucketed: bool
   return {
     label: bucketed ? String(row[at('period')] ?? '').slice(0, 10) : null,
     counts: { total, success: num('success'), failed: num('failed'), other: num('other') },
-    durationsMs: Object.fromEntries(DURATIONS.map((k) => [k, seconds(k)])) as PeriodStats['durationsMs'],
+    durationsMs: Object.fromEntries(DURATION_KEYS.map((k) => [k, seconds(k)])) as PeriodStats['durationsMs'],
   };
 }
 
@@ -43,6 +42,6 @@ function emptyPeriod(): PeriodStats {
   return {
     label: null,
     counts: { total: 0, success: 0, failed: 0, other: 0 },
-    durationsMs: Object.fromEntries(DURATIONS.map((k) => [k, null])) as PeriodStats['durationsMs'],
+    durationsMs: Object.fromEntries(DURATION_KEYS.map((k) => [k, null])) as PeriodStats['durationsMs'],
   };
 }

@@ -1,18 +1,13 @@
 import type { Attempt, Payload, TestReport } from '../../payload/schema.js';
 import { secondsToMs, toClickhouseDateTime } from './values.js';
 import { queuedAtOf } from '../../payload/timestamps.js';
+import { isCompleted } from '../../payload/statuses.js';
 
 /**
  * Pure mapping of a Payload to the rows of ci_finished_builds, ci_finished_pipelines and
  * ci_finished_build_sections (JSONEachRow objects; times as UTC DateTime64 text).
  * Absent values are left out so the column DEFAULT (GitLab's: 0, '', epoch) applies.
  */
-
-/**
- * Statuses stored in ci_finished_builds: a build's finished states. `skipped` is kept because
- * GitLab's job analytics counts skipped builds (`count(status: OTHER)`, its `rate_of_skipped`).
- */
-export const FINISHED_BUILD_STATUSES = ['success', 'failed', 'canceled', 'skipped'] as const;
 
 /** GitLab's Ci::Runner.runner_types, as stored in ci_finished_builds.runner_type (UInt8). */
 export const RUNNER_TYPES: Readonly<Record<string, number>> = { instance_type: 1, group_type: 2, project_type: 3 };
@@ -35,7 +30,8 @@ export interface PayloadRows {
 export function payloadRows(payload: Payload): PayloadRows {
   const context = buildContext(payload);
   const finished = (payload.attempts ?? []).filter(
-    (a) => a.kind !== 'bridge' && (FINISHED_BUILD_STATUSES as readonly string[]).includes(a.status),
+    // ci_finished_builds holds completed builds; `skipped` too: GitLab's job analytics counts them
+    (a) => a.kind !== 'bridge' && isCompleted(a.status),
   );
   const flaky = flakySuccessIds(payload.attempts ?? []);
   return {
