@@ -15,15 +15,15 @@ export function postgresUnderTest(spec: string, extra: Partial<StoreUnderTest> =
     async read() {
       const client = await openSqlClient(spec);
       try {
-        const pipelines = await client.query<{ pipeline_id: string; status: string | null; finished_at: unknown }>(
-          'SELECT pipeline_id, status, finished_at FROM metrics_pipeline',
+        const pipelines = await client.query<{ pipeline_id: string; status: string | null; finished_at: unknown; critical: boolean }>(
+          'SELECT pipeline_id, status, finished_at, critical_path_duration IS NOT NULL AS critical FROM metrics_pipeline',
         );
         const attempts = await client.query<{ pipeline_id: string; n: number; unfinished: number }>(
           'SELECT pipeline_id, count(*)::int AS n, count(*) FILTER (WHERE status = ANY($1::text[]))::int AS unfinished FROM metrics_job_attempt GROUP BY pipeline_id',
           [UNFINISHED],
         );
         return view(
-          pipelines.map((r) => [r.pipeline_id, r.status ?? '', r.finished_at !== null]),
+          pipelines.map((r) => [r.pipeline_id, r.status ?? '', r.finished_at !== null, r.critical]),
           attempts.map((r) => [r.pipeline_id, r.n, r.unfinished]),
         );
       } finally {
@@ -49,14 +49,15 @@ export async function chdbUnderTest(): Promise<StoreUnderTest> {
       const handle = await openClickhouseClient(dir);
       try {
         const rows = async <T>(query: string) => (await handle.client.query({ query, format: 'JSONEachRow' })).json<T>();
-        const pipelines = await rows<{ id: string; status: string; f: string }>(
-          'SELECT toString(id) AS id, status, toString(finished_at) AS f FROM ci_finished_pipelines FINAL',
+        // critical_path_duration is 0 when the pipeline has no critical path (migration 0004)
+        const pipelines = await rows<{ id: string; status: string; f: string; c: number }>(
+          'SELECT toString(id) AS id, status, toString(finished_at) AS f, critical_path_duration > 0 AS c FROM ci_finished_pipelines FINAL',
         );
         const builds = await rows<{ p: string; n: string }>(
           'SELECT toString(pipeline_id) AS p, toString(count()) AS n FROM ci_finished_builds FINAL GROUP BY pipeline_id',
         );
         return view(
-          pipelines.map((r) => [r.id, r.status, !r.f.startsWith('1970-01-01')]),
+          pipelines.map((r) => [r.id, r.status, !r.f.startsWith('1970-01-01'), Boolean(r.c)]),
           builds.map((r) => [r.p, Number(r.n), 0]),
         );
       } finally {
@@ -68,9 +69,10 @@ export async function chdbUnderTest(): Promise<StoreUnderTest> {
   };
 }
 
-function view(pipelines: Array<[string, string, boolean]>, attempts: Array<[string, number, number]>): StoreView {
+function view(pipelines: Array<[string, string, boolean, boolean]>, attempts: Array<[string, number, number]>): StoreView {
   return {
     pipelines: new Map(pipelines.map(([id, status, finished]) => [Number(id), { status, finished }])),
+    withCriticalPath: new Set(pipelines.filter(([, , , critical]) => critical).map(([id]) => Number(id))),
     attempts: new Map(attempts.map(([id, n]) => [Number(id), n])),
     unfinishedAttempts: new Map(attempts.map(([id, , u]) => [Number(id), u])),
     pipelineRows: pipelines.length,

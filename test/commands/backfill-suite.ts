@@ -8,6 +8,8 @@ import { backfill, collectAndStore, requestsSince, startHistory, type BackfillFi
 export interface StoreView {
   /** pipeline id → status and whether finished_at is set */
   pipelines: Map<number, { status: string; finished: boolean }>;
+  /** pipeline ids stored with a critical path (none without GitLab's job graph from GraphQL) */
+  withCriticalPath: Set<number>;
   /** pipeline id → attempt rows (Postgres: every attempt; ClickHouse: finished builds) */
   attempts: Map<number, number>;
   /** attempt rows of a pipeline still marked running/created/pending */
@@ -115,6 +117,8 @@ export function describeBackfillInto(label: string, open: () => Promise<StoreUnd
         const stored = view.pipelines.get(id)!;
         expect({ id, ...stored }).toEqual({ id, status: fixture.history.get(id)!.status, finished: true });
       }
+      // every backfilled pipeline (children too) has a critical path: its job graph came from GraphQL
+      for (const id of [...ids, ...children]) expect({ id, critical: view.withCriticalPath.has(id) }).toEqual({ id, critical: true });
       // the refreshed pipeline holds the finished attempts, none left running
       const finished = await collectAndStoreNothing(fixture, runningId);
       expect(view.attempts.get(runningId)).toBe(store.expectedAttempts(finished));

@@ -88,6 +88,18 @@ describe('fixture GitLab sends only the fields of GitLab entities', () => {
     ]);
   });
 
+  it("a pipeline's user is UserBasic and its queued_duration GitLab's integer (started_at - created_at).to_i", () => {
+    for (const f of pipelines) {
+      const json = pipelineJson(f);
+      expect(Object.keys(json.user).sort()).toEqual(['avatar_url', 'id', 'locked', 'name', 'state', 'username', 'web_url']);
+      const queued = Math.trunc((Date.parse(json.started_at) - Date.parse(json.created_at)) / 1000);
+      expect(json.queued_duration).toBe(queued === 0 ? null : queued);
+      expect(Number.isInteger(json.queued_duration) || json.queued_duration === null).toBe(true);
+    }
+    // jobs keep the full User entity
+    expect(Object.keys(jobJson(h.root, h.root.attempts[0]!).user)).toContain('created_at');
+  });
+
   it("a never-started job has GitLab's read-time queued_duration and no runner", () => {
     const json = jobJson(h.root, h.neverStarted);
     expect(json).toMatchObject({ started_at: null, duration: null, queued_duration: 11_839_478.2, runner: null, runner_manager: null });
