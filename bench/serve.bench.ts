@@ -16,7 +16,7 @@
  * that the server left are reported.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, openSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
@@ -103,6 +103,8 @@ interface Server {
   port: number;
   /** CPU seconds (user + system, all threads) the server process has used so far */
   cpuSeconds: () => number;
+  /** CPU seconds so far of the live threads, by thread name (see threadCpuSeconds) */
+  threadCpuSeconds: () => Map<string, number>;
   stop: () => Promise<number | null>;
 }
 
@@ -116,6 +118,30 @@ function processCpuSeconds(pid: number | undefined): number {
     return Number.NaN;
   }
 }
+/**
+ * user + system CPU seconds of a process's live threads, summed by thread name (Linux /proc;
+ * empty elsewhere). Names tell the JavaScript thread (the process's name) from libuv's workers
+ * (chDB queries run there; named like the process) and ClickHouse's own pools (e.g. merges); threads that exited are not
+ * listed (their time is the process total minus the sum).
+ */
+function threadCpuSeconds(pid: number | undefined): Map<string, number> {
+  const byName = new Map<string, number>();
+  try {
+    for (const tid of readdirSync(`/proc/${pid}/task`)) {
+      const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+      const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')).replace(/[\d:/-]+$/, '');
+      // the main thread (tid = pid) runs the JavaScript; libuv's workers share its name
+      const name = tid === String(pid) ? 'JavaScript' : comm;
+      const fields = stat.slice(stat.lastIndexOf(') ') + 2).split(' ');
+      const seconds = (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
+      byName.set(name, (byName.get(name) ?? 0) + seconds);
+    }
+  } catch {
+    // a thread that exits while listed, or no /proc: the figures are a diagnostic only
+  }
+  return byName;
+}
+
 /** USER_HZ: 100 on every Linux architecture Node supports */
 const CLOCK_TICKS_PER_SECOND = 100;
 
@@ -151,7 +177,12 @@ async function startServer(dbUrl: string, clickhouse?: string): Promise<Server> 
     });
     void stopped.then((code) => reject(new Error(`serve exited with ${code}:\n${text}`)));
   });
-  return { port, cpuSeconds: () => processCpuSeconds(child.pid), stop: () => (child.kill('SIGTERM'), stopped) };
+  return {
+    port,
+    cpuSeconds: () => processCpuSeconds(child.pid),
+    threadCpuSeconds: () => threadCpuSeconds(child.pid),
+    stop: () => (child.kill('SIGTERM'), stopped),
+  };
 }
 
 /**
@@ -218,8 +249,10 @@ async function measure(adminUrl: string, label: string, clickhouse?: string): Pr
     const warm = await load(server.port, { seconds: WARMUP_SECONDS }, 1_000_000);
     const amount = Math.max(1_000, Math.round(warm.result.requests.p50 * SECONDS));
     const cpuBefore = server.cpuSeconds();
+    const threadsBefore = server.threadCpuSeconds();
     const run = await load(server.port, { amount }, 2_000_000);
     const cpuSeconds = server.cpuSeconds() - cpuBefore;
+    const threads = threadCpuDelta(threadsBefore, server.threadCpuSeconds(), cpuSeconds);
     const client = new pg.Client({ connectionString: db.url });
     await client.connect();
     const { rows } = await client.query<{ n: number }>(
@@ -228,11 +261,21 @@ async function measure(adminUrl: string, label: string, clickhouse?: string): Pr
     );
     await client.end();
     const rate = report(label, run.result, run.ms / 1000, rows[0]!.n, db.name, cpuSeconds);
+    const perRequest = (seconds: number) => ((seconds * 1000) / run.result.requests.total).toFixed(2);
+    process.stdout.write(`serve CPU ms per request by thread: ${threads.map(([name, s]) => `${name} ${perRequest(s)}`).join(', ')}\n`);
     return { rate, p99: run.result.latency.p99, ok200: run.result.statusCodeStats?.['200']?.count ?? 0 };
   } finally {
     await server.stop();
     await db.drop();
   }
+}
+
+/** CPU seconds used between two snapshots by thread name, largest first, threads gone counted as one */
+function threadCpuDelta(before: Map<string, number>, after: Map<string, number>, total: number): [string, number][] {
+  const delta = [...after].map(([name, s]): [string, number] => [name, s - (before.get(name) ?? 0)]);
+  const listed = delta.reduce((sum, [, s]) => sum + s, 0);
+  // threads that exited took their time with them (and one that ended after `before` takes back its earlier time)
+  return [...delta, ['(threads that exited)', total - listed] as [string, number]].filter(([, s]) => s >= 0.05).sort((a, b) => b[1] - a[1]);
 }
 
 /** ClickHouse rows of the measured run and the active parts the server left, per table. */
@@ -243,13 +286,19 @@ async function clickhouseReport(dir: string, ok200: number): Promise<void> {
     const [[pipelines, builds]] = (await ask(
       'SELECT (SELECT count() FROM ci_finished_pipelines WHERE id >= 2000000), (SELECT count() FROM ci_finished_builds WHERE pipeline_id >= 2000000)',
     )) as [[string, string]];
-    const parts = await ask(
-      "SELECT table, count() FROM system.parts WHERE active AND database = currentDatabase() AND table LIKE 'ci_finished_%' GROUP BY table ORDER BY table",
-    );
+    // a MergeTree numbers its inserts: the highest block number of the active parts is the count
+    // of inserts into the table since it was created (warm-up included), so rows ÷ that is the
+    // mean rows per insert (a pipeline is one row of ci_finished_pipelines)
+    const parts = (await ask(
+      "SELECT table, count(), max(max_block_number), sum(rows) FROM system.parts WHERE active AND database = currentDatabase() AND table LIKE 'ci_finished_%' GROUP BY table ORDER BY table",
+    )) as [string, string, string, string][];
     console.log(
       `clickhouse rows of the measured run: pipelines ${pipelines}, builds ${builds} (200s ${ok200}, expected builds ${ok200 * ATTEMPTS}): ${Number(pipelines) === ok200 && Number(builds) === ok200 * ATTEMPTS ? 'equal' : 'DIFFERENT'}`,
     );
-    console.log(`active parts left by the server: ${parts.map((r) => `${String(r[0])}=${String(r[1])}`).join(', ')}`);
+    console.log(`active parts left by the server: ${parts.map(([table, count]) => `${table}=${count}`).join(', ')}`);
+    console.log(
+      `inserts since created (warm-up included), rows per insert: ${parts.map(([table, , inserts, rows]) => `${table} ${inserts}, ${(Number(rows) / Number(inserts)).toFixed(1)}`).join('; ')}`,
+    );
     if (Number(pipelines) !== ok200 || Number(builds) !== ok200 * ATTEMPTS) process.exitCode = 1;
   } finally {
     await handle.close();

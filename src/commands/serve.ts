@@ -83,7 +83,8 @@ async function openSinks(config: ServeConfig, deps: ServeDeps): Promise<{ sinks:
   if (!config.clickhouse) return { sinks: [postgres] };
   try {
     const openCh = deps.openClickhouse ?? openClickhouseSink;
-    const clickhouse = await openCh(config.clickhouse, { autoMigrate: true });
+    // serve is the directory's only writer while it runs (an embedded directory is locked)
+    const clickhouse = await openCh(config.clickhouse, { autoMigrate: true, keepStoredIndex: true });
     return { sinks: [postgres, clickhouse], analytics: clickhouse };
   } catch (error) {
     await postgres.close();

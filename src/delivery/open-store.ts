@@ -11,6 +11,8 @@ export interface OpenOptions {
   poolSize?: number;
   /** embedded only: how long to wait for another process to release the directory, ms */
   lockWaitMs?: number;
+  /** embedded ClickHouse only: the process is a long-running sole writer (see OpenClickhouseStoreOptions.keepStoredIndex) */
+  keepStoredIndex?: boolean;
 }
 
 /**
@@ -30,7 +32,7 @@ export async function openClickhouseSink(
   const { openClickhouseStore } = await import('../store/clickhouse/index.js');
   // like Postgres: only the embedded engine migrates itself; a server is migrated with `migrate`
   const autoMigrate = options.autoMigrate && !/^https?:\/\//i.test(spec.trim());
-  return openClickhouseStore(spec, { autoMigrate, lockWaitMs: options.lockWaitMs });
+  return openClickhouseStore(spec, { autoMigrate, lockWaitMs: options.lockWaitMs, keepStoredIndex: options.keepStoredIndex });
 }
 
 /** `postgres://host/db` without credentials, or `embedded at DIR`. */

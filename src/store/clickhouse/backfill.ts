@@ -4,6 +4,7 @@ import { storedState, type RefreshOutcome, type StoredState } from '../stored-st
 import type { ClickhouseHandle } from './client.js';
 import { wrapClickhouseError } from './errors.js';
 import { payloadRows } from './rows.js';
+import type { StoredIndex } from './stored-index.js';
 import { PIPELINES_TABLE } from './tables.js';
 import { replacePipeline } from './write-rows.js';
 
@@ -32,16 +33,18 @@ export async function storedStates(handle: ClickhouseHandle, ids: readonly numbe
 /**
  * Replaces a running snapshot with the finished pipeline: its rows are deleted and written again
  * (replacePipeline), so reads never see both. A pipeline that is not stored is left alone.
- * `exclusive` runs the replacement with no batched save of the store in flight.
+ * `exclusive` runs the replacement with no batched save of the store in flight; `index` (the
+ * store's, if it keeps one) is kept right.
  */
 export async function refreshPipeline(
   handle: ClickhouseHandle,
   payload: Payload,
   exclusive: (task: () => Promise<void>) => Promise<void>,
+  index?: StoredIndex,
 ): Promise<RefreshOutcome> {
   const rows = payloadRows(payload);
   const stored = await storedStates(handle, [payload.pipeline_id]);
   if (!stored.has(payload.pipeline_id)) return 'missing';
-  await exclusive(() => replacePipeline(handle, rows, randomUUID()));
+  await exclusive(() => replacePipeline(handle, rows, randomUUID(), index));
   return 'refreshed';
 }

@@ -2,12 +2,13 @@ import type { BackfillSink } from '../stored-state.js';
 import { refreshPipeline, storedStates } from './backfill.js';
 import { openClickhouseClient, type ClickhouseHandle } from './client.js';
 import { wrapClickhouseError } from './errors.js';
-import { ensureDurableParts } from './durable-parts.js';
+import { ensureEmbeddedTableSettings } from './embedded-table-settings.js';
 import { createGroupWriter, type GroupWriterOptions } from './group-writer.js';
 import { hasPendingClickhouseMigrations, migrateClickhouse } from './migrate.js';
 import { findProject, type StoredProject } from './projects.js';
 import { runQuery, type QueryGuard, type QueryResult, type RunnableQuery } from './query.js';
 import { payloadRows, type PayloadRows } from './rows.js';
+import { loadStoredIndex, type StoredIndex } from './stored-index.js';
 import { writeBatch } from './write-rows.js';
 
 export { BUILDS_TABLE, PIPELINES_TABLE, SECTIONS_TABLE } from './tables.js';
@@ -34,6 +35,14 @@ export interface OpenClickhouseStoreOptions {
   batching?: GroupWriterOptions;
   /** embedded only: how long to wait for another process to release the directory, ms */
   lockWaitMs?: number;
+  /**
+   * Embedded only, for a long-running process that is the directory's only writer (serve): keep
+   * which pipelines are stored in memory (see stored-index.ts), loaded once at open, so a batch of
+   * saves needs no existence query. Not for one-shot writers (`push`): the load reads every
+   * pipeline id. Nothing else may write the directory while the store is open, also not
+   * another store in this process. Ignored for a server URL (other writers may share it).
+   */
+  keepStoredIndex?: boolean;
 }
 
 /**
@@ -56,16 +65,18 @@ export const DEFAULT_BATCHING: GroupWriterOptions = { maxRows: 20_000, lingerMs:
  */
 export async function openClickhouseStore(spec: string, options: OpenClickhouseStoreOptions = {}): Promise<ClickhouseStore> {
   const handle = await openClickhouseClient(spec, { lockWaitMs: options.lockWaitMs });
+  let index: StoredIndex | undefined;
   try {
     if (options.readOnly && handle.spec.kind === 'embedded') await openReadOnly(handle, options.autoMigrate ?? false);
     else if (options.autoMigrate) await migrateClickhouse(handle);
-    if (!options.readOnly && handle.spec.kind === 'embedded') await ensureDurableParts(handle);
+    if (!options.readOnly && handle.spec.kind === 'embedded') await ensureEmbeddedTableSettings(handle);
+    index = options.keepStoredIndex && !options.readOnly && handle.spec.kind === 'embedded' ? await loadStoredIndex(handle) : undefined;
   } catch (error) {
     await handle.close();
     throw error;
   }
   const writer = createGroupWriter(
-    (batch: PayloadRows[]) => writeBatch(handle, batch),
+    (batch: PayloadRows[]) => writeBatch(handle, batch, index),
     (rows) => 1 + rows.builds.length + rows.sections.length,
     options.batching ?? DEFAULT_BATCHING,
   );
@@ -74,7 +85,7 @@ export async function openClickhouseStore(spec: string, options: OpenClickhouseS
     save: async (payload) => writer.submit(payloadRows(payload)),
     announceSave: () => writer.announce(),
     storedStates: (ids) => storedStates(handle, ids),
-    refresh: (payload) => refreshPipeline(handle, payload, (task) => writer.exclusive(task)),
+    refresh: (payload) => refreshPipeline(handle, payload, (task) => writer.exclusive(task), index),
     ping: () => ping(handle),
     runQuery: (query, guard) => runQuery(handle, query, guard),
     findProject: (pathOrId) => findProject(handle, pathOrId),

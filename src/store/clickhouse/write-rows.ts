@@ -4,6 +4,7 @@ import type { ClickhouseHandle } from './client.js';
 import { dedupTokenOfText, jsonEachRow } from './dedup-token.js';
 import { wrapClickhouseError } from './errors.js';
 import type { PayloadRows, Row } from './rows.js';
+import type { StoredIndex } from './stored-index.js';
 import { BUILDS_TABLE, PIPELINES_TABLE, SECTIONS_TABLE } from './tables.js';
 
 /**
@@ -18,12 +19,21 @@ import { BUILDS_TABLE, PIPELINES_TABLE, SECTIONS_TABLE } from './tables.js';
  *   dedup-token.ts), so an insert repeated by a retry or a racing writer is dropped by the engine.
  * Callers serialize batches of one store (see group-writer.ts): a pipeline in flight is never
  * checked by a second batch before the first is written.
+ * With an `index` (a sole writer's memory of what is stored, see stored-index.ts) the existence
+ * check asks the tables only about pipelines the index cannot answer.
  */
-export async function writeBatch(handle: ClickhouseHandle, batch: readonly PayloadRows[]): Promise<SaveOutcome[]> {
+export async function writeBatch(handle: ClickhouseHandle, batch: readonly PayloadRows[], index?: StoredIndex): Promise<SaveOutcome[]> {
   const first = new Map<number, PayloadRows>();
   for (const rows of batch) if (!first.has(pipelineId(rows))) first.set(pipelineId(rows), rows);
-  const stored = await storedRows(handle, [...first.keys()]);
+  const stored = await (index ? storedRowsIndexed(handle, index, [...first.keys()]) : storedRows(handle, [...first.keys()]));
   const fresh = [...first.values()].filter((rows) => !stored.pipelines.has(pipelineId(rows)));
+  await tracked(index, fresh.map(pipelineId), () => writeFresh(handle, fresh, stored));
+  const created = new Set(fresh);
+  return batch.map((rows) => (created.has(rows) ? 'created' : 'duplicate'));
+}
+
+/** Builds and sections first, the pipeline row last (see writeBatch). */
+async function writeFresh(handle: ClickhouseHandle, fresh: PayloadRows[], stored: StoredRows): Promise<void> {
   const missing = (have: Set<number>) => fresh.filter((rows) => !have.has(pipelineId(rows)));
   await Promise.all([
     insertRows(
@@ -42,8 +52,17 @@ export async function writeBatch(handle: ClickhouseHandle, batch: readonly Paylo
     PIPELINES_TABLE,
     fresh.map((rows) => rows.pipeline),
   );
-  const created = new Set(fresh);
-  return batch.map((rows) => (created.has(rows) ? 'created' : 'duplicate'));
+}
+
+/**
+ * Runs a write of pipelines `ids` and keeps `index` right: unknown while it runs and if it fails
+ * (its rows may be half-written), written once it has committed.
+ */
+async function tracked(index: StoredIndex | undefined, ids: number[], write: () => Promise<void>): Promise<void> {
+  if (!index || ids.length === 0) return write();
+  index.markUnknown(ids);
+  await write();
+  index.markWritten(ids);
 }
 
 /**
@@ -53,13 +72,15 @@ export async function writeBatch(handle: ClickhouseHandle, batch: readonly Paylo
  * engine does not drop them as repeats of what was deleted. Interrupted at any point, a later
  * save or replace of the pipeline completes it without duplicates.
  */
-export async function replacePipeline(handle: ClickhouseHandle, rows: PayloadRows, version: string): Promise<void> {
+export async function replacePipeline(handle: ClickhouseHandle, rows: PayloadRows, version: string, index?: StoredIndex): Promise<void> {
   const id = pipelineId(rows);
-  await deleteRows(handle, PIPELINES_TABLE, 'id', id);
-  await deleteRows(handle, BUILDS_TABLE, 'pipeline_id', id);
-  await deleteRows(handle, SECTIONS_TABLE, 'pipeline_id', id);
-  await Promise.all([insertRows(handle, BUILDS_TABLE, rows.builds, version), insertRows(handle, SECTIONS_TABLE, rows.sections, version)]);
-  await insertRows(handle, PIPELINES_TABLE, [rows.pipeline], version);
+  await tracked(index, [id], async () => {
+    await deleteRows(handle, PIPELINES_TABLE, 'id', id);
+    await deleteRows(handle, BUILDS_TABLE, 'pipeline_id', id);
+    await deleteRows(handle, SECTIONS_TABLE, 'pipeline_id', id);
+    await Promise.all([insertRows(handle, BUILDS_TABLE, rows.builds, version), insertRows(handle, SECTIONS_TABLE, rows.sections, version)]);
+    await insertRows(handle, PIPELINES_TABLE, [rows.pipeline], version);
+  });
 }
 
 export function pipelineId(rows: PayloadRows): number {
@@ -76,9 +97,21 @@ const STORED_SQL = `SELECT 'pipelines' AS t, id FROM ${PIPELINES_TABLE} WHERE id
 UNION ALL SELECT DISTINCT 'builds' AS t, pipeline_id AS id FROM ${BUILDS_TABLE} WHERE pipeline_id IN {ids:Array(UInt64)}
 UNION ALL SELECT DISTINCT 'sections' AS t, pipeline_id AS id FROM ${SECTIONS_TABLE} WHERE pipeline_id IN {ids:Array(UInt64)}`;
 
-/** Which of `ids` already have rows in each table (one round trip). */
+/**
+ * storedRows answered by the index: a stored pipeline has rows in every table, one in no set is
+ * in no table, and only the unknown ones are looked up (usually none: no query).
+ */
+async function storedRowsIndexed(handle: ClickhouseHandle, index: StoredIndex, ids: number[]): Promise<StoredRows> {
+  const { stored, unknown } = index.classify(ids);
+  const answer = await storedRows(handle, unknown);
+  for (const id of stored) answer.pipelines.add(id);
+  return answer;
+}
+
+/** Which of `ids` already have rows in each table (one round trip; none for no ids). */
 async function storedRows(handle: ClickhouseHandle, ids: number[]): Promise<StoredRows> {
   const stored: StoredRows = { pipelines: new Set(), builds: new Set(), sections: new Set() };
+  if (ids.length === 0) return stored;
   try {
     const result = await handle.client.query({ query: STORED_SQL, query_params: { ids }, format: 'JSONCompact' });
     const body = await result.json<[keyof StoredRows, number | string]>();

@@ -143,6 +143,34 @@ describe('idempotent writes (tables read without FINAL)', () => {
   });
 });
 
+describe('with the stored index (serve, the only writer of its directory)', () => {
+  const batching = { maxRows: 10_000, lingerMs: 50 };
+
+  it('answers from what is stored at open: stored pipelines are duplicates, a half-written one is completed', async () => {
+    const [halfWritten, ...stored] = dataset(70_000);
+    for (const payload of stored) expect(await store.save(payload)).toBe('created');
+    await unwritable('ci_finished_pipelines', () => expect(store.save(halfWritten!)).rejects.toThrow(/TOO_MANY_PARTS/));
+    const indexed = await open({ keepStoredIndex: true, batching });
+    // with a new pipeline in the same batch, so a second copy of the half-written builds would get
+    // a new deduplication token: only the index's answer keeps them single
+    const fresh = dataset(80_000)[1]!;
+    const outcomes = await Promise.all([halfWritten!, ...stored, fresh].map((payload) => indexed.save(payload)));
+    expect(outcomes).toEqual(['created', ...stored.map(() => 'duplicate'), 'created']);
+    expect(await counts(71_000)).toEqual(EXPECTED);
+    expect(await counts(81_000)).toEqual({ pipelines: 1, builds: 3, sections: 0 });
+  });
+
+  it('leaves a pipeline whose write failed half-way to the tables: the retry completes it, every row once', async () => {
+    const indexed = await open({ keepStoredIndex: true, batching });
+    const [first, second] = dataset(90_000);
+    await unwritable('ci_finished_pipelines', () => expect(indexed.save(first!)).rejects.toThrow(/TOO_MANY_PARTS/));
+    expect(await counts(91_000)).toEqual({ pipelines: 0, builds: 4, sections: 4 });
+    expect(await Promise.all([indexed.save(first!), indexed.save(second!)])).toEqual(['created', 'created']);
+    expect(await indexed.save(first!)).toBe('duplicate');
+    expect(await counts(91_000)).toEqual({ pipelines: 2, builds: 4 + 3, sections: 4 });
+  });
+});
+
 describe('replace (the refresh path)', () => {
   // its lightweight DELETE is a mutation: it runs on the merge pool
   beforeAll(() => admin.client.command({ query: 'SYSTEM START MERGES' }));
@@ -174,6 +202,35 @@ describe('replace (the refresh path)', () => {
     expect(await store.save(finished)).toBe('duplicate');
   });
 
+  it('keeps the stored index right, also through a refresh that failed half-way', async () => {
+    const indexed = await open({ keepStoredIndex: true });
+    const build = {
+      id: 311,
+      name: 'job-build',
+      stage: 'build',
+      status: 'success',
+      startOffset: 0,
+      duration: 10,
+      sections: { step_script: 8 },
+    } as const;
+    const test = { id: 312, name: 'job-test', stage: 'test', status: 'failed', startOffset: 15, duration: 20 } as const;
+    const lint = { id: 313, name: 'lint', stage: 'test', status: 'success', startOffset: 15, duration: 5 } as const;
+    const spec = { id: 52_001, startedAt: '2024-05-02T10:00:00.000Z' };
+    const running = buildPayload({ ...spec, status: 'running', jobs: [build] });
+    const finished = buildPayload({ ...spec, status: 'success', jobs: [build, test] });
+    const retried = buildPayload({ ...spec, status: 'success', jobs: [build, test, lint] });
+    expect(await indexed.save(running)).toBe('created');
+    expect(await indexed.refresh(finished)).toBe('refreshed');
+    expect(await indexed.save(finished)).toBe('duplicate');
+    expect(await counts(52_000)).toEqual({ pipelines: 1, builds: 2, sections: 1 });
+    // the old rows are deleted and the new builds and sections written, then the pipeline row fails
+    await unwritable('ci_finished_pipelines', () => expect(indexed.refresh(retried)).rejects.toThrow(/TOO_MANY_PARTS/));
+    expect(await counts(52_000)).toEqual({ pipelines: 0, builds: 3, sections: 1 });
+    expect(await indexed.save(retried)).toBe('created');
+    expect(await indexed.save(retried)).toBe('duplicate');
+    expect(await counts(52_000)).toEqual({ pipelines: 1, builds: 3, sections: 1 });
+  });
+
   it('refresh leaves a pipeline that is absent alone (backfill saves it instead)', async () => {
     expect(await store.refresh(dataset(60_000)[1]!)).toBe('missing');
     expect(await counts(61_000)).toEqual({ pipelines: 0, builds: 0, sections: 0 });
@@ -187,6 +244,9 @@ describe('tables', () => {
       const ddl = String((await result.json<unknown[]>()).data[0]![0]);
       expect([table, ddl]).toEqual([table, expect.stringContaining('non_replicated_deduplication_window = 10000')]);
       expect(ddl).not.toMatch(/PROJECTION/);
+      // set by an embedded writer's open (embedded-table-settings.ts): durable parts, wider merges
+      for (const setting of ['fsync_after_insert = 1', 'fsync_part_directory = 1', 'min_parts_to_merge_at_once = 10'])
+        expect([table, ddl]).toEqual([table, expect.stringContaining(setting)]);
     }
   });
 });

@@ -1,0 +1,89 @@
+import type { ClickhouseHandle } from './client.js';
+import { wrapClickhouseError } from './errors.js';
+import { BUILDS_TABLE, PIPELINES_TABLE, SECTIONS_TABLE } from './tables.js';
+
+/**
+ * Which pipelines an embedded store holds, kept in memory by a process that is the directory's
+ * only writer (serve: the directory lock keeps other processes out, and nothing else in it opens
+ * the directory), so a batch of saves needs no existence query (see writeBatch). It is exact,
+ * never a guess: loaded from the tables at open, then updated only after a write has committed.
+ * A pipeline whose rows a failed write may have left half-written is `unknown` until written
+ * again: the store asks the tables about it, as without the index.
+ *
+ * Memory: 8 bytes per pipeline stored at open (a sorted Float64Array; ids are safe integers),
+ * plus a Set entry per pipeline written or left unknown since.
+ */
+export interface StoredIndex {
+  /** `ids` split into stored (the pipeline row is committed) and unknown; the others are in no table */
+  classify(ids: readonly number[]): { stored: number[]; unknown: number[] };
+  /** these pipelines' rows are committed in every table */
+  markWritten(ids: readonly number[]): void;
+  /** a write of these pipelines failed or is under way: their rows may be anywhere */
+  markUnknown(ids: readonly number[]): void;
+}
+
+/**
+ * Pipelines with rows in the builds or sections table but no pipeline row: left by a write that
+ * failed half-way (the pipeline row is written last), to be completed by a retry.
+ */
+const HALF_WRITTEN_SQL = `SELECT DISTINCT pipeline_id FROM ${BUILDS_TABLE} WHERE pipeline_id NOT IN (SELECT id FROM ${PIPELINES_TABLE})
+UNION DISTINCT SELECT DISTINCT pipeline_id FROM ${SECTIONS_TABLE} WHERE pipeline_id NOT IN (SELECT id FROM ${PIPELINES_TABLE})`;
+
+/** Reads the stored pipeline ids (one scan of the pipelines' sort key) and the half-written ones. */
+export async function loadStoredIndex(handle: ClickhouseHandle): Promise<StoredIndex> {
+  try {
+    const stored = await column(handle, `SELECT DISTINCT id FROM ${PIPELINES_TABLE} ORDER BY id`);
+    const halfWritten = await column(handle, HALF_WRITTEN_SQL);
+    return createStoredIndex(Float64Array.from(stored), halfWritten);
+  } catch (error) {
+    throw wrapClickhouseError(error, 'reading which pipelines are stored', handle.description);
+  }
+}
+
+/** `sorted`: ids stored, ascending; `unknown`: ids whose rows may be half-written. */
+export function createStoredIndex(sorted: Float64Array, unknown: readonly number[]): StoredIndex {
+  const written = new Set<number>();
+  const uncertain = new Set(unknown);
+  const isStored = (id: number) => written.has(id) || contains(sorted, id);
+  return {
+    classify(ids) {
+      const stored: number[] = [];
+      const unknownIds: number[] = [];
+      for (const id of ids) {
+        if (uncertain.has(id)) unknownIds.push(id);
+        else if (isStored(id)) stored.push(id);
+      }
+      return { stored, unknown: unknownIds };
+    },
+    markWritten(ids) {
+      for (const id of ids) {
+        written.add(id);
+        uncertain.delete(id);
+      }
+    },
+    markUnknown(ids) {
+      for (const id of ids) uncertain.add(id);
+    },
+  };
+}
+
+/** binary search of an ascending array */
+function contains(sorted: Float64Array, id: number): boolean {
+  let low = 0;
+  let high = sorted.length - 1;
+  while (low <= high) {
+    const middle = (low + high) >>> 1;
+    const value = sorted[middle]!;
+    if (value === id) return true;
+    if (value < id) low = middle + 1;
+    else high = middle - 1;
+  }
+  return false;
+}
+
+/** The first column of a query's rows as numbers (UInt64 arrives as a string: see CLICKHOUSE_SETTINGS). */
+async function column(handle: ClickhouseHandle, query: string): Promise<number[]> {
+  const result = await handle.client.query({ query, format: 'JSONCompactEachRow' });
+  const rows = await result.json<[string | number]>();
+  return rows.map((row) => Number(row[0]));
+}
