@@ -13,7 +13,10 @@
  * p99 < 250 ms). The body is the seed's example plus GitLab's pipeline and 20 finished job
  * attempts (ids derived from the pipeline id), so ClickHouse writes builds, not only a pipeline
  * row. After the ClickHouse run, rows are counted in both stores and the active parts per table
- * that the server left are reported.
+ * that the server left are reported, with the inserts per table and the mean rows per insert
+ * (pipelines per batch). The serve process's CPU per request is also split by thread name
+ * (JavaScript = its main thread; `node` = libuv's workers, where chDB runs queries; ClickHouse's
+ * pools, e.g. MergeMutate = background merges).
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, openSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -120,9 +123,9 @@ function processCpuSeconds(pid: number | undefined): number {
 }
 /**
  * user + system CPU seconds of a process's live threads, summed by thread name (Linux /proc;
- * empty elsewhere). Names tell the JavaScript thread (the process's name) from libuv's workers
- * (chDB queries run there; named like the process) and ClickHouse's own pools (e.g. merges); threads that exited are not
- * listed (their time is the process total minus the sum).
+ * empty elsewhere): the main thread as `JavaScript`, libuv's workers (chDB queries run there)
+ * under the process's name, ClickHouse's pools under theirs (e.g. MergeMutate). Threads that
+ * exited are not listed (their time is the process total minus the sum).
  */
 function threadCpuSeconds(pid: number | undefined): Map<string, number> {
   const byName = new Map<string, number>();

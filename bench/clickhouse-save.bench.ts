@@ -1,0 +1,147 @@
+/**
+ * CPU per pipeline saved through the embedded ClickHouse store (chDB in this process), as serve
+ * writes them: waves of BENCH_WAVE concurrent saves (default 36, about the batch serve's bench
+ * forms with 50 connections), each wave one batch, BENCH_WAVES waves (default 80) after 10 of warm-up. The payload
+ * is serve.bench.ts's (seed + pipeline + 20 finished attempts), parsed by the wire schema first.
+ * Prints, per configuration, CPU ms per pipeline (all threads; process.cpuUsage) split by thread
+ * name (JavaScript = the main thread; `node` = libuv's workers, where chDB runs a query; ClickHouse's
+ * pools, e.g. MergeMutate = background merges), wall ms per wave, and the active parts left.
+ * Configurations, each on a fresh directory: `serve` (as serve opens it: stored index, embedded table
+ * settings), `no index` (the existence check queried per batch, as push does), `default merges`
+ * (serve's, with ClickHouse's default merge width), `neither` (how serve wrote before both). CPU figures are less sensitive to a shared
+ * machine than wall times, not insensitive. Run: `npx tsx bench/clickhouse-save.bench.ts`.
+ */
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { StorablePayloadSchema, type Payload } from '../src/payload/schema.js';
+import { openClickhouseClient } from '../src/store/clickhouse/client.js';
+import { openClickhouseStore, type ClickhouseStore } from '../src/store/clickhouse/index.js';
+
+const WAVE = Number(process.env.BENCH_WAVE ?? 36);
+const WAVES = Number(process.env.BENCH_WAVES ?? 80);
+const WARM_UP_WAVES = 10;
+const ATTEMPTS = 20;
+const SEED = JSON.parse(readFileSync(new URL('../examples/payloads/seed-example.json', import.meta.url), 'utf8')) as Record<
+  string,
+  unknown
+>;
+const TABLES = ['ci_finished_builds', 'ci_finished_pipelines', 'ci_finished_build_sections'];
+
+/** serve.bench.ts's body for pipeline `id`, as the route has it after validation */
+function payload(id: number): Payload {
+  const start = Date.parse(String(SEED.created_at));
+  const iso = (ms: number) => new Date(ms).toISOString();
+  const attempts = Array.from({ length: ATTEMPTS }, (_, k) => ({
+    id: id * 100 + k,
+    name: `job-${k}`,
+    stage: `stage-${k % 4}`,
+    status: k % 7 === 0 ? 'failed' : 'success',
+    allow_failure: false,
+    failure_reason: k % 7 === 0 ? 'script_failure' : null,
+    created_at: iso(start + k * 1000),
+    started_at: iso(start + k * 1000 + 2000),
+    finished_at: iso(start + k * 1000 + 62_000),
+    duration: 60,
+    queued_duration: 2,
+    retried: false,
+    runner: { id: 7, runner_type: 'instance_type' },
+  }));
+  const pipeline = {
+    ...{ id, project_id: 42, status: 'success', source: 'push', ref: SEED.ref, sha: 'a'.repeat(40) },
+    ...{ created_at: iso(start), started_at: iso(start), finished_at: iso(start + 90_000), duration: 90 },
+  };
+  return StorablePayloadSchema.parse({ ...SEED, pipeline_id: id, project_id: 42, pipeline, attempts });
+}
+
+/** CPU ms of this process's live threads by name (Linux /proc), the main thread as `JavaScript` */
+function threadCpuMs(): Map<string, number> {
+  const byName = new Map<string, number>();
+  for (const tid of readdirSync('/proc/self/task')) {
+    try {
+      const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+      const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')).replace(/[\d:/-]+$/, '');
+      const name = tid === String(process.pid) ? 'JavaScript' : comm;
+      const fields = stat.slice(stat.lastIndexOf(') ') + 2).split(' ');
+      // utime + stime, fields 14 and 15 of stat, in clock ticks of 10 ms (USER_HZ 100)
+      byName.set(name, (byName.get(name) ?? 0) + (Number(fields[11]) + Number(fields[12])) * 10);
+    } catch {
+      // a thread that exited while listed
+    }
+  }
+  return byName;
+}
+
+interface Config {
+  label: string;
+  keepStoredIndex: boolean;
+  /** ClickHouse's own merge width instead of the embedded store's */
+  defaultMerges: boolean;
+}
+
+const CONFIGS: Config[] = [
+  { label: 'serve', keepStoredIndex: true, defaultMerges: false },
+  { label: 'no index', keepStoredIndex: false, defaultMerges: false },
+  { label: 'default merges', keepStoredIndex: true, defaultMerges: true },
+  { label: 'neither', keepStoredIndex: false, defaultMerges: true },
+];
+
+async function measure(config: Config): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'pm-bench-save-'));
+  let store: ClickhouseStore | undefined;
+  try {
+    store = await openClickhouseStore(dir, { autoMigrate: true, keepStoredIndex: config.keepStoredIndex });
+    if (config.defaultMerges)
+      await adminQuery(
+        dir,
+        TABLES.map((t) => `ALTER TABLE ${t} RESET SETTING min_parts_to_merge_at_once`),
+      );
+    let next = 1_000_000;
+    const wave = async () => {
+      const payloads = Array.from({ length: WAVE }, () => payload(next++));
+      await Promise.all(payloads.map((p) => store!.save(p)));
+    };
+    for (let i = 0; i < WARM_UP_WAVES; i++) await wave();
+    const threadsBefore = threadCpuMs();
+    const cpuBefore = process.cpuUsage();
+    const started = performance.now();
+    for (let i = 0; i < WAVES; i++) await wave();
+    const wallMs = performance.now() - started;
+    const cpu = process.cpuUsage(cpuBefore);
+    const threads = threadCpuMs();
+    const pipelines = WAVE * WAVES;
+    const perPipeline = (ms: number) => (ms / pipelines).toFixed(2);
+    const byThread = [...threads]
+      .map(([name, ms]): [string, number] => [name, ms - (threadsBefore.get(name) ?? 0)])
+      .filter(([, ms]) => ms / pipelines >= 0.01)
+      .sort((a, b) => b[1] - a[1]);
+    const parts = await adminQuery(
+      dir,
+      [],
+      "SELECT table, count() FROM system.parts WHERE active AND database = currentDatabase() AND table LIKE 'ci_finished_%' GROUP BY table ORDER BY table",
+    );
+    console.log(
+      `${config.label.padEnd(15)} CPU ${perPipeline((cpu.user + cpu.system) / 1000)} ms per pipeline (${byThread.map(([n, ms]) => `${n} ${perPipeline(ms)}`).join(', ')}); ` +
+        `wall ${(wallMs / WAVES).toFixed(1)} ms per wave; active parts ${parts.map((r) => `${String(r[0])}=${String(r[1])}`).join(', ')}`,
+    );
+  } finally {
+    await store?.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Runs `commands`, then `query` (its rows), on a second connection to the store's directory. */
+async function adminQuery(dir: string, commands: string[], query = 'SELECT 1'): Promise<unknown[][]> {
+  const handle = await openClickhouseClient(dir);
+  try {
+    for (const command of commands) await handle.client.command({ query: command });
+    return (await (await handle.client.query({ query, format: 'JSONCompact' })).json<unknown[]>()).data;
+  } finally {
+    await handle.close();
+  }
+}
+
+console.log(
+  `machine: ${cpus().length} cores, shared (1-min load average at the start: ${loadavg()[0]!.toFixed(1)}); waves of ${WAVE} saves, ${WAVES} measured after ${WARM_UP_WAVES}; ${ATTEMPTS} builds per pipeline`,
+);
+for (const config of CONFIGS) await measure(config);
