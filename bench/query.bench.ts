@@ -13,8 +13,12 @@
  * last ~29 days (one every 5 s), 20 builds each, 24 job names in 6 stages (half start with
  * `job`), status 85% success / 11% failed / 4% canceled, durations 5 s – ~40 min (skewed),
  * 10 projects, 4 sources, 5 refs. The query window is the default (last 7 days).
+ *
+ * PM_BENCH_QUERY_DIR=<dir> keeps the generated directory between runs while iterating: the first
+ * run generates into it (and leaves it), later runs reuse it when it holds the full data set
+ * (the generation time is kept in `<dir>/bench-generated-at`, so the window is the same one).
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
@@ -132,18 +136,31 @@ async function commandRuns(dir: string, inProcessMs: number, compiled: { sql: st
   );
 }
 
+/** PM_BENCH_QUERY_DIR (kept, reused when complete) or a fresh temporary directory (removed). */
+function benchDirectory(): { dir: string; keep: boolean; generatedAt?: Date } {
+  const kept = process.env['PM_BENCH_QUERY_DIR'];
+  if (!kept) return { dir: mkdtempSync(join(tmpdir(), 'pm-bench-query-')), keep: false };
+  const marker = join(kept, 'bench-generated-at');
+  if (existsSync(marker)) return { dir: kept, keep: true, generatedAt: new Date(readFileSync(marker, 'utf8').trim()) };
+  rmSync(kept, { recursive: true, force: true });
+  mkdirSync(kept, { recursive: true });
+  return { dir: kept, keep: true };
+}
+
 async function main(): Promise<void> {
-  const dir = mkdtempSync(join(tmpdir(), 'pm-bench-query-'));
-  const now = new Date();
+  const { dir, keep, generatedAt } = benchDirectory();
+  const now = generatedAt ?? new Date();
   try {
     const store = await openClickhouseStore(dir, { autoMigrate: true });
     await store.close();
     const handle = await openClickhouseClient(dir);
     let t = performance.now();
-    await generate(handle, now);
+    if (generatedAt) console.log(`reusing ${dir} (generated ${now.toISOString()})`);
+    else await generate(handle, now);
     // background merges would land on one side of the comparison or the other: freeze the parts
     await handle.client.command({ query: 'SYSTEM STOP MERGES ci_finished_builds' });
     await handle.client.command({ query: 'SYSTEM STOP MERGES ci_finished_pipelines' });
+    if (keep && !generatedAt) writeFileSync(join(dir, 'bench-generated-at'), now.toISOString());
     const parts = await (
       await handle.client.query({
         query: "SELECT table, count() FROM system.parts WHERE active AND table LIKE 'ci_finished_%' GROUP BY table ORDER BY table",
@@ -151,9 +168,10 @@ async function main(): Promise<void> {
       })
     ).json<unknown[]>();
     console.log(`active parts: ${parts.data.map((r) => `${String(r[0])}=${String(r[1])}`).join(', ')}`);
-    console.log(
-      `generated ${BUILDS.toLocaleString('en')} builds, ${(BUILDS / PER_PIPELINE).toLocaleString('en')} pipelines in ${((performance.now() - t) / 1000).toFixed(1)} s`,
-    );
+    if (!generatedAt)
+      console.log(
+        `generated ${BUILDS.toLocaleString('en')} builds, ${(BUILDS / PER_PIPELINE).toLocaleString('en')} pipelines in ${((performance.now() - t) / 1000).toFixed(1)} s`,
+      );
 
     // what GitLab's aggregate projection (dropped in migration 0003) would hold: one row per key
     const keys = await (
@@ -209,7 +227,7 @@ async function main(): Promise<void> {
     const compiled = compileQuery(input, range);
     await commandRuns(dir, mo, { sql: compiled.sql, params: { ...compiled.params } as Record<string, unknown> });
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    if (!keep) rmSync(dir, { recursive: true, force: true });
   }
 }
 
