@@ -6,6 +6,8 @@ import { readFileSync } from 'node:fs';
 const [extra, extraPassed, ...reports] = process.argv.slice(2);
 let passed = Number(extraPassed) || 0;
 let failed = Number(extra) || 0;
+// named last, right above the summary line, so a CI log cut to its tail still says what failed
+const failures = [];
 for (const file of reports) {
   try {
     const r = JSON.parse(readFileSync(file, 'utf8'));
@@ -15,6 +17,11 @@ for (const file of reports) {
     const brokenFiles = (r.testResults ?? []).filter(
       (f) => f.status === 'failed' && !(f.assertionResults ?? []).some((a) => a.status === 'failed'),
     ).length;
+    for (const f of r.testResults ?? []) {
+      const bad = (f.assertionResults ?? []).filter((a) => a.status !== 'passed');
+      for (const a of bad) failures.push(`${a.status}: ${f.name} > ${a.fullName}: ${firstLine(a.failureMessages?.[0])}`);
+      if (f.status === 'failed' && bad.length === 0) failures.push(`failed: ${f.name}: ${firstLine(f.message)}`);
+    }
     passed += r.numPassedTests;
     failed += r.numFailedTests + brokenFiles + skipped;
     if (!r.success && r.numFailedTests + brokenFiles === 0) failed += 1;
@@ -23,5 +30,12 @@ for (const file of reports) {
     failed += 1;
   }
 }
+for (const line of failures) console.log(line);
 console.log(`${passed} passed, ${failed} failed`);
 process.exit(failed > 0 ? 1 : 0);
+
+function firstLine(text) {
+  return String(text ?? '')
+    .split('\n', 1)[0]
+    .slice(0, 300);
+}

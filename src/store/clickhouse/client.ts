@@ -1,7 +1,9 @@
 import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
 // static: a dynamic import() of this CommonJS package gets no named exports from a split chunk
 import { createClient, type ClickHouseClient, type ClickHouseSettings } from '@clickhouse/client';
 import { EXIT, MissingDependencyError, UpstreamError } from '../../errors.js';
+import { packageRoot } from '../../migrate/discover.js';
 import { acquireDirectoryLock, type DirectoryLock } from '../directory-lock.js';
 import { detachStdinForChdb } from './detach-stdin.js';
 import { parseClickhouseSpec, type ClickhouseSpec, type EmbeddedSpec } from './spec.js';
@@ -30,6 +32,13 @@ export const CLICKHOUSE_SETTINGS: ClickHouseSettings = {
 export interface OpenClickhouseClientOptions {
   /** embedded only: how long to wait for another process to release the directory, ms (default 30 000) */
   lockWaitMs?: number;
+  /**
+   * Embedded only: this process only reads the directory (`query`, `report`). When the open
+   * starts the engine, it starts with engine/chdb-read-only.xml, so no merge is scheduled while
+   * the tables load (see there). An engine already running on the directory in this process
+   * (a writer opened it first) keeps its own configuration. Never for a process that writes.
+   */
+  readOnly?: boolean;
 }
 
 /**
@@ -54,21 +63,37 @@ export async function openClickhouseClient(
     return { client, spec: parsed, description: parsed.description, close: () => client.close() };
   }
   const lock = await acquireDirectoryLock(parsed.path, { waitMs: options.lockWaitMs, sharedInProcess: true });
-  const client = await openLocked(parsed, lock);
+  const { client, engine } = await openLocked(parsed, lock, options.readOnly ?? false);
   const close = async () => {
     try {
       await client.close();
     } finally {
+      engine?.close();
       await lock.release();
     }
   };
   return { client, spec: parsed, description: parsed.description, close };
 }
 
-async function openLocked(spec: EmbeddedSpec, lock: DirectoryLock): Promise<ClickHouseClient> {
+interface EmbeddedClient {
+  client: ClickHouseClient;
+  /** the session that started the engine with the read-only configuration, closed after the client */
+  engine?: { close(): void };
+}
+
+async function openLocked(spec: EmbeddedSpec, lock: DirectoryLock, readOnly: boolean): Promise<EmbeddedClient> {
+  let engine: EmbeddedClient['engine'];
   try {
-    return createClient({ connection: await openChdbConnection(spec), clickhouse_settings: CLICKHOUSE_SETTINGS });
+    const chdb = await importChdb(spec);
+    await mkdir(spec.path, { recursive: true });
+    detachStdinForChdb();
+    // chDB runs one engine per directory per process, shared by every connection to it, and
+    // configured by the connection that starts it: this session's arguments, when it is the first
+    if (readOnly) engine = new chdb.Session(spec.path, { connectionArgs: [`--config-file=${READ_ONLY_CONFIG}`] });
+    const connection = chdb.createChdbConnection({ path: spec.path }) as unknown as ChdbConnection;
+    return { client: createClient({ connection, clickhouse_settings: CLICKHOUSE_SETTINGS }), ...(engine && { engine }) };
   } catch (error) {
+    engine?.close();
     await lock.release();
     throw chdbBusy(error, spec.path) ?? error;
   }
@@ -92,10 +117,17 @@ function chdbBusy(error: unknown, path: string): UpstreamError | undefined {
 
 type ChdbConnection = NonNullable<Parameters<typeof createClient>[0]>['connection'];
 
-async function openChdbConnection(spec: EmbeddedSpec): Promise<ChdbConnection> {
-  let module: typeof import('chdb/connection');
+/** engine/chdb-read-only.xml of the installed package (see OpenClickhouseClientOptions.readOnly) */
+const READ_ONLY_CONFIG = join(packageRoot(), 'engine', 'chdb-read-only.xml');
+
+/** chDB's connection factory and its Session (one module instance: chdb's ESM entry re-exports the CommonJS one). */
+async function importChdb(spec: EmbeddedSpec): Promise<{
+  createChdbConnection: (typeof import('chdb/connection'))['createChdbConnection'];
+  Session: (typeof import('chdb'))['Session'];
+}> {
   try {
-    module = await import('chdb/connection');
+    const [connection, chdb] = await Promise.all([import('chdb/connection'), import('chdb')]);
+    return { createChdbConnection: connection.createChdbConnection, Session: chdb.Session };
   } catch (cause) {
     throw new MissingDependencyError(
       'chdb',
@@ -104,7 +136,4 @@ async function openChdbConnection(spec: EmbeddedSpec): Promise<ChdbConnection> {
       { cause },
     );
   }
-  await mkdir(spec.path, { recursive: true });
-  detachStdinForChdb();
-  return module.createChdbConnection({ path: spec.path }) as unknown as ChdbConnection;
 }

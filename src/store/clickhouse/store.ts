@@ -26,9 +26,11 @@ export interface OpenClickhouseStoreOptions {
   /** apply pending migrations/clickhouse files first (default false) */
   autoMigrate?: boolean;
   /**
-   * The process only reads (`query`, `report`): on the embedded engine, background merges are
-   * stopped in this process once migrations are applied, so a query never competes with a merge
-   * it did not ask for and closing never waits for one. Never for a process that also writes.
+   * The process only reads (`query`, `report`): on the embedded engine, an engine this open
+   * starts schedules no merge while its tables load (see OpenClickhouseClientOptions.readOnly),
+   * and background merges are stopped in this process once migrations are applied, so a query
+   * never competes with a merge it did not ask for and closing never waits for one. Never for a
+   * process that also writes.
    */
   readOnly?: boolean;
   /** batching of concurrent saves (default: {@link DEFAULT_BATCHING}) */
@@ -64,7 +66,7 @@ export const DEFAULT_BATCHING: GroupWriterOptions = { maxRows: 20_000, lingerMs:
  * so concurrent saves of the same pipeline in one process give one `created`.
  */
 export async function openClickhouseStore(spec: string, options: OpenClickhouseStoreOptions = {}): Promise<ClickhouseStore> {
-  const handle = await openClickhouseClient(spec, { lockWaitMs: options.lockWaitMs });
+  const handle = await openClickhouseClient(spec, { lockWaitMs: options.lockWaitMs, readOnly: options.readOnly ?? false });
   let index: StoredIndex | undefined;
   try {
     if (options.readOnly && handle.spec.kind === 'embedded') await openReadOnly(handle, options.autoMigrate ?? false);
