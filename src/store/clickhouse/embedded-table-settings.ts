@@ -1,6 +1,6 @@
 import type { ClickhouseHandle } from './client.js';
 import { wrapClickhouseError } from './errors.js';
-import { BUILDS_TABLE, PIPELINES_TABLE, SECTIONS_TABLE } from './tables.js';
+import { BUILDS_TABLE, PIPELINES_TABLE, REFRESHES_TABLE, SECTIONS_TABLE } from './tables.js';
 
 /**
  * MergeTree settings of an embedded (chDB) store's tables, for the process that writes it:
@@ -16,7 +16,7 @@ import { BUILDS_TABLE, PIPELINES_TABLE, SECTIONS_TABLE } from './tables.js';
  */
 const EMBEDDED_SETTINGS = ['fsync_after_insert = 1', 'fsync_part_directory = 1', 'min_parts_to_merge_at_once = 10'];
 
-const TABLES = [PIPELINES_TABLE, BUILDS_TABLE, SECTIONS_TABLE];
+const TABLES = [PIPELINES_TABLE, BUILDS_TABLE, SECTIONS_TABLE, REFRESHES_TABLE];
 
 /**
  * Sets EMBEDDED_SETTINGS on the store's tables where they are missing (once per directory: the

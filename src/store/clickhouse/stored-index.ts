@@ -1,6 +1,6 @@
 import type { ClickhouseHandle } from './client.js';
 import { wrapClickhouseError } from './errors.js';
-import { BUILDS_TABLE, PIPELINES_TABLE, SECTIONS_TABLE } from './tables.js';
+import { BUILDS_TABLE, PIPELINES_TABLE, REFRESHES_TABLE, SECTIONS_TABLE } from './tables.js';
 
 /**
  * Which pipelines an embedded store holds, kept in memory by a process that is the directory's
@@ -24,10 +24,13 @@ export interface StoredIndex {
 
 /**
  * Pipelines with rows in the builds or sections table but no pipeline row: left by a write that
- * failed half-way (the pipeline row is written last), to be completed by a retry.
+ * failed half-way (the pipeline row is written last), to be completed by a retry. Also those
+ * refreshed but without a pipeline row (a refresh that failed after its deletes): in no table
+ * perhaps, but their next save needs their refresh count (see refreshSalt in write-rows.ts).
  */
 const HALF_WRITTEN_SQL = `SELECT DISTINCT pipeline_id FROM ${BUILDS_TABLE} WHERE pipeline_id NOT IN (SELECT id FROM ${PIPELINES_TABLE})
-UNION DISTINCT SELECT DISTINCT pipeline_id FROM ${SECTIONS_TABLE} WHERE pipeline_id NOT IN (SELECT id FROM ${PIPELINES_TABLE})`;
+UNION DISTINCT SELECT DISTINCT pipeline_id FROM ${SECTIONS_TABLE} WHERE pipeline_id NOT IN (SELECT id FROM ${PIPELINES_TABLE})
+UNION DISTINCT SELECT DISTINCT pipeline_id FROM ${REFRESHES_TABLE} WHERE pipeline_id NOT IN (SELECT id FROM ${PIPELINES_TABLE})`;
 
 /** Reads the stored pipeline ids (one scan of the pipelines' sort key) and the half-written ones. */
 export async function loadStoredIndex(handle: ClickhouseHandle): Promise<StoredIndex> {

@@ -5,7 +5,7 @@ import { dedupTokenOfText, jsonEachRow } from './dedup-token.js';
 import { wrapClickhouseError } from './errors.js';
 import type { PayloadRows, Row } from './rows.js';
 import type { StoredIndex } from './stored-index.js';
-import { BUILDS_TABLE, PIPELINES_TABLE, SECTIONS_TABLE } from './tables.js';
+import { BUILDS_TABLE, PIPELINES_TABLE, REFRESHES_TABLE, SECTIONS_TABLE } from './tables.js';
 
 /**
  * Writes pipelines so that every write is idempotent and reads need no FINAL:
@@ -16,7 +16,9 @@ import { BUILDS_TABLE, PIPELINES_TABLE, SECTIONS_TABLE } from './tables.js';
  *   written by one insert, so present means complete;
  * - one insert per table, builds and sections first and the pipeline row last (its presence
  *   marks a complete write), each with a deterministic insert_deduplication_token (see
- *   dedup-token.ts), so an insert repeated by a retry or a racing writer is dropped by the engine.
+ *   dedup-token.ts), so an insert repeated by a retry or a racing writer is dropped by the engine;
+ *   the token is salted with the refresh count of the pipelines it writes (see refreshSalt), so
+ *   a save after a refresh that failed half-way is not dropped as a repeat of an earlier save.
  * Callers serialize batches of one store (see group-writer.ts): a pipeline in flight is never
  * checked by a second batch before the first is written.
  * With an `index` (a sole writer's memory of what is stored, see stored-index.ts) the existence
@@ -35,23 +37,25 @@ export async function writeBatch(handle: ClickhouseHandle, batch: readonly Paylo
 /** Builds and sections first, the pipeline row last (see writeBatch). */
 async function writeFresh(handle: ClickhouseHandle, fresh: PayloadRows[], stored: StoredRows): Promise<void> {
   const missing = (have: Set<number>) => fresh.filter((rows) => !have.has(pipelineId(rows)));
+  const insert = (table: string, pipelines: PayloadRows[], rowsOf: (rows: PayloadRows) => Row[]) =>
+    insertRows(handle, table, pipelines.flatMap(rowsOf), refreshSalt(pipelines, stored.refreshes));
   await Promise.all([
-    insertRows(
-      handle,
-      BUILDS_TABLE,
-      missing(stored.builds).flatMap((rows) => rows.builds),
-    ),
-    insertRows(
-      handle,
-      SECTIONS_TABLE,
-      missing(stored.sections).flatMap((rows) => rows.sections),
-    ),
+    insert(BUILDS_TABLE, missing(stored.builds), (rows) => rows.builds),
+    insert(SECTIONS_TABLE, missing(stored.sections), (rows) => rows.sections),
   ]);
-  await insertRows(
-    handle,
-    PIPELINES_TABLE,
-    fresh.map((rows) => rows.pipeline),
-  );
+  await insert(PIPELINES_TABLE, fresh, (rows) => [rows.pipeline]);
+}
+
+/**
+ * The deduplication salt of an insert of `pipelines`: `id:count` of those refreshed before (see
+ * migration 0005), '' when none was. A refresh deletes a pipeline's rows, but the engine's
+ * deduplication log remembers the tokens of the inserts that wrote them: after a refresh that
+ * failed half-way, a save of the same rows needs new tokens to be stored. Two writers that see the
+ * same refreshes still give equal tokens, so a race between them is still dropped once.
+ */
+function refreshSalt(pipelines: readonly PayloadRows[], refreshes: ReadonlyMap<number, number>): string {
+  const counted = pipelines.map(pipelineId).filter((id) => refreshes.has(id));
+  return counted.map((id) => `${id}:${refreshes.get(id)}`).join(',');
 }
 
 /**
@@ -75,6 +79,8 @@ async function tracked(index: StoredIndex | undefined, ids: number[], write: () 
 export async function replacePipeline(handle: ClickhouseHandle, rows: PayloadRows, version: string, index?: StoredIndex): Promise<void> {
   const id = pipelineId(rows);
   await tracked(index, [id], async () => {
+    // counted before anything is deleted: see refreshSalt
+    await insertRows(handle, REFRESHES_TABLE, [{ pipeline_id: id, generation: version }], version);
     await deleteRows(handle, PIPELINES_TABLE, 'id', id);
     await deleteRows(handle, BUILDS_TABLE, 'pipeline_id', id);
     await deleteRows(handle, SECTIONS_TABLE, 'pipeline_id', id);
@@ -91,11 +97,14 @@ interface StoredRows {
   pipelines: Set<number>;
   builds: Set<number>;
   sections: Set<number>;
+  /** refreshes per pipeline, for those refreshed at least once (see refreshSalt) */
+  refreshes: Map<number, number>;
 }
 
-const STORED_SQL = `SELECT 'pipelines' AS t, id FROM ${PIPELINES_TABLE} WHERE id IN {ids:Array(UInt64)}
-UNION ALL SELECT DISTINCT 'builds' AS t, pipeline_id AS id FROM ${BUILDS_TABLE} WHERE pipeline_id IN {ids:Array(UInt64)}
-UNION ALL SELECT DISTINCT 'sections' AS t, pipeline_id AS id FROM ${SECTIONS_TABLE} WHERE pipeline_id IN {ids:Array(UInt64)}`;
+const STORED_SQL = `SELECT 'pipelines' AS t, id, 1 AS n FROM ${PIPELINES_TABLE} WHERE id IN {ids:Array(UInt64)}
+UNION ALL SELECT DISTINCT 'builds' AS t, pipeline_id AS id, 1 AS n FROM ${BUILDS_TABLE} WHERE pipeline_id IN {ids:Array(UInt64)}
+UNION ALL SELECT DISTINCT 'sections' AS t, pipeline_id AS id, 1 AS n FROM ${SECTIONS_TABLE} WHERE pipeline_id IN {ids:Array(UInt64)}
+UNION ALL SELECT 'refreshes' AS t, pipeline_id AS id, count() AS n FROM ${REFRESHES_TABLE} WHERE pipeline_id IN {ids:Array(UInt64)} GROUP BY pipeline_id`;
 
 /**
  * storedRows answered by the index: a stored pipeline has rows in every table, one in no set is
@@ -110,12 +119,15 @@ async function storedRowsIndexed(handle: ClickhouseHandle, index: StoredIndex, i
 
 /** Which of `ids` already have rows in each table (one round trip; none for no ids). */
 async function storedRows(handle: ClickhouseHandle, ids: number[]): Promise<StoredRows> {
-  const stored: StoredRows = { pipelines: new Set(), builds: new Set(), sections: new Set() };
+  const stored: StoredRows = { pipelines: new Set(), builds: new Set(), sections: new Set(), refreshes: new Map() };
   if (ids.length === 0) return stored;
   try {
     const result = await handle.client.query({ query: STORED_SQL, query_params: { ids }, format: 'JSONCompact' });
-    const body = await result.json<[keyof StoredRows, number | string]>();
-    for (const [table, id] of body.data) stored[table].add(Number(id));
+    const body = await result.json<[keyof StoredRows, number | string, number | string]>();
+    for (const [table, id, n] of body.data) {
+      if (table === 'refreshes') stored.refreshes.set(Number(id), Number(n));
+      else stored[table].add(Number(id));
+    }
   } catch (error) {
     throw wrapClickhouseError(error, `checking which of ${ids.length} pipeline(s) are stored`, handle.description);
   }

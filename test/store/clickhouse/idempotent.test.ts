@@ -231,6 +231,53 @@ describe('replace (the refresh path)', () => {
     expect(await counts(52_000)).toEqual({ pipelines: 1, builds: 3, sections: 1 });
   });
 
+  describe('a save after a refresh that failed is stored, not dropped as a repeat of the save before the refresh', () => {
+    const job = { id: 321, name: 'job-build', stage: 'build', status: 'success', startOffset: 0, duration: 10 } as const;
+    /** one build of pipeline `id`; with a section unless `sections` is empty */
+    const payloadOf = (id: number, sections: Record<string, number> = { step_script: 8 }) =>
+      buildPayload({ id, startedAt: '2024-05-02T10:00:00.000Z', status: 'success', jobs: [{ ...job, id: id + 1, sections }] });
+
+    it('failed at the pipeline row: the save writes the pipeline row again', async () => {
+      const payload = payloadOf(54_001);
+      expect(await store.save(payload)).toBe('created');
+      await unwritable('ci_finished_pipelines', () => expect(store.refresh(payload)).rejects.toThrow(/TOO_MANY_PARTS/));
+      expect(await counts(54_000)).toEqual({ pipelines: 0, builds: 1, sections: 1 });
+      expect(await store.save(payload)).toBe('created');
+      expect(await counts(54_000)).toEqual({ pipelines: 1, builds: 1, sections: 1 });
+      expect(await store.save(payload)).toBe('duplicate');
+    });
+
+    it('failed after its deletes, leaving the pipeline in no table: the save writes every row again', async () => {
+      const payload = payloadOf(55_001, {});
+      expect(await store.save(payload)).toBe('created');
+      await unwritable('ci_finished_builds', () => expect(store.refresh(payload)).rejects.toThrow(/TOO_MANY_PARTS/));
+      expect(await counts(55_000)).toEqual({ pipelines: 0, builds: 0, sections: 0 });
+      expect(await store.save(payload)).toBe('created');
+      expect(await counts(55_000)).toEqual({ pipelines: 1, builds: 1, sections: 0 });
+    });
+
+    it('also by a store with the stored index (serve) opened after the failed refresh', async () => {
+      const payload = payloadOf(56_001, {});
+      expect(await store.save(payload)).toBe('created');
+      await unwritable('ci_finished_builds', () => expect(store.refresh(payload)).rejects.toThrow(/TOO_MANY_PARTS/));
+      expect(await counts(56_000)).toEqual({ pipelines: 0, builds: 0, sections: 0 });
+      const indexed = await open({ keepStoredIndex: true });
+      expect(await indexed.save(payload)).toBe('created');
+      expect(await indexed.save(payload)).toBe('duplicate');
+      expect(await counts(56_000)).toEqual({ pipelines: 1, builds: 1, sections: 0 });
+    });
+
+    it('two writers racing on the same refreshed pipeline still store its rows once', async () => {
+      const payload = payloadOf(57_001);
+      expect(await store.save(payload)).toBe('created');
+      await unwritable('ci_finished_builds', () => expect(store.refresh(payload)).rejects.toThrow(/TOO_MANY_PARTS/));
+      const other = await open();
+      const outcomes = await Promise.all([store.save(payload), other.save(payload)]);
+      expect(outcomes).toContain('created');
+      expect(await counts(57_000)).toEqual({ pipelines: 1, builds: 1, sections: 1 });
+    });
+  });
+
   it('refresh leaves a pipeline that is absent alone (backfill saves it instead)', async () => {
     expect(await store.refresh(dataset(60_000)[1]!)).toBe('missing');
     expect(await counts(61_000)).toEqual({ pipelines: 0, builds: 0, sections: 0 });

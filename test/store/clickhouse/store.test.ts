@@ -12,7 +12,13 @@ import { ALL_TIME, DATASET, RANGE, SEED_INPUT, SEED_SQL } from './dataset.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'pm-ch-store-'));
 /** every migrations/clickhouse file, in order */
-const APPLIED = ['0001_ci_finished_tables', '0002_hierarchy_retries_tests', '0003_idempotent_writes', '0004_critical_path'];
+const APPLIED = [
+  '0001_ci_finished_tables',
+  '0002_hierarchy_retries_tests',
+  '0003_idempotent_writes',
+  '0004_critical_path',
+  '0005_pipeline_refreshes',
+];
 let store: ClickhouseStore;
 
 async function rows(sql: string, params: Record<string, unknown> = {}) {
