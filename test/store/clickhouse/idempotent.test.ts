@@ -292,7 +292,7 @@ describe('tables', () => {
       expect([table, ddl]).toEqual([table, expect.stringContaining('non_replicated_deduplication_window = 10000')]);
       expect(ddl).not.toMatch(/PROJECTION/);
       // set by an embedded writer's open (embedded-table-settings.ts): durable parts, wider merges
-      for (const setting of ['fsync_after_insert = 1', 'fsync_part_directory = 1', 'min_parts_to_merge_at_once = 10'])
+      for (const setting of ['fsync_after_insert = 1', 'fsync_part_directory = 1', 'min_parts_to_merge_at_once = 20'])
         expect([table, ddl]).toEqual([table, expect.stringContaining(setting)]);
     }
   });
