@@ -17,41 +17,16 @@ import { join } from 'node:path';
 import { StorablePayloadSchema, type Payload } from '../src/payload/schema.js';
 import { openClickhouseClient } from '../src/store/clickhouse/client.js';
 import { openClickhouseStore, type ClickhouseStore } from '../src/store/clickhouse/index.js';
+import { ATTEMPTS, saveBody } from './save-body.js';
 
 const WAVE = Number(process.env.BENCH_WAVE ?? 36);
 const WAVES = Number(process.env.BENCH_WAVES ?? 80);
 const WARM_UP_WAVES = 10;
-const ATTEMPTS = 20;
-const SEED = JSON.parse(readFileSync(new URL('../examples/payloads/seed-example.json', import.meta.url), 'utf8')) as Record<
-  string,
-  unknown
->;
 const TABLES = ['ci_finished_builds', 'ci_finished_pipelines', 'ci_finished_build_sections'];
 
 /** serve.bench.ts's body for pipeline `id`, as the route has it after validation */
 function payload(id: number): Payload {
-  const start = Date.parse(String(SEED.created_at));
-  const iso = (ms: number) => new Date(ms).toISOString();
-  const attempts = Array.from({ length: ATTEMPTS }, (_, k) => ({
-    id: id * 100 + k,
-    name: `job-${k}`,
-    stage: `stage-${k % 4}`,
-    status: k % 7 === 0 ? 'failed' : 'success',
-    allow_failure: false,
-    failure_reason: k % 7 === 0 ? 'script_failure' : null,
-    created_at: iso(start + k * 1000),
-    started_at: iso(start + k * 1000 + 2000),
-    finished_at: iso(start + k * 1000 + 62_000),
-    duration: 60,
-    queued_duration: 2,
-    retried: false,
-    runner: { id: 7, runner_type: 'instance_type' },
-  }));
-  const pipeline = {
-    ...{ id, project_id: 42, status: 'success', source: 'push', ref: SEED.ref, sha: 'a'.repeat(40) },
-    ...{ created_at: iso(start), started_at: iso(start), finished_at: iso(start + 90_000), duration: 90 },
-  };
-  return StorablePayloadSchema.parse({ ...SEED, pipeline_id: id, project_id: 42, pipeline, attempts });
+  return StorablePayloadSchema.parse(saveBody(id));
 }
 
 /** CPU ms of this process's live threads by name (Linux /proc), the main thread as `JavaScript` */

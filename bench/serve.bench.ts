@@ -29,6 +29,7 @@ import pg from 'pg';
 import { createTempDatabase, type TempDatabase } from '../test/helpers/postgres-database.js';
 import { openClickhouseClient } from '../src/store/clickhouse/client.js';
 import { withBenchPostgres } from './bench-postgres.js';
+import { ATTEMPTS, saveBody } from './save-body.js';
 
 /** The slice of autocannon's API used here (the package ships no types). */
 interface Histogram {
@@ -58,44 +59,11 @@ const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const WARMUP_SECONDS = 5;
 const MAIN = fileURLToPath(new URL('../src/cli/main.ts', import.meta.url));
 const TSX = new URL('../node_modules/tsx/dist/loader.mjs', import.meta.url).href;
-const SEED_TEXT = readFileSync(new URL('../examples/payloads/seed-example.json', import.meta.url), 'utf8');
-const SEED = JSON.parse(SEED_TEXT) as Record<string, unknown>;
-const ATTEMPTS = 20;
 
-/** The seed body plus GitLab's pipeline and ATTEMPTS finished attempts, for pipeline `id`. */
 function body(id: number): string {
-  // the pipeline must agree with the seed fields (ref, created_at), as the stores check
-  const start = Date.parse(String(SEED.created_at));
-  const iso = (ms: number) => new Date(ms).toISOString();
-  const attempts = Array.from({ length: ATTEMPTS }, (_, k) => ({
-    id: id * 100 + k,
-    name: `job-${k}`,
-    stage: `stage-${k % 4}`,
-    status: k % 7 === 0 ? 'failed' : 'success',
-    allow_failure: false,
-    failure_reason: k % 7 === 0 ? 'script_failure' : null,
-    created_at: iso(start + k * 1000),
-    started_at: iso(start + k * 1000 + 2000),
-    finished_at: iso(start + k * 1000 + 62_000),
-    duration: 60,
-    queued_duration: 2,
-    retried: false,
-    runner: { id: 7, runner_type: 'instance_type' },
-  }));
-  const pipeline = {
-    id,
-    project_id: 42,
-    status: 'success',
-    source: 'push',
-    ref: SEED.ref,
-    sha: 'a'.repeat(40),
-    created_at: iso(start),
-    started_at: iso(start),
-    finished_at: iso(start + 90_000),
-    duration: 90,
-  };
-  return JSON.stringify({ ...SEED, pipeline_id: id, project_id: 42, pipeline, attempts });
+  return JSON.stringify(saveBody(id));
 }
+
 const BODY_BYTES = body(1).length;
 
 function freshDatabase(adminUrl: string): Promise<TempDatabase> {

@@ -171,20 +171,17 @@ describe('with the stored index (serve, the only writer of its directory)', () =
   });
 });
 
+/** A successful build job of the refresh tests, with one log section unless `sections` says otherwise. */
+function buildJob(id: number, sections: Record<string, number> = { step_script: 8 }) {
+  return { id, name: 'job-build', stage: 'build', status: 'success', startOffset: 0, duration: 10, sections } as const;
+}
+
 describe('replace (the refresh path)', () => {
   // its lightweight DELETE is a mutation: it runs on the merge pool
   beforeAll(() => admin.client.command({ query: 'SYSTEM START MERGES' }));
 
   it('refresh swaps a stored pipeline for its new version, also when repeated', async () => {
-    const job = {
-      id: 301,
-      name: 'job-build',
-      stage: 'build',
-      status: 'success',
-      startOffset: 0,
-      duration: 10,
-      sections: { step_script: 8 },
-    } as const;
+    const job = buildJob(301);
     const spec = { id: 50_001, startedAt: '2024-05-02T10:00:00.000Z' };
     const running = buildPayload({ ...spec, status: 'running', jobs: [job] });
     const finished = buildPayload({
@@ -204,15 +201,7 @@ describe('replace (the refresh path)', () => {
 
   it('keeps the stored index right, also through a refresh that failed half-way', async () => {
     const indexed = await open({ keepStoredIndex: true });
-    const build = {
-      id: 311,
-      name: 'job-build',
-      stage: 'build',
-      status: 'success',
-      startOffset: 0,
-      duration: 10,
-      sections: { step_script: 8 },
-    } as const;
+    const build = buildJob(311);
     const test = { id: 312, name: 'job-test', stage: 'test', status: 'failed', startOffset: 15, duration: 20 } as const;
     const lint = { id: 313, name: 'lint', stage: 'test', status: 'success', startOffset: 15, duration: 5 } as const;
     const spec = { id: 52_001, startedAt: '2024-05-02T10:00:00.000Z' };
@@ -232,10 +221,9 @@ describe('replace (the refresh path)', () => {
   });
 
   describe('a save after a refresh that failed is stored, not dropped as a repeat of the save before the refresh', () => {
-    const job = { id: 321, name: 'job-build', stage: 'build', status: 'success', startOffset: 0, duration: 10 } as const;
     /** one build of pipeline `id`; with a section unless `sections` is empty */
-    const payloadOf = (id: number, sections: Record<string, number> = { step_script: 8 }) =>
-      buildPayload({ id, startedAt: '2024-05-02T10:00:00.000Z', status: 'success', jobs: [{ ...job, id: id + 1, sections }] });
+    const payloadOf = (id: number, sections?: Record<string, number>) =>
+      buildPayload({ id, startedAt: '2024-05-02T10:00:00.000Z', status: 'success', jobs: [buildJob(id + 1, sections)] });
 
     it('failed at the pipeline row: the save writes the pipeline row again', async () => {
       const payload = payloadOf(54_001);
