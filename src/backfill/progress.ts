@@ -1,4 +1,4 @@
-import { EXIT, PipelineMetricsError, type ExitCode } from '../errors.js';
+import type { ExitCode } from '../errors.js';
 import { worstExitCode } from '../delivery/outcome.js';
 
 /** A pipeline that could not be collected or written; the others are kept. */
@@ -46,15 +46,6 @@ export interface BackfillResult extends BackfillCounts {
 /** 0 when nothing failed; else the same ranking as `push` (worstExitCode): 3, then 2, then 4. */
 export function exitCodeFor(failures: readonly BackfillFailure[]): ExitCode {
   return worstExitCode(failures.map((f) => f.exitCode));
-}
-
-/**
- * The exit code a pipeline's (or listing's) failure counts with: a typed error keeps 3
- * (rejected) or 2 (a target not set up, e.g. unmigrated); anything else is 4, try again.
- */
-export function failureExitCode(error: unknown): ExitCode {
-  if (error instanceof PipelineMetricsError && (error.exitCode === EXIT.rejected || error.exitCode === EXIT.usage)) return error.exitCode;
-  return EXIT.unreachable;
 }
 
 /** Pipelines done (whatever the outcome) out of those known so far. */

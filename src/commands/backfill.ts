@@ -1,14 +1,15 @@
 import type { BackfillConfig } from '../config/backfill.js';
 import { openBackfillTargets, type BackfillTarget, type BackfillTargetDeps } from '../delivery/backfill-target.js';
-import { EXIT, PipelineMetricsError } from '../errors.js';
+import { PipelineMetricsError } from '../errors.js';
 import { createRequester, type Requester } from '../gitlab/requester.js';
 import { getProject, listFinishedPipelines, listGroupProjects, type PipelinePage } from '../gitlab/list-pipelines.js';
 import { createRatePacer, pacedFetch, type RatePacer } from '../gitlab/rate-pacer.js';
 import type { GitlabProject } from '../gitlab/types.js';
 import { createPipelineCollector, type CollectPipeline } from '../backfill/collect-pipeline.js';
 import { planPage, type PipelineWork } from '../backfill/plan-page.js';
-import { exitCodeFor, failureExitCode, type BackfillCounts, type BackfillFailure, type BackfillResult } from '../backfill/progress.js';
+import { exitCodeFor, type BackfillCounts, type BackfillFailure, type BackfillResult } from '../backfill/progress.js';
 import { createTaskPool, type TaskPool } from '../backfill/task-pool.js';
+import { exitCodeOfFailure } from '../delivery/store.js';
 
 export interface BackfillDeps extends BackfillTargetDeps {
   /** GitLab's fetch (the pacer wraps it) */
@@ -120,8 +121,7 @@ async function backfillProject(run: Run, project: GitlabProject): Promise<void> 
       next = await pages.next();
     } catch (error) {
       if (!(error instanceof PipelineMetricsError)) throw error;
-      const exitCode = error.exitCode === EXIT.rejected ? EXIT.rejected : EXIT.unreachable;
-      return fail(run, { project: project.id, reason: `listing pipelines: ${error.message}`, exitCode });
+      return fail(run, { project: project.id, reason: `listing pipelines: ${error.message}`, exitCode: exitCodeOfFailure(error) });
     }
     if (next.done) return;
     await backfillPage(run, project, next.value);
@@ -163,7 +163,7 @@ async function backfillPipeline(run: Run, project: GitlabProject, item: Pipeline
       project: project.id,
       pipelineId: item.pipelineId,
       reason: error instanceof Error ? error.message : String(error),
-      exitCode: failureExitCode(error),
+      exitCode: exitCodeOfFailure(error),
     });
   }
   progress(run);

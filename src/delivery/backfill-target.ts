@@ -5,7 +5,7 @@ import { STORED_STATES, type BackfillSink, type StoredState } from '../store/sto
 import { postPayload, serverMessage } from './http.js';
 import { describeStoreSpec, openClickhouseSink, openPostgresSink } from './open-store.js';
 import { exitCodeOfStatus, isDelivered } from './outcome.js';
-import { writeToOpenStore } from './store.js';
+import { retryOpenStore } from './store.js';
 import { redactUrl } from '../redact-url.js';
 
 /**
@@ -48,11 +48,11 @@ function sinkTarget(spec: string, sink: BackfillSink, totalMs: number): Backfill
   const description = describeStoreSpec(spec);
   return {
     description,
-    storedStates: (ids) => sink.storedStates(ids),
+    // the rule of `push` (storeFailureOf): an outage is retried within --push-timeout, a store
+    // not set up is exit 2 naming `migrate`, a refused value exit 3
+    storedStates: (ids) => retryOpenStore(() => sink.storedStates(ids), { target: description, totalMs }),
     async write(payload, stored) {
-      // the write rule of `push` (storeFailureOf): an outage is retried within --timeout, a store
-      // not set up is exit 2 naming `migrate`, a refused value exit 3
-      await writeToOpenStore(
+      await retryOpenStore(
         async () => {
           if (stored === undefined) await sink.save(payload);
           else if ((await sink.refresh(payload)) === 'missing') await sink.save(payload);

@@ -1,6 +1,6 @@
 import type { Payload } from '../payload/schema.js';
 import type { PayloadSink } from '../store/types.js';
-import { EXIT, PipelineMetricsError, UpstreamError } from '../errors.js';
+import { EXIT, PipelineMetricsError, UpstreamError, type ExitCode } from '../errors.js';
 import { classifyStoreError } from '../store/store-errors.js';
 import {
   prefixReasons,
@@ -71,7 +71,7 @@ export async function saveToStore(payload: Payload, options: StoreDeliveryOption
 }
 
 /** What a failed store write means for the writer: its status, one line (lines for `rejected`), and whether to retry. */
-export interface StoreWriteFailure {
+interface StoreWriteFailure {
   status: Exclude<TargetOutcome['status'], 'created' | 'duplicate'>;
   detail: string;
   /** the store could not be reached or answer now: retrying inside the budget may succeed */
@@ -84,7 +84,7 @@ export interface StoreWriteFailure {
  * once, a typed error keeping its meaning — exit 2 `misconfigured` (e.g. unmigrated, naming
  * `migrate`) or 3 `rejected` (e.g. wrong password) — and an untyped one `unreachable`.
  */
-export function storeFailureOf(error: unknown): StoreWriteFailure {
+function storeFailureOf(error: unknown): StoreWriteFailure {
   const failure = classifyStoreError(error);
   if (failure.kind === 'rejected') return { status: 'rejected', detail: failure.errors.join('\n  '), retry: false };
   if (failure.kind === 'unavailable') return { status: 'unreachable', detail: failure.message, retry: true };
@@ -92,33 +92,34 @@ export function storeFailureOf(error: unknown): StoreWriteFailure {
 }
 
 /**
- * Runs `write` against a store that is already open (backfill keeps one open for the run),
- * retrying it with backoff inside `totalMs` while the store is unavailable, as `saveToStore`
- * does. Resolves when written; otherwise rejects with an UpstreamError whose exit code is the
- * failure's (`exitCodeOfStatus`) and whose message starts with `target`.
+ * Runs `call` (a save, refresh or stored-state query) against a store that is already open
+ * (backfill keeps one open for the run), retrying it with backoff inside `totalMs` while the
+ * store is unavailable, as `saveToStore` does. Resolves with its result; otherwise rejects with an
+ * UpstreamError whose exit code is the failure's (`exitCodeOfStatus`) and whose message starts
+ * with `target`.
  */
-export async function writeToOpenStore(
-  write: () => Promise<void>,
-  options: { target: string; totalMs: number; clock?: Clock; onRetry?: RetryListener },
-): Promise<void> {
-  const attempt = async (): Promise<AttemptResult<{ failure?: StoreWriteFailure; error?: unknown }>> => {
+export async function retryOpenStore<T>(call: () => Promise<T>, options: { target: string; totalMs: number }): Promise<T> {
+  const attempt = async (): Promise<AttemptResult<{ result?: T; failure?: StoreWriteFailure; error?: unknown }>> => {
     try {
-      await write();
-      return { done: true, value: {} };
+      return { done: true, value: { result: await call() } };
     } catch (error) {
       const failure = storeFailureOf(error);
       if (!failure.retry) return { done: true, value: { failure, error } };
       return { done: false, reason: failure.detail, last: { failure, error } };
     }
   };
-  const policy = { ...DEFAULT_BACKOFF, totalMs: options.totalMs, onRetry: prefixReasons(options.onRetry, options.target) };
-  const { value, attempts, exhausted } = await retryWithBackoff(attempt, policy, options.clock ?? systemClock);
-  if (!value.failure) return;
+  const { value, attempts, exhausted } = await retryWithBackoff(attempt, { ...DEFAULT_BACKOFF, totalMs: options.totalMs }, systemClock);
+  if (!value.failure) return value.result as T;
   const gaveUp = exhausted ? ` (gave up after ${attempts} attempt${attempts === 1 ? '' : 's'})` : '';
   throw new UpstreamError(`${options.target}: ${value.failure.detail}${gaveUp}`, {
     exitCode: exitCodeOfStatus(value.failure.status),
     cause: value.error,
   });
+}
+
+/** The exit code a failure counts with: a typed error keeps 3 (rejected) or 2 (not set up, e.g. unmigrated); anything else is 4, try again. */
+export function exitCodeOfFailure(error: unknown): ExitCode {
+  return exitCodeOfStatus(statusOfFailure(error));
 }
 
 /** A typed error that is not an outage keeps its meaning: exit 2 (e.g. unmigrated) or 3 (e.g. wrong password). */

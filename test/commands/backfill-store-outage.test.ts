@@ -84,4 +84,23 @@ describe('backfill while the database is briefly unreachable', () => {
     const stored = await postgresUnderTest(db.url).read();
     expect(stored.pipelineRows).toBe(fixture.history.options.count + Math.floor(fixture.history.options.count / 5));
   });
+
+  it('retries the stored-state query of a listed page within the same budget (a rerun: everything already stored)', async () => {
+    // cut the database as GitLab's pipeline list is asked for: the page's stored states meet the outage
+    const start = fixture.server.requests.length;
+    const watch = setInterval(() => {
+      if (!fixture.server.requests.slice(start).some((r) => /\/pipelines(\?|$)/.test(r.path))) return;
+      clearInterval(watch);
+      proxy.cut(800);
+    }, 2);
+    try {
+      const result = await backfill(fixture, { db: proxy.url }, { parallel: '1' });
+      expect(result.failures).toEqual([]);
+      expect(result.exitCode).toBe(0);
+      expect(result.listed).toBeGreaterThan(0);
+      expect(result.collected).toBe(0);
+    } finally {
+      clearInterval(watch);
+    }
+  });
 });

@@ -8,7 +8,7 @@
 type Columns = readonly (readonly [name: string, type: string])[];
 
 /** metrics_pipeline columns of migration 0003, from the jsonb object `e` (saveParams: pipelineExtras) */
-export const PIPELINE_EXTRA_COLUMNS: Columns = [
+const PIPELINE_EXTRA_COLUMNS: Columns = [
   ['name', 'text'],
   ['yaml_errors', 'text'],
   ['coverage', 'float8'],
