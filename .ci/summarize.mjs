@@ -13,14 +13,16 @@ for (const file of reports) {
     const r = JSON.parse(readFileSync(file, 'utf8'));
     const skipped = (r.numPendingTests ?? 0) + (r.numTodoTests ?? 0);
     if (skipped > 0) console.error(`${file}: ${skipped} test(s) skipped — counted as failed`);
-    // a file that failed without a failed test (a hook or an import threw) counts once
-    const brokenFiles = (r.testResults ?? []).filter(
-      (f) => f.status === 'failed' && !(f.assertionResults ?? []).some((a) => a.status === 'failed'),
-    ).length;
+    let brokenFiles = 0;
     for (const f of r.testResults ?? []) {
       const bad = (f.assertionResults ?? []).filter((a) => a.status !== 'passed');
       for (const a of bad) failures.push(`${a.status}: ${f.name} > ${a.fullName}: ${firstLine(a.failureMessages?.[0])}`);
-      if (f.status === 'failed' && bad.length === 0) failures.push(`failed: ${f.name}: ${firstLine(f.message)}`);
+      // a file that failed without a failed test (a hook or an import threw; its tests are then
+      // skipped) counts once, and its own error is what says why
+      if (f.status === 'failed' && !bad.some((a) => a.status === 'failed')) {
+        brokenFiles += 1;
+        failures.push(`failed: ${f.name}: ${firstLine(f.message)}`);
+      }
     }
     passed += r.numPassedTests;
     failed += r.numFailedTests + brokenFiles + skipped;

@@ -25,7 +25,7 @@ export interface JobGraphRead {
 }
 
 /** job graphs read at once by one collection (each keeps at most two requests in flight) */
-export const JOB_GRAPH_READS_AT_ONCE = 4;
+const JOB_GRAPH_READS_AT_ONCE = 4;
 
 /**
  * The job graphs of a collection's pipelines, each read as soon as its pipeline is known

@@ -35,7 +35,7 @@ const JOB_FIELDS = `nodes {
         pageInfo { hasNextPage hasPreviousPage startCursor endCursor }`;
 
 /** From the newest job: `first: 100` after `$after`; `count` (GitLab counts to 1000, then says 1001) when asked. */
-export const JOB_GRAPH_QUERY = `query pipelineJobGraph($fullPath: ID!, $iid: ID!, $after: String, $withCount: Boolean!) {
+const JOB_GRAPH_QUERY = `query pipelineJobGraph($fullPath: ID!, $iid: ID!, $after: String, $withCount: Boolean!) {
   project(fullPath: $fullPath) {
     pipeline(iid: $iid) {
       jobs(retried: false, first: 100, after: $after) {
@@ -47,7 +47,7 @@ export const JOB_GRAPH_QUERY = `query pipelineJobGraph($fullPath: ID!, $iid: ID!
 }`;
 
 /** From the oldest job: `last: 100` before `$before`. */
-export const JOB_GRAPH_TAIL_QUERY = `query pipelineJobGraphTail($fullPath: ID!, $iid: ID!, $before: String) {
+const JOB_GRAPH_TAIL_QUERY = `query pipelineJobGraphTail($fullPath: ID!, $iid: ID!, $before: String) {
   project(fullPath: $fullPath) {
     pipeline(iid: $iid) {
       jobs(retried: false, last: 100, before: $before) {

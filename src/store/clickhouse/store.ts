@@ -11,8 +11,6 @@ import { payloadRows, type PayloadRows } from './rows.js';
 import { loadStoredIndex, type StoredIndex } from './stored-index.js';
 import { writeBatch } from './write-rows.js';
 
-export { BUILDS_TABLE, PIPELINES_TABLE, SECTIONS_TABLE } from './tables.js';
-
 export interface ClickhouseStore extends BackfillSink {
   /** the store, for messages (no secrets) */
   readonly description: string;

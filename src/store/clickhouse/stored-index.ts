@@ -44,7 +44,7 @@ export async function loadStoredIndex(handle: ClickhouseHandle): Promise<StoredI
 }
 
 /** `sorted`: ids stored, ascending; `unknown`: ids whose rows may be half-written. */
-export function createStoredIndex(sorted: Float64Array, unknown: readonly number[]): StoredIndex {
+function createStoredIndex(sorted: Float64Array, unknown: readonly number[]): StoredIndex {
   const written = new Set<number>();
   const uncertain = new Set(unknown);
   const isStored = (id: number) => written.has(id) || contains(sorted, id);

@@ -113,6 +113,8 @@ UNION ALL SELECT 'refreshes' AS t, pipeline_id AS id, count() AS n FROM ${REFRES
 async function storedRowsIndexed(handle: ClickhouseHandle, index: StoredIndex, ids: number[]): Promise<StoredRows> {
   const { stored, unknown } = index.classify(ids);
   const answer = await storedRows(handle, unknown);
+  // a pipeline row present means a complete write (see writeBatch): known again from now on
+  index.markWritten(unknown.filter((id) => answer.pipelines.has(id)));
   for (const id of stored) answer.pipelines.add(id);
   return answer;
 }

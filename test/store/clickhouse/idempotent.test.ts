@@ -10,6 +10,7 @@ import {
   type ClickhouseHandle,
   type ClickhouseStore,
 } from '../../../src/store/clickhouse/index.js';
+import { EMBEDDED_MERGE_WIDTH } from '../../../src/store/clickhouse/embedded-table-settings.js';
 import { ALL_TIME, DATASET, SEED_INPUT } from './dataset.js';
 import { buildPayload } from './payloads.js';
 
@@ -280,7 +281,7 @@ describe('tables', () => {
       expect([table, ddl]).toEqual([table, expect.stringContaining('non_replicated_deduplication_window = 10000')]);
       expect(ddl).not.toMatch(/PROJECTION/);
       // set by an embedded writer's open (embedded-table-settings.ts): durable parts, wider merges
-      for (const setting of ['fsync_after_insert = 1', 'fsync_part_directory = 1', 'min_parts_to_merge_at_once = 20'])
+      for (const setting of ['fsync_after_insert = 1', 'fsync_part_directory = 1', `min_parts_to_merge_at_once = ${EMBEDDED_MERGE_WIDTH}`])
         expect([table, ddl]).toEqual([table, expect.stringContaining(setting)]);
     }
   });

@@ -27,9 +27,7 @@ function directory(): string {
   return dir;
 }
 
-afterEach(async () => {
-  for (const handle of open.splice(0).reverse()) await handle.close();
-});
+afterEach(() => closeAll());
 
 afterAll(() => {
   for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
