@@ -76,7 +76,8 @@ async function readDownstream(
 ): Promise<PipelineSnapshot | undefined> {
   const downstream = bridge.downstream_pipeline!;
   const sameProject = downstream.project_id === parent.projectId;
-  const target = sameProject ? client : client.forProject(String(downstream.project_id));
+  // `client` reads the root's project: a child of a multi-project pipeline lives in its parent's
+  const target = downstream.project_id === root.projectId ? client : client.forProject(String(downstream.project_id));
   try {
     const snapshot = await fetchPipelineSnapshot(target, {
       ...request,
