@@ -75,6 +75,36 @@ describe('push --db DIR (PGlite) is durable before it says "created"', () => {
 });
 
 describe('serve --db DIR (PGlite) is durable before it answers 200', () => {
+  it('on a new directory: what creating it wrote (the catalog, pg_control) is fsynced before it listens', async () => {
+    const dir = join(cwd, 'serve-pglite-new');
+    const traceFile = join(cwd, 'trace-serve-new.txt');
+    const env: Record<string, string | undefined> = { ...process.env };
+    for (const name of ['DATABASE_URL', 'CLICKHOUSE_URL', 'PIPELINE_METRICS_TOKENS', 'PORT', 'HOST', 'CI']) delete env[name];
+    const args = ['-f', '-y', '-s', '80', '-e', 'trace=fsync,fdatasync,write', '-o', traceFile];
+    const child = spawn('strace', [...args, process.execPath, BIN, 'serve', '--db', dir, '--port', '0'], {
+      cwd,
+      env,
+      stdio: ['ignore', 'ignore', 'pipe'],
+      detached: true,
+    });
+    try {
+      await waitForOutput(child.stderr, /listening on http:\/\/[\d.]+:(\d+)/, 60_000);
+      await new Promise((resolve) => setTimeout(resolve, 200)); // strace writes its lines as they happen
+      const trace = (await readFile(traceFile, 'utf8')).split('\n');
+      const listening = trace.findIndex((line) => /write\(2<[^>]*>, ".*listening on http/.test(line));
+      expect(listening).toBeGreaterThan(0);
+      const synced = trace
+        .slice(0, listening)
+        .map((line) => /f(?:data)?sync\(\d+<([^>]+)>/.exec(line)?.[1])
+        .filter((path): path is string => path !== undefined);
+      expect(synced.filter((path) => path.startsWith(join(dir, 'base') + '/')).length).toBeGreaterThan(0);
+      expect(synced).toContain(join(dir, 'global/pg_control'));
+    } finally {
+      process.kill(-child.pid!, 'SIGTERM');
+      await new Promise((resolve) => child.on('close', resolve));
+    }
+  }, 120_000);
+
   it('fsyncs the WAL after the save and before writing the 200', async () => {
     const dir = join(cwd, 'serve-pglite');
     await tracedPush(5, dir); // creates and migrates the directory
@@ -156,7 +186,7 @@ describe('createWalSyncer', () => {
     const { PGlite } = await import('@electric-sql/pglite');
     const db = await PGlite.create(dir);
     try {
-      const syncer = createWalSyncer(dir, Date.now());
+      const syncer = await createWalSyncer(dir, Date.now());
       await db.exec('CREATE TABLE t (id int PRIMARY KEY); INSERT INTO t VALUES (1)');
       const afterWrite = await syncer.afterStatement();
       expect(afterWrite.length).toBeGreaterThan(0);

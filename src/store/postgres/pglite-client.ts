@@ -28,7 +28,18 @@ export async function openPgliteClient(dir: string, description: string, lockWai
     await lock.release();
     throw error;
   }
-  const wal = createWalSyncer(resolve(dir), openedAt);
+  // what the open wrote (a new directory's catalog, a recovery's checkpoint) is made durable
+  // before the first statement: the WAL syncer only watches what changes after it
+  const syncedAt = Date.now();
+  let wal: Awaited<ReturnType<typeof createWalSyncer>>;
+  try {
+    await syncChangedFiles(resolve(dir), openedAt);
+    wal = await createWalSyncer(resolve(dir), syncedAt);
+  } catch (error) {
+    await db.close();
+    await lock.release();
+    throw error;
+  }
   const self = queryable(db, () => wal.afterStatement());
   const session: SqlSession = { ...self, release: async () => undefined };
   return {

@@ -56,16 +56,17 @@ async function fsyncPath(path: string): Promise<void> {
  * Keeps a long-lived PGlite directory durable statement by statement (`serve --db DIR`): after
  * each statement, `afterStatement` fsyncs the WAL segments (a commit is durable once its WAL
  * record is on disk; Postgres replays the WAL on the next open), and when `pg_control` shows a
- * checkpoint was made meanwhile (which lets older WAL be recycled), every file changed since the
- * previous one instead, as syncChangedFiles does. Returns the synced files, relative to `dir`.
+ * checkpoint was made since the last full sync (which lets older WAL be recycled), every file
+ * changed since that sync instead, as syncChangedFiles does. Returns the synced files, relative to
+ * `dir`. Create it right after a full sync made at `syncedAtMs` (nothing may run in between): its
+ * baseline is `pg_control` as it is now.
  */
-export function createWalSyncer(dir: string, openedAtMs: number): { afterStatement(): Promise<string[]> } {
-  let control: Buffer | undefined;
-  let syncedSinceMs = openedAtMs;
+export async function createWalSyncer(dir: string, syncedAtMs: number): Promise<{ afterStatement(): Promise<string[]> }> {
+  let control = await readFile(join(dir, CONTROL_FILE));
+  let syncedSinceMs = syncedAtMs;
   return {
     async afterStatement() {
       const current = await readFile(join(dir, CONTROL_FILE));
-      control ??= current;
       if (!current.equals(control)) {
         const startedAt = Date.now();
         const synced = await syncChangedFiles(dir, syncedSinceMs);
