@@ -10,7 +10,7 @@ import type { GitlabPipeline, PipelineSnapshot } from '../gitlab/types.js';
  * of the list (else the newest page alone, which may be all: a pipeline of 100 jobs with a few
  * retries has two REST pages but one graph page).
  */
-const MANY_JOB_PAGES = 2;
+export const MANY_JOB_PAGES = 2;
 
 export interface JobGraphStats {
   /** GraphQL requests made (pages of 100 jobs) */
