@@ -12,7 +12,7 @@ export function registerReport(program: Command, io: CliIO): void {
     .summary('write a self-contained HTML report (charts, job table, critical paths) from ClickHouse')
     .description(
       'Write one self-contained HTML file: pipeline duration per day, time to e2e per ref, the job table, ' +
-        'critical paths of the slowest pipelines, queue vs run time by runner type, slowest log sections and ' +
+        'critical paths of the slowest root pipelines (through their child pipelines), queue vs run time by runner type, slowest log sections and ' +
         'the jobs to fix first. Everything is aggregated in ClickHouse; the page loads nothing from the network.\n' +
         'Exit codes: 0 ok, 2 bad options, 3 query refused by ClickHouse, 4 ClickHouse unreachable.',
     )

@@ -6,8 +6,8 @@ import type { GitlabPipeline, PipelineSnapshot } from '../gitlab/types.js';
 
 /**
  * REST job pages (100 attempts each, retried ones included) above which the graph, 100 latest
- * attempts per page, surely needs more than one page: its first round trip then reads both ends
- * of the list (else the newest page alone, which may be all: a pipeline of 100 jobs with a few
+ * attempts per page, likely needs more than one page (likely, not surely: REST pages count retried
+ * attempts too): its first round trip then reads both ends of the list (else the newest page alone, which may be all: a pipeline of 100 jobs with a few
  * retries has two REST pages but one graph page).
  */
 export const MANY_JOB_PAGES = 2;
@@ -63,7 +63,7 @@ export async function readJobGraph(
   target: {
     projectPath: string;
     pipelineIid: number | undefined;
-    /** surely more than 100 jobs (REST said so): read both ends of the job list from the start */
+    /** likely more than 100 jobs (REST said so; its pages count retried attempts too): read both ends of the job list from the start */
     manyJobs?: boolean;
   },
   options: { fetch?: typeof globalThis.fetch; signal?: AbortSignal } = {},
