@@ -7,8 +7,9 @@ import type { GitlabPipeline, PipelineSnapshot } from '../gitlab/types.js';
 /**
  * REST job pages (100 attempts each, retried ones included) above which the graph, 100 latest
  * attempts per page, likely needs more than one page (likely, not surely: REST pages count retried
- * attempts too): its first round trip then reads both ends of the list (else the newest page alone, which may be all: a pipeline of 100 jobs with a few
- * retries has two REST pages but one graph page).
+ * attempts too): its first round trip then reads both ends of the list (else the newest page
+ * alone, which may be all: a pipeline of 100 jobs with a few retries has two REST pages but one
+ * graph page).
  */
 export const MANY_JOB_PAGES = 2;
 
