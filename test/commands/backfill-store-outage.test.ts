@@ -62,45 +62,42 @@ afterAll(async () => {
   await db?.drop();
 });
 
+/**
+ * Runs a backfill into the database behind the proxy, cutting the proxy for 800 ms as soon as
+ * GitLab is asked for a path matching `when`.
+ */
+async function backfillCutWhen(when: RegExp) {
+  const start = fixture.server.requests.length;
+  const watch = setInterval(() => {
+    if (!fixture.server.requests.slice(start).some((r) => when.test(r.path))) return;
+    clearInterval(watch);
+    proxy.cut(800);
+  }, 2);
+  try {
+    return await backfill(fixture, { db: proxy.url }, { parallel: '1' });
+  } finally {
+    clearInterval(watch);
+  }
+}
+
 describe('backfill while the database is briefly unreachable', () => {
   it('retries the write within its budget, as push does, and stores every pipeline', async () => {
     // cut the database once the first pipeline is being collected: its stored states are known,
     // its write meets the outage
-    const start = fixture.server.requests.length;
-    const watch = setInterval(() => {
-      const collecting = fixture.server.requests.slice(start).some((r) => /\/pipelines\/\d+/.test(r.path));
-      if (!collecting) return;
-      clearInterval(watch);
-      proxy.cut(800);
-    }, 2);
-    try {
-      const result = await backfill(fixture, { db: proxy.url }, { parallel: '1' });
-      expect(result.failures).toEqual([]);
-      expect(result.exitCode).toBe(0);
-      expect(result.collected).toBe(result.listed);
-    } finally {
-      clearInterval(watch);
-    }
+    const result = await backfillCutWhen(/\/pipelines\/\d+/);
+    expect(result.failures).toEqual([]);
+    expect(result.exitCode).toBe(0);
+    expect(result.collected).toBe(result.listed);
     const stored = await postgresUnderTest(db.url).read();
     expect(stored.pipelineRows).toBe(fixture.history.options.count + Math.floor(fixture.history.options.count / 5));
   });
 
   it('retries the stored-state query of a listed page within the same budget (a rerun: everything already stored)', async () => {
     // cut the database as GitLab's pipeline list is asked for: the page's stored states meet the outage
-    const start = fixture.server.requests.length;
-    const watch = setInterval(() => {
-      if (!fixture.server.requests.slice(start).some((r) => /\/pipelines(\?|$)/.test(r.path))) return;
-      clearInterval(watch);
-      proxy.cut(800);
-    }, 2);
-    try {
-      const result = await backfill(fixture, { db: proxy.url }, { parallel: '1' });
-      expect(result.failures).toEqual([]);
-      expect(result.exitCode).toBe(0);
-      expect(result.listed).toBeGreaterThan(0);
-      expect(result.collected).toBe(0);
-    } finally {
-      clearInterval(watch);
-    }
+    const result = await backfillCutWhen(/\/pipelines(\?|$)/);
+    expect(result.failures).toEqual([]);
+    expect(result.exitCode).toBe(0);
+    expect(result.listed).toBeGreaterThan(0);
+    expect(result.collected).toBe(0);
   });
 });
