@@ -46,7 +46,10 @@ describe('migrate on a Postgres server', () => {
       ]);
       const ledger = await client.query('SELECT version FROM pipeline_metrics_migrations ORDER BY version');
       expect(ledger.map((r) => r.version)).toEqual([1, 2, 3, 4]);
-      const locks = await client.query(`SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory'`);
+      // advisory locks are per database; the other test files migrate their own databases on this server at the same time
+      const locks = await client.query(
+        `SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`,
+      );
       expect(locks).toEqual([{ n: 0 }]);
     } finally {
       for (const t of targets) await t.close();
