@@ -1,6 +1,6 @@
 /**
  * Group commit: items submitted while a write is running are written together by the next one.
- * One write runs at a time; a write takes the queued items in order, up to `maxRows` rows (at
+ * Up to `concurrency` writes run at a time (default one); a write takes the queued items in order, up to `maxRows` rows (at
  * least one item), after waiting `lingerMs` from the first of them (0 = no wait: an idle writer
  * writes a lone item at once, and batches form only under load). Each submitter's promise
  * settles when the write holding its item has finished: with the write's result for that item,
@@ -21,6 +21,13 @@ export interface GroupWriterOptions {
   lingerMs: number;
   /** milliseconds a write waits at most, after the linger, for announced items (default 0) */
   announcedWaitMs?: number;
+  /**
+   * Writes that may run at once (default 1). With more than one, the next write forms and starts
+   * while earlier ones run (the engine works on both: the time one write waits on its disk is
+   * used by the next), but never with an item whose key (see createGroupWriter's `keyOf`) is in a
+   * running write: that item waits for the write to end, so two writes never race on one key.
+   */
+  concurrency?: number;
 }
 
 export interface GroupWriter<T, R> {
@@ -34,57 +41,100 @@ export interface GroupWriter<T, R> {
   announce(): () => void;
 }
 
-type Entry<T, R> =
-  { kind: 'item'; item: T; resolve: (value: R) => void; reject: (error: unknown) => void } | { kind: 'task'; run: () => Promise<void> };
+type ItemEntry<T, R> = { kind: 'item'; item: T; resolve: (value: R) => void; reject: (error: unknown) => void };
+type Entry<T, R> = ItemEntry<T, R> | { kind: 'task'; run: () => Promise<void> };
 
+/**
+ * `keyOf` names what two writes must not hold at once (e.g. a pipeline id); needed only with
+ * `concurrency` above 1.
+ */
 export function createGroupWriter<T, R>(
   write: (items: T[]) => Promise<R[]>,
   rowsOf: (item: T) => number,
   options: GroupWriterOptions,
+  keyOf: (item: T) => unknown = () => undefined,
 ): GroupWriter<T, R> {
+  const concurrency = Math.max(1, options.concurrency ?? 1);
   const queue: Entry<T, R>[] = [];
-  let running = false;
+  /** keys of the items in running writes */
+  const inFlight = new Map<unknown, number>();
+  let writes = 0;
+  let forming = false;
+  let task = false;
   const announced = createAnnouncements();
 
-  async function drain(): Promise<void> {
-    running = true;
-    while (queue.length > 0) {
-      if (queue[0]!.kind === 'item') {
-        if (options.lingerMs > 0) await sleep(options.lingerMs);
-        await announced.settled(options.announcedWaitMs ?? 0, () => queuedRows() >= options.maxRows);
-      }
-      const head = queue[0]!;
-      if (head.kind === 'task') {
-        queue.shift();
-        await head.run();
-        continue;
-      }
-      await writeItems(takeItems());
-    }
-    running = false;
-  }
-
-  function takeItems(): Extract<Entry<T, R>, { kind: 'item' }>[] {
-    const taken: Extract<Entry<T, R>, { kind: 'item' }>[] = [];
-    let rows = 0;
-    while (queue[0]?.kind === 'item') {
-      const next = queue[0];
-      const size = rowsOf(next.item);
-      if (taken.length > 0 && rows + size > options.maxRows) break;
-      taken.push(next);
-      rows += size;
+  /** Starts what may start now: a task when nothing runs, else the next write while below `concurrency`. */
+  function pump(): void {
+    if (forming || task || queue.length === 0) return;
+    const head = queue[0]!;
+    if (head.kind === 'task') {
+      if (writes > 0) return;
       queue.shift();
+      task = true;
+      void head.run().finally(() => {
+        task = false;
+        pump();
+      });
+      return;
     }
-    return taken;
+    if (writes < concurrency && takeable().length > 0) void formWrite();
   }
 
-  async function writeItems(entries: Extract<Entry<T, R>, { kind: 'item' }>[]): Promise<void> {
+  /** Waits for more items (linger, announcements), then starts one write of what it may take. */
+  async function formWrite(): Promise<void> {
+    forming = true;
+    if (options.lingerMs > 0) await sleep(options.lingerMs);
+    await announced.settled(options.announcedWaitMs ?? 0, () => queuedRows() >= options.maxRows);
+    const entries = takeItems();
+    forming = false;
+    if (entries.length > 0) void runWrite(entries);
+    pump();
+  }
+
+  async function runWrite(entries: ItemEntry<T, R>[]): Promise<void> {
+    writes += 1;
+    const keys = entries.map((e) => keyOf(e.item));
+    for (const key of keys) inFlight.set(key, (inFlight.get(key) ?? 0) + 1);
     try {
       const results = await write(entries.map((e) => e.item));
       entries.forEach((e, i) => e.resolve(results[i]!));
     } catch (error) {
       for (const e of entries) e.reject(error);
+    } finally {
+      for (const key of keys) {
+        const left = inFlight.get(key)! - 1;
+        if (left === 0) inFlight.delete(key);
+        else inFlight.set(key, left);
+      }
+      writes -= 1;
+      pump();
     }
+  }
+
+  /** the queued items before the first task that no running write holds the key of, in queue order */
+  function takeable(): ItemEntry<T, R>[] {
+    const items: ItemEntry<T, R>[] = [];
+    for (const entry of queue) {
+      if (entry.kind === 'task') break;
+      if (!inFlight.has(keyOf(entry.item))) items.push(entry);
+    }
+    return items;
+  }
+
+  /** takes takeable items in order, up to `maxRows` rows (at least one item) */
+  function takeItems(): ItemEntry<T, R>[] {
+    const taken: ItemEntry<T, R>[] = [];
+    let rows = 0;
+    for (const next of takeable()) {
+      const size = rowsOf(next.item);
+      if (taken.length > 0 && rows + size > options.maxRows) break;
+      taken.push(next);
+      rows += size;
+    }
+    const chosen = new Set<Entry<T, R>>(taken);
+    const kept = queue.filter((entry) => !chosen.has(entry));
+    queue.splice(0, queue.length, ...kept);
+    return taken;
   }
 
   /** rows of the items at the head of the queue, up to the first task */
@@ -100,13 +150,13 @@ export function createGroupWriter<T, R>(
   function enqueue(entry: Entry<T, R>): void {
     queue.push(entry);
     announced.recheck();
-    if (!running) void drain();
+    pump();
   }
 
   return {
     submit: (item) => new Promise<R>((resolve, reject) => enqueue({ kind: 'item', item, resolve, reject })),
-    exclusive: <X>(task: () => Promise<X>) =>
-      new Promise<X>((resolve, reject) => enqueue({ kind: 'task', run: () => task().then(resolve, reject) })),
+    exclusive: <X>(run: () => Promise<X>) =>
+      new Promise<X>((resolve, reject) => enqueue({ kind: 'task', run: () => run().then(resolve, reject) })),
     announce: () => announced.add(),
   };
 }

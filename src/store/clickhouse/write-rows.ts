@@ -19,8 +19,8 @@ import { BUILDS_TABLE, PIPELINES_TABLE, REFRESHES_TABLE, SECTIONS_TABLE } from '
  *   dedup-token.ts), so an insert repeated by a retry or a racing writer is dropped by the engine;
  *   the token is salted with the refresh count of the pipelines it writes (see refreshSalt), so
  *   a save after a refresh that failed half-way is not dropped as a repeat of an earlier save.
- * Callers serialize batches of one store (see group-writer.ts): a pipeline in flight is never
- * checked by a second batch before the first is written.
+ * Callers keep the batches of one store apart (see group-writer.ts): batches may be written at
+ * the same time, but a pipeline in a batch being written is in no other batch until it is written.
  * With an `index` (a sole writer's memory of what is stored, see stored-index.ts) the existence
  * check asks the tables only about pipelines the index cannot answer.
  */

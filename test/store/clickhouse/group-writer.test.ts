@@ -73,3 +73,100 @@ describe('createGroupWriter', () => {
     expect(batches).toEqual([[7]]);
   });
 });
+
+/** A writer whose writes each wait for their own release; every item is one row, its key is item % 100. */
+function gatedWriter(concurrency: number) {
+  const batches: number[][] = [];
+  const events: string[] = [];
+  const gates: (() => void)[] = [];
+  const writer = createGroupWriter(
+    async (items: number[]) => {
+      const n = batches.push([...items]);
+      events.push(`start ${n}`);
+      await new Promise<void>((resolve) => gates.push(resolve));
+      events.push(`end ${n}`);
+      return items.map((item) => item * 10);
+    },
+    () => 1,
+    { maxRows: 100, lingerMs: 0, concurrency },
+    (item) => item % 100,
+  );
+  /** releases write `n` (1-based, in start order) */
+  const release = (n: number) => gates[n - 1]!();
+  return { writer, batches, events, release };
+}
+
+/** lets timers and promise jobs run: a write that may start has started after it */
+function settle(): Promise<void> {
+  return sleep(20);
+}
+
+describe('createGroupWriter with concurrency', () => {
+  it('starts the next write while one runs, but never with an item whose key a running write holds', async () => {
+    const { writer, batches, events, release } = gatedWriter(2);
+    const first = writer.submit(1);
+    await settle();
+    const sameKey = writer.submit(101);
+    const other = writer.submit(2);
+    await settle();
+    // 2 is written alongside the running write; 101 (key 1, held by the first write) waits
+    expect(batches).toEqual([[1], [2]]);
+    expect(events).toEqual(['start 1', 'start 2']);
+    release(2);
+    expect(await other).toBe(20);
+    await settle();
+    expect(batches).toHaveLength(2);
+    release(1);
+    expect(await first).toBe(10);
+    await settle();
+    expect(batches).toEqual([[1], [2], [101]]);
+    release(3);
+    expect(await sameKey).toBe(1010);
+  });
+
+  it('runs no more writes at once than allowed', async () => {
+    const { writer, batches, release } = gatedWriter(2);
+    const saves = [writer.submit(1)];
+    await settle();
+    saves.push(writer.submit(2));
+    await settle();
+    saves.push(writer.submit(3), writer.submit(4));
+    await settle();
+    expect(batches).toEqual([[1], [2]]);
+    release(1);
+    await settle();
+    expect(batches).toEqual([[1], [2], [3, 4]]);
+    release(2);
+    release(3);
+    expect(await Promise.all(saves)).toEqual([10, 20, 30, 40]);
+  });
+
+  it('runs an exclusive task after every running write has ended, alone, and the items behind it after it', async () => {
+    const { writer, batches, events, release } = gatedWriter(2);
+    const saves = [writer.submit(1)];
+    await settle();
+    saves.push(writer.submit(2));
+    await settle();
+    let finishTask: () => void = () => {};
+    const task = writer.exclusive(async () => {
+      events.push('task start');
+      await new Promise<void>((resolve) => (finishTask = resolve));
+      events.push('task end');
+      return 'done';
+    });
+    saves.push(writer.submit(3));
+    await settle();
+    release(1);
+    await settle();
+    expect(events).toEqual(['start 1', 'start 2', 'end 1']);
+    release(2);
+    await settle();
+    expect(events).toEqual(['start 1', 'start 2', 'end 1', 'end 2', 'task start']);
+    finishTask();
+    expect(await task).toBe('done');
+    await settle();
+    expect(batches).toEqual([[1], [2], [3]]);
+    release(3);
+    expect(await Promise.all(saves)).toEqual([10, 20, 30]);
+  });
+});

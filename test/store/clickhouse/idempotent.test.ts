@@ -116,6 +116,18 @@ describe('idempotent writes (tables read without FINAL)', () => {
     expect(await counts(11_000)).toEqual(EXPECTED);
   });
 
+  it('saves of a pipeline arriving while its write runs wait for it, while other pipelines are written alongside', async () => {
+    const [early, late] = [dataset(100_000), dataset(110_000)];
+    const first = early.map((p) => store.save(p));
+    // the first write has formed (5 ms) and is running: the repeats wait for it, the others need not
+    await new Promise((resolve) => setTimeout(resolve, 15));
+    const second = [...early, ...late].map((p) => store.save(p));
+    expect(await Promise.all(first)).toEqual(early.map(() => 'created'));
+    expect(await Promise.all(second)).toEqual([...early.map(() => 'duplicate'), ...late.map(() => 'created')]);
+    expect(await counts(101_000)).toEqual(EXPECTED);
+    expect(await counts(111_000)).toEqual(EXPECTED);
+  });
+
   it('two independent writers racing on the same pipelines store each row once', async () => {
     const other = await open();
     for (const payload of dataset(20_000)) {
