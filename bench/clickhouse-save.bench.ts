@@ -11,13 +11,14 @@
  * (serve's, with ClickHouse's default merge width), `neither` (how serve wrote before both). CPU figures are less sensitive to a shared
  * machine than wall times, not insensitive. Run: `npx tsx bench/clickhouse-save.bench.ts`.
  */
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { StorablePayloadSchema, type Payload } from '../src/payload/schema.js';
 import { openClickhouseClient } from '../src/store/clickhouse/client.js';
 import { openClickhouseStore, type ClickhouseStore } from '../src/store/clickhouse/index.js';
 import { ATTEMPTS, saveBody } from './save-body.js';
+import { threadCpuSeconds } from './thread-cpu.js';
 
 const WAVE = Number(process.env.BENCH_WAVE ?? 36);
 const WAVES = Number(process.env.BENCH_WAVES ?? 80);
@@ -29,22 +30,9 @@ function payload(id: number): Payload {
   return StorablePayloadSchema.parse(saveBody(id));
 }
 
-/** CPU ms of this process's live threads by name (Linux /proc), the main thread as `JavaScript` */
+/** CPU ms of this process's live threads by name (see threadCpuSeconds), the main thread as `JavaScript` */
 function threadCpuMs(): Map<string, number> {
-  const byName = new Map<string, number>();
-  for (const tid of readdirSync('/proc/self/task')) {
-    try {
-      const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
-      const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')).replace(/[\d:/-]+$/, '');
-      const name = tid === String(process.pid) ? 'JavaScript' : comm;
-      const fields = stat.slice(stat.lastIndexOf(') ') + 2).split(' ');
-      // utime + stime, fields 14 and 15 of stat, in clock ticks of 10 ms (USER_HZ 100)
-      byName.set(name, (byName.get(name) ?? 0) + (Number(fields[11]) + Number(fields[12])) * 10);
-    } catch {
-      // a thread that exited while listed
-    }
-  }
-  return byName;
+  return new Map([...threadCpuSeconds(process.pid)].map(([name, seconds]) => [name, seconds * 1000]));
 }
 
 interface Config {

@@ -19,7 +19,7 @@
  * pools, e.g. MergeMutate = background merges).
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, openSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, openSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
@@ -30,6 +30,7 @@ import { createTempDatabase, type TempDatabase } from '../test/helpers/postgres-
 import { openClickhouseClient } from '../src/store/clickhouse/client.js';
 import { withBenchPostgres } from './bench-postgres.js';
 import { ATTEMPTS, saveBody } from './save-body.js';
+import { processCpuSeconds, threadCpuSeconds } from './thread-cpu.js';
 
 /** The slice of autocannon's API used here (the package ships no types). */
 interface Histogram {
@@ -78,43 +79,6 @@ interface Server {
   threadCpuSeconds: () => Map<string, number>;
   stop: () => Promise<number | null>;
 }
-
-/** user + system CPU seconds of a process, all its threads (Linux /proc; NaN elsewhere) */
-function processCpuSeconds(pid: number | undefined): number {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    // utime and stime are fields 14 and 15 of stat (11 and 12 after the command name), in clock ticks
-    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
-  } catch {
-    return Number.NaN;
-  }
-}
-/**
- * user + system CPU seconds of a process's live threads, summed by thread name (Linux /proc;
- * empty elsewhere): the main thread as `JavaScript`, libuv's workers (chDB queries run there)
- * under the process's name, ClickHouse's pools under theirs (e.g. MergeMutate). Threads that
- * exited are not listed (their time is the process total minus the sum).
- */
-function threadCpuSeconds(pid: number | undefined): Map<string, number> {
-  const byName = new Map<string, number>();
-  try {
-    for (const tid of readdirSync(`/proc/${pid}/task`)) {
-      const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
-      const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')).replace(/[\d:/-]+$/, '');
-      // the main thread (tid = pid) runs the JavaScript; libuv's workers share its name
-      const name = tid === String(pid) ? 'JavaScript' : comm;
-      const fields = stat.slice(stat.lastIndexOf(') ') + 2).split(' ');
-      const seconds = (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
-      byName.set(name, (byName.get(name) ?? 0) + seconds);
-    }
-  } catch {
-    // a thread that exits while listed, or no /proc: the figures are a diagnostic only
-  }
-  return byName;
-}
-
-/** USER_HZ: 100 on every Linux architecture Node supports */
-const CLOCK_TICKS_PER_SECOND = 100;
 
 async function startServer(dbUrl: string, clickhouse?: string): Promise<Server> {
   const child = spawn(
