@@ -9,6 +9,8 @@
 const PIPELINE_SCOPE = `started_at >= {from:DateTime64(6, 'UTC')} AND started_at < {to:DateTime64(6, 'UTC')}
   AND ({project:UInt64} = 0 OR project_id = {project:UInt64})`;
 const PIPELINE_IDS = `SELECT id FROM ci_finished_pipelines WHERE ${PIPELINE_SCOPE}`;
+/** The pipelines of the hierarchies of roots `{pipelines}`: each root and, at any depth, its downstream pipelines. */
+const IN_HIERARCHIES = 'id IN {pipelines:Array(UInt64)} OR root_pipeline_id IN {pipelines:Array(UInt64)}';
 
 export const REPORT_SQL = {
   /** pipeline duration (seconds, GitLab's) per UTC day: p50 and p95 */
@@ -61,7 +63,7 @@ ORDER BY duration DESC, id DESC LIMIT 5`,
    */
   hierarchyPipelines: `SELECT id, if(root_pipeline_id = 0, id, root_pipeline_id) AS root_id, parent_pipeline_id, parent_bridge_id,
   name, toUnixTimestamp64Milli(created_at) AS created_ms, critical_path_duration / 1000 AS path_duration
-FROM ci_finished_pipelines WHERE id IN {pipelines:Array(UInt64)} OR root_pipeline_id IN {pipelines:Array(UInt64)}
+FROM ci_finished_pipelines WHERE ${IN_HIERARCHIES}
 ORDER BY id LIMIT 1 BY id`,
 
   /**
@@ -73,7 +75,7 @@ ORDER BY id LIMIT 1 BY id`,
   critical_path_wait / 1000 AS wait, critical_path_queue / 1000 AS queue, critical_path_run / 1000 AS run
 FROM ci_finished_builds
 WHERE on_critical_path
-  AND pipeline_id IN (SELECT id FROM ci_finished_pipelines WHERE id IN {pipelines:Array(UInt64)} OR root_pipeline_id IN {pipelines:Array(UInt64)})
+  AND pipeline_id IN (SELECT id FROM ci_finished_pipelines WHERE ${IN_HIERARCHIES})
   AND id IN (SELECT arrayJoin(critical_path_build_ids) FROM ci_finished_pipelines WHERE id IN {pipelines:Array(UInt64)})
 ORDER BY finished_at, id LIMIT 1 BY id`,
 } as const;
