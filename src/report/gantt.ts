@@ -123,12 +123,10 @@ function triggerSteps(
   rootId: number,
   pipelines: Map<number, HierarchyPipeline>,
 ): GanttStep[] {
-  const stays = new Set(lineage(after, rootId, pipelines));
-  const left = lineage(before, rootId, pipelines).filter((id) => !stays.has(id) && id !== rootId);
-  const common = new Set(lineage(before, rootId, pipelines));
-  const entered = lineage(after, rootId, pipelines)
-    .filter((id) => !common.has(id) && id !== rootId)
-    .reverse();
+  const [beforeChain, afterChain] = [lineage(before, rootId, pipelines), lineage(after, rootId, pipelines)];
+  const [stays, common] = [new Set(afterChain), new Set(beforeChain)];
+  const left = beforeChain.filter((id) => !stays.has(id) && id !== rootId);
+  const entered = afterChain.filter((id) => !common.has(id) && id !== rootId).reverse();
   const steps: GanttStep[] = [];
   let at = from;
   const piece = (until: number, name: string, pipelineId: number, share: 'wait' | 'run') => {
