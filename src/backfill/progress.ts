@@ -29,6 +29,8 @@ export interface BackfillCounts {
   requests: number;
   /** 429 answers received */
   rateLimited: number;
+  /** waits before retrying a database read or write that met an outage (see retryOpenStore) */
+  storeRetries: number;
   /** since the start, ms */
   elapsedMs: number;
 }

@@ -10,7 +10,7 @@ export interface ProgressView {
 /** In CI (no TTY): a line every `everyPipelines` pipelines or `everyMs`, whichever comes first. */
 export const CI_LINE_EVERY = { pipelines: 50, ms: 15_000 } as const;
 
-/** `120/500 (24%) · 3.2 pipelines/s · ETA 2m05s · 1234 requests, 0 rate-limited` */
+/** `120/500 (24%) · 3.2 pipelines/s · ETA 2m05s · 1234 requests, 0 rate-limited` (`, 2 database retries` after an outage) */
 export function progressLine(c: BackfillCounts): string {
   const done = doneCount(c);
   const seconds = c.elapsedMs / 1000;
@@ -19,7 +19,7 @@ export function progressLine(c: BackfillCounts): string {
     c.total !== undefined ? `${done}/${c.total} (${Math.floor((done / Math.max(1, c.total)) * 100)}%)` : `${done} (${c.listed} listed)`;
   const left = c.total !== undefined ? c.total - done : undefined;
   const eta = left !== undefined && rate > 0 ? ` · ETA ${duration((left / rate) * 1000)}` : '';
-  return `${of} · ${rate.toFixed(1)} pipelines/s${eta} · ${c.requests} requests, ${c.rateLimited} rate-limited`;
+  return `${of} · ${rate.toFixed(1)} pipelines/s${eta} · ${c.requests} requests, ${c.rateLimited} rate-limited${storeRetries(c)}`;
 }
 
 export function duration(ms: number): string {
@@ -67,11 +67,16 @@ export function summaryLines(r: BackfillResult): string[] {
   const lines = [
     `backfill${r.interrupted ? ' (interrupted: rerun to continue)' : ''}: ${r.listed} listed, ${r.skipped} skipped as stored, ` +
       `${r.collected} collected, ${r.refreshed} refreshed, ${r.failed} failed — ${r.requests} GitLab requests ` +
-      `(${r.rateLimited} rate-limited) in ${duration(r.elapsedMs)} → ${r.targets.join(', ')}`,
+      `(${r.rateLimited} rate-limited${storeRetries(r)}) in ${duration(r.elapsedMs)} → ${r.targets.join(', ')}`,
   ];
   for (const f of r.failures) {
     const what = f.pipelineId === undefined ? `project ${f.project}` : `pipeline ${f.pipelineId} of project ${f.project}`;
     lines.push(`  failed: ${what}: ${f.reason.split('\n')[0]}`);
   }
   return lines;
+}
+
+/** `, N database retries` once a database read or write was retried (an outage), else nothing */
+function storeRetries(c: BackfillCounts): string {
+  return c.storeRetries > 0 ? `, ${c.storeRetries} database ${c.storeRetries === 1 ? 'retry' : 'retries'}` : '';
 }

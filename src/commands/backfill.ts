@@ -55,7 +55,6 @@ export async function runBackfill(config: BackfillConfig, deps: BackfillDeps = {
     ...deps.retry,
   });
   const collect = createPipelineCollector({ ...config, fetch, retry: deps.retry });
-  const targets = await (deps.openTargets ?? ((c) => openBackfillTargets(c.targets, deps)))(config);
   const counts: BackfillCounts = {
     listed: 0,
     skipped: 0,
@@ -64,8 +63,15 @@ export async function runBackfill(config: BackfillConfig, deps: BackfillDeps = {
     failed: 0,
     requests: 0,
     rateLimited: 0,
+    storeRetries: 0,
     elapsedMs: 0,
   };
+  // a database outage shows in the progress as it happens, not only in the summary
+  const onStoreRetry = () => {
+    counts.storeRetries += 1;
+    deps.onProgress?.({ ...counts });
+  };
+  const targets = await (deps.openTargets ?? ((c) => openBackfillTargets(c.targets, { ...deps, onStoreRetry })))(config);
   const run: Run = {
     config,
     deps,

@@ -6,6 +6,7 @@ import { postPayload, serverMessage } from './http.js';
 import { describeStoreSpec, openClickhouseSink, openPostgresSink } from './open-store.js';
 import { exitCodeOfStatus, isDelivered } from './outcome.js';
 import { retryOpenStore } from './store.js';
+import type { RetryListener } from '../retry/backoff.js';
 import { redactUrl } from '../redact-url.js';
 
 /**
@@ -24,6 +25,8 @@ export interface BackfillTarget {
 
 export interface BackfillTargetDeps {
   fetch?: typeof fetch;
+  /** told before each wait of a database read or write retried during an outage */
+  onStoreRetry?: RetryListener;
   openPostgres?: (spec: string) => Promise<BackfillSink>;
   openClickhouse?: (spec: string) => Promise<BackfillSink>;
 }
@@ -34,9 +37,11 @@ export async function openBackfillTargets(targets: DeliveryTargets, deps: Backfi
   try {
     if (targets.url) opened.push(httpTarget(targets, deps.fetch ?? globalThis.fetch));
     if (targets.postgres)
-      opened.push(sinkTarget(targets.postgres, await (deps.openPostgres ?? openPostgresSink)(targets.postgres), targets.totalMs));
+      opened.push(sinkTarget(targets.postgres, await (deps.openPostgres ?? openPostgresSink)(targets.postgres), targets.totalMs, deps));
     if (targets.clickhouse)
-      opened.push(sinkTarget(targets.clickhouse, await (deps.openClickhouse ?? openClickhouseSink)(targets.clickhouse), targets.totalMs));
+      opened.push(
+        sinkTarget(targets.clickhouse, await (deps.openClickhouse ?? openClickhouseSink)(targets.clickhouse), targets.totalMs, deps),
+      );
     return opened;
   } catch (error) {
     await Promise.allSettled(opened.map((t) => t.close()));
@@ -44,21 +49,19 @@ export async function openBackfillTargets(targets: DeliveryTargets, deps: Backfi
   }
 }
 
-function sinkTarget(spec: string, sink: BackfillSink, totalMs: number): BackfillTarget {
+function sinkTarget(spec: string, sink: BackfillSink, totalMs: number, deps: BackfillTargetDeps): BackfillTarget {
   const description = describeStoreSpec(spec);
+  const budget = { target: description, totalMs, onRetry: deps.onStoreRetry };
   return {
     description,
     // the rule of `push` (storeFailureOf): an outage is retried within --push-timeout, a store
     // not set up is exit 2 naming `migrate`, a refused value exit 3
-    storedStates: (ids) => retryOpenStore(() => sink.storedStates(ids), { target: description, totalMs }),
+    storedStates: (ids) => retryOpenStore(() => sink.storedStates(ids), budget),
     async write(payload, stored) {
-      await retryOpenStore(
-        async () => {
-          if (stored === undefined) await sink.save(payload);
-          else if ((await sink.refresh(payload)) === 'missing') await sink.save(payload);
-        },
-        { target: description, totalMs },
-      );
+      await retryOpenStore(async () => {
+        if (stored === undefined) await sink.save(payload);
+        else if ((await sink.refresh(payload)) === 'missing') await sink.save(payload);
+      }, budget);
     },
     close: () => sink.close(),
   };

@@ -94,11 +94,14 @@ function storeFailureOf(error: unknown): StoreWriteFailure {
 /**
  * Runs `call` (a save, refresh or stored-state query) against a store that is already open
  * (backfill keeps one open for the run), retrying it with backoff inside `totalMs` while the
- * store is unavailable, as `saveToStore` does. Resolves with its result; otherwise rejects with an
+ * store is unavailable, as `saveToStore` does (`onRetry` is told before each wait). Resolves with its result; otherwise rejects with an
  * UpstreamError whose exit code is the failure's (`exitCodeOfStatus`) and whose message starts
  * with `target`.
  */
-export async function retryOpenStore<T>(call: () => Promise<T>, options: { target: string; totalMs: number }): Promise<T> {
+export async function retryOpenStore<T>(
+  call: () => Promise<T>,
+  options: { target: string; totalMs: number; onRetry?: RetryListener },
+): Promise<T> {
   const attempt = async (): Promise<AttemptResult<{ result?: T; failure?: StoreWriteFailure; error?: unknown }>> => {
     try {
       return { done: true, value: { result: await call() } };
@@ -108,7 +111,8 @@ export async function retryOpenStore<T>(call: () => Promise<T>, options: { targe
       return { done: false, reason: failure.detail, last: { failure, error } };
     }
   };
-  const { value, attempts, exhausted } = await retryWithBackoff(attempt, { ...DEFAULT_BACKOFF, totalMs: options.totalMs }, systemClock);
+  const policy = { ...DEFAULT_BACKOFF, totalMs: options.totalMs, onRetry: prefixReasons(options.onRetry, options.target) };
+  const { value, attempts, exhausted } = await retryWithBackoff(attempt, policy, systemClock);
   if (!value.failure) return value.result as T;
   const gaveUp = exhausted ? ` (gave up after ${attempts} attempt${attempts === 1 ? '' : 's'})` : '';
   throw new UpstreamError(`${options.target}: ${value.failure.detail}${gaveUp}`, {

@@ -88,6 +88,7 @@ describe('backfill while the database is briefly unreachable', () => {
     expect(result.failures).toEqual([]);
     expect(result.exitCode).toBe(0);
     expect(result.collected).toBe(result.listed);
+    expect(result.storeRetries).toBeGreaterThan(0);
     const stored = await postgresUnderTest(db.url).read();
     expect(stored.pipelineRows).toBe(fixture.history.options.count + Math.floor(fixture.history.options.count / 5));
   });
@@ -99,5 +100,15 @@ describe('backfill while the database is briefly unreachable', () => {
     expect(result.exitCode).toBe(0);
     expect(result.listed).toBeGreaterThan(0);
     expect(result.collected).toBe(0);
+    expect(result.storeRetries).toBeGreaterThan(0);
+  });
+
+  it('counts no database retry when the database stays up', async () => {
+    const progress: number[] = [];
+    const result = await backfill(fixture, { db: proxy.url }, { parallel: '1' }, { onProgress: (c) => progress.push(c.storeRetries) });
+    expect(result.exitCode).toBe(0);
+    expect(result.storeRetries).toBe(0);
+    expect(progress.length).toBeGreaterThan(0);
+    expect(progress.every((n) => n === 0)).toBe(true);
   });
 });
