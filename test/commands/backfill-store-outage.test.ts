@@ -1,63 +1,26 @@
-import { createServer, connect, type Server, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTempDatabase, type TempDatabase } from '../helpers/postgres-database.js';
 import { backfill, startHistory, type BackfillFixture } from './backfill-harness.js';
 import { postgresUnderTest } from './backfill-stores.js';
-
-/**
- * A loopback TCP proxy to the PostgreSQL server that can be cut: while down it drops every open
- * connection and each new one at once, as a database restart or a network blip does.
- */
-interface Proxy {
-  url: string;
-  cut(ms: number): void;
-  close(): Promise<void>;
-}
-
-async function startProxy(target: URL): Promise<Proxy> {
-  const sockets = new Set<Socket>();
-  let downUntil = 0;
-  const server: Server = createServer((client) => {
-    if (Date.now() < downUntil) return void client.destroy();
-    const upstream = connect(Number(target.port), target.hostname);
-    for (const s of [client, upstream]) {
-      sockets.add(s);
-      s.on('error', () => undefined);
-      s.on('close', () => sockets.delete(s));
-    }
-    client.pipe(upstream).pipe(client);
-    client.on('close', () => upstream.destroy());
-    upstream.on('close', () => client.destroy());
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as { port: number }).port;
-  const url = new URL(target);
-  url.hostname = '127.0.0.1';
-  url.port = String(port);
-  return {
-    url: url.toString(),
-    cut(ms) {
-      downUntil = Date.now() + ms;
-      for (const s of sockets) s.destroy();
-    },
-    close: () => {
-      for (const s of sockets) s.destroy();
-      return new Promise((resolve) => server.close(() => resolve()));
-    },
-  };
-}
+import { startTcpProxy, type TcpProxy } from '../helpers/tcp-proxy.js';
 
 let fixture: BackfillFixture;
 let db: TempDatabase;
-let proxy: Proxy;
+let proxy: TcpProxy;
+/** the database's URL through the proxy */
+let viaProxy: string;
 
 beforeAll(async () => {
   fixture = await startHistory({ latencyMs: 5 });
   db = await createTempDatabase({ prefix: 'pm_backfill_outage', migrate: true });
-  proxy = await startProxy(new URL(db.url));
+  const target = new URL(db.url);
+  proxy = await startTcpProxy(Number(target.port || 5432));
+  target.hostname = '127.0.0.1';
+  target.port = String(proxy.port);
+  viaProxy = target.toString();
 });
 afterAll(async () => {
-  await proxy?.close();
+  await proxy?.stop();
   await fixture?.close();
   await db?.drop();
 });
@@ -74,7 +37,7 @@ async function backfillCutWhen(when: RegExp) {
     proxy.cut(800);
   }, 2);
   try {
-    return await backfill(fixture, { db: proxy.url }, { parallel: '1' });
+    return await backfill(fixture, { db: viaProxy }, { parallel: '1' });
   } finally {
     clearInterval(watch);
   }
@@ -105,7 +68,7 @@ describe('backfill while the database is briefly unreachable', () => {
 
   it('counts no database retry when the database stays up', async () => {
     const progress: number[] = [];
-    const result = await backfill(fixture, { db: proxy.url }, { parallel: '1' }, { onProgress: (c) => progress.push(c.storeRetries) });
+    const result = await backfill(fixture, { db: viaProxy }, { parallel: '1' }, { onProgress: (c) => progress.push(c.storeRetries) });
     expect(result.exitCode).toBe(0);
     expect(result.storeRetries).toBe(0);
     expect(progress.length).toBeGreaterThan(0);

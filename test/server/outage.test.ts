@@ -1,5 +1,4 @@
 /** Database outages: 503 with a JSON message, quickly — never a hang, never a 500. */
-import { createServer, connect, type Server, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildServer } from '../../src/server/build-server.js';
 import { openSqlClient } from '../../src/store/postgres/client.js';
@@ -9,31 +8,9 @@ import { runServe } from '../../src/commands/serve.js';
 import { SEED_BODY_TEXT, seedPayload } from '../fixtures/payloads/index.js';
 import { createServerDatabase } from './engines.js';
 import { listen, post } from './save-metrics-suite.js';
+import { startTcpProxy } from '../helpers/tcp-proxy.js';
 
 const CLOSED_PORT_URL = 'postgres://postgres:postgres@127.0.0.1:1/postgres';
-
-/** A TCP server that either forwards to `target` port or swallows connections (blackhole). */
-async function startTcp(mode: { forwardTo: number } | 'blackhole', port = 0): Promise<{ port: number; stop(): Promise<void> }> {
-  const sockets = new Set<Socket>();
-  const server: Server = createServer((socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-    socket.on('error', () => undefined);
-    if (mode === 'blackhole') return;
-    const upstream = connect(mode.forwardTo, '127.0.0.1');
-    sockets.add(upstream);
-    upstream.on('error', () => socket.destroy());
-    socket.pipe(upstream).pipe(socket);
-  });
-  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
-  return {
-    port: (server.address() as { port: number }).port,
-    stop: async () => {
-      for (const s of sockets) s.destroy();
-      await new Promise((resolve) => server.close(resolve));
-    },
-  };
-}
 
 describe('database outages', () => {
   it('closed port: POST /save_metrics → 503 with retry-after, /healthz → 503, within 2 s', async () => {
@@ -64,7 +41,7 @@ describe('database outages', () => {
   });
 
   it('a database that accepts but never answers → 503 after the per-request budget', async () => {
-    const hole = await startTcp('blackhole');
+    const hole = await startTcpProxy('blackhole');
     const url = `postgres://postgres:postgres@127.0.0.1:${hole.port}/postgres`;
     const sink = createPostgresStore(await openSqlClient(url, { connectTimeoutMs: 20_000 }), { ownsClient: true });
     const app = buildServer({ sinks: [sink], tokens: [], bodyLimit: 1024 * 1024, storeTimeoutMs: 300 });
@@ -96,7 +73,7 @@ describe('database outages', () => {
 
     it('200 → proxy cut → 503 → proxy back → 200', async () => {
       const real = new URL(db.url);
-      let proxy = await startTcp({ forwardTo: Number(real.port || 5432) });
+      let proxy = await startTcpProxy(Number(real.port || 5432));
       const viaProxy = new URL(db.url);
       viaProxy.port = String(proxy.port);
       const sink = await openPostgresStore(viaProxy.toString(), { connectTimeoutMs: 2_000 });
@@ -108,7 +85,7 @@ describe('database outages', () => {
         const cut = await post(base, JSON.stringify(seedPayload({ pipeline_id: 12 })));
         expect(cut.status).toBe(503);
         expect(cut.json.errors?.[0]).toMatch(/^database unavailable: /);
-        proxy = await startTcp({ forwardTo: Number(real.port || 5432) }, proxy.port);
+        proxy = await startTcpProxy(Number(real.port || 5432), proxy.port);
         expect((await post(base, JSON.stringify(seedPayload({ pipeline_id: 12 })))).status).toBe(200);
         expect((await post(base, JSON.stringify(seedPayload({ pipeline_id: 11 })))).status).toBe(208);
       } finally {
