@@ -6,6 +6,7 @@ import type { Payload } from '../payload/schema.js';
 import { VERSION } from '../version.js';
 import type { RetryListener } from '../retry/backoff.js';
 import { createJobGraphReader, type JobGraphRead, type JobGraphStats } from './collect-job-graph.js';
+import { placeUnderUpstream, type UpstreamPlacement } from './collect-upstream.js';
 
 export interface CollectDeps {
   fetch?: typeof fetch;
@@ -42,7 +43,13 @@ export interface CollectResult {
   stats: CollectStats;
 }
 
-export type PipelineCollection = Omit<CollectResult, 'stats'> & { attempts: number; logs: number; jobGraph: JobGraphStats };
+export type PipelineCollection = Omit<CollectResult, 'stats'> & {
+  attempts: number;
+  logs: number;
+  jobGraph: JobGraphStats;
+  /** GraphQL requests that placed a downstream pipeline under its upstream (see placeUnderUpstream) */
+  upstreamRequests: number;
+};
 
 const COLLECTOR = { name: 'pipeline-metrics', version: VERSION } as const;
 
@@ -74,15 +81,22 @@ export async function collectPipeline(
       },
       { maxDepth: downstream.enabled ? downstream.maxDepth : 0, maxPipelines: downstream.maxPipelines },
     );
+    // a pipeline some trigger job created (a collector in a child pipeline): under its parent
+    const placement = await placeUnderUpstream(client, hierarchy, config, fetch);
     const read = await Promise.all(hierarchy.snapshots.map(graphs.read));
-    return assemble(hierarchy, read, config);
+    return assemble(hierarchy, read, config, placement);
   } finally {
     graphs.stop();
   }
 }
 
 /** The snapshots and their job graphs → payloads (with critical paths), notes and counts. */
-function assemble(hierarchy: HierarchyResult, graphs: JobGraphRead[], config: CollectConfig): PipelineCollection {
+function assemble(
+  hierarchy: HierarchyResult,
+  graphs: JobGraphRead[],
+  config: CollectConfig,
+  placement: UpstreamPlacement,
+): PipelineCollection {
   // one hierarchy: a bridge that waited for its child pipeline is expanded into the child's path
   const payloads = withCriticalPaths(
     hierarchy.snapshots.map((snapshot) => buildPayload(snapshot, config.classify, COLLECTOR)),
@@ -94,13 +108,14 @@ function assemble(hierarchy: HierarchyResult, graphs: JobGraphRead[], config: Co
   return {
     payload: payloads[0]!,
     payloads,
-    notes: [...payloads.flatMap(missingLogNote), ...hierarchy.notes, ...graphNotes],
+    notes: [...(placement.note ? [placement.note] : []), ...payloads.flatMap(missingLogNote), ...hierarchy.notes, ...graphNotes],
     jobGraph: {
       requests: graphs.reduce((n, g) => n + g.stats.requests, 0),
       ...(graphs[0]!.stats.skipped ? { skipped: graphs[0]!.stats.skipped } : {}),
     },
     attempts: hierarchy.snapshots.reduce((n, s) => n + s.jobs.length + (s.bridges?.length ?? 0), 0),
     logs: hierarchy.snapshots.reduce((n, s) => n + s.logs.size, 0),
+    upstreamRequests: placement.requests,
   };
 }
 
@@ -127,12 +142,12 @@ export async function runCollect(config: CollectConfig, deps: CollectDeps = {}):
     ...deps.retry,
     onRetry: deps.onRetry,
   });
-  const { attempts, logs, jobGraph, ...collected } = await collectPipeline(client, config.pipelineId, config, deps.fetch);
+  const { attempts, logs, jobGraph, upstreamRequests, ...collected } = await collectPipeline(client, config.pipelineId, config, deps.fetch);
   return {
     ...collected,
     stats: {
       ...client.stats,
-      requests: client.stats.requests + jobGraph.requests,
+      requests: client.stats.requests + jobGraph.requests + upstreamRequests,
       pipelines: collected.payloads.length,
       attempts,
       logs,
