@@ -1,27 +1,19 @@
 import type { GitlabJob } from '../gitlab/types.js';
 import type { ClassifyOptions } from './options.js';
+import { isCompleted } from './statuses.js';
 
 /**
  * Which job attempts count for which payload figure. Stage and job names match exactly
  * (case-sensitive). See build.ts for the semantics these serve.
  */
 
-/** Statuses of attempts that have not finished (they never count, even with a finished_at). */
-export const UNFINISHED_STATUSES: ReadonlySet<string> = new Set([
-  'created',
-  'pending',
-  'running',
-  'preparing',
-  'waiting_for_resource',
-  'waiting_for_callback',
-  'manual',
-  'scheduled',
-  'canceling',
-]);
-
-/** An attempt with a `finished_at` and a terminal status (success, failed, canceled, skipped). */
+/**
+ * An attempt with a `finished_at` and one of GitLab's completed statuses (see statuses.ts): a
+ * pending, running, manual … attempt never counts, even with a finished_at, and neither does a
+ * status this version does not know.
+ */
 export function isFinished(job: GitlabJob): boolean {
-  return Boolean(job.finished_at) && !UNFINISHED_STATUSES.has(job.status);
+  return Boolean(job.finished_at) && isCompleted(job.status);
 }
 
 /** A finished attempt that also has a start and a duration: one that can be timed. */
