@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCollect } from '../../src/commands/collect.js';
 import { resolveCollectConfig } from '../../src/config/collect.js';
 import { ciEnvFor } from '../fixtures/gitlab/ci-env.js';
-import { generatePipeline, type PipelineFixture, type PlannedBridge } from '../fixtures/gitlab/generate.js';
+import { generatePipeline, type PipelineFixture } from '../fixtures/gitlab/generate.js';
+import { bridgeTo, finish } from '../fixtures/gitlab/hierarchy.js';
 import { startGitlabServer, type FixtureServer } from '../fixtures/gitlab/server.js';
 
 /**
@@ -11,16 +12,6 @@ import { startGitlabServer, type FixtureServer } from '../fixtures/gitlab/server
  * and trigger job, with the root of the whole hierarchy, as the root's own collection stores it.
  * root (project 4343) → middle (5555, through bridge 9_050_001) → leaf (5555, bridge 9_150_001).
  */
-function bridgeTo(parent: PipelineFixture, child: PipelineFixture, id: number): PlannedBridge {
-  const at = parent.createdMs + 300_000;
-  return {
-    ...{ id, name: `trigger-${child.pipelineId}`, stage: 'deploy', status: 'success', allowFailure: false, retried: false },
-    ...{ createdMs: parent.createdMs, startedMs: at, finishedMs: at + 1500, durationS: 1.5, queuedS: 0.25 },
-    ...{ offsetMinutes: 0, steps: [], runnerId: null },
-    downstream: { pipelineId: child.pipelineId, projectId: child.projectId, projectPath: child.projectPath },
-  };
-}
-
 let server: FixtureServer;
 let root: PipelineFixture;
 let middle: PipelineFixture;
@@ -36,10 +27,7 @@ beforeAll(async () => {
   // iids are per project: the two pipelines of 5555 have their own
   leaf.iid = 314;
   // all finished (a finished hierarchy has a duration: the root's own collection stores one)
-  for (const f of [root, middle, leaf]) {
-    f.attempts = f.attempts.filter((a) => a.id !== f.selfJobId && a.finishedMs !== null);
-    f.finished = true;
-  }
+  for (const f of [root, middle, leaf]) finish(f);
   root.bridges = [bridgeTo(root, middle, 9_050_001)];
   root.children = [middle];
   middle.bridges = [bridgeTo(middle, leaf, 9_150_001)];

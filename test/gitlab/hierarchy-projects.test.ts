@@ -1,26 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGitlabClient, fetchPipelineHierarchy } from '../../src/gitlab/index.js';
-import { generatePipeline, type PipelineFixture, type PlannedBridge } from '../fixtures/gitlab/generate.js';
+import { generatePipeline, type PipelineFixture } from '../fixtures/gitlab/generate.js';
+import { bridgeTo, finish } from '../fixtures/gitlab/hierarchy.js';
 import { FIXTURE_TOKEN, startGitlabServer, type FixtureServer } from '../fixtures/gitlab/server.js';
 
 /**
  * A multi-project pipeline that has a child pipeline of its own: root (project 4343) triggers a
  * pipeline in project 5555, which triggers a child in 5555. Each is read from its own project.
  */
-function bridgeTo(parent: PipelineFixture, child: PipelineFixture, id: number): PlannedBridge {
-  const at = parent.createdMs + 300_000;
-  return {
-    ...{ id, name: `trigger-${child.pipelineId}`, stage: 'deploy', status: 'success', allowFailure: false, retried: false },
-    ...{ createdMs: parent.createdMs, startedMs: at, finishedMs: at + 1500, durationS: 1.5, queuedS: 0.25 },
-    ...{ offsetMinutes: 0, steps: [], runnerId: null },
-    downstream: { pipelineId: child.pipelineId, projectId: child.projectId, projectPath: child.projectPath },
-  };
-}
-
 function finishedChild(options: Parameters<typeof generatePipeline>[0], parent: PipelineFixture): PipelineFixture {
-  const f = generatePipeline(options);
-  f.attempts = f.attempts.filter((a) => a.id !== f.selfJobId && a.finishedMs !== null);
-  f.finished = true;
+  const f = finish(generatePipeline(options));
   f.parent = { pipelineId: parent.pipelineId };
   return f;
 }
