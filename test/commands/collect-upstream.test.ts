@@ -65,7 +65,8 @@ describe('collect in a downstream pipeline', () => {
     );
   });
 
-  it('follows the chain up more than one level', async () => {
+  it('follows the chain up more than one level, one GraphQL request per level', async () => {
+    const before = server.requests.length;
     const result = await collect(leaf);
     const [own] = result.payloads;
     expect([own!.pipeline!.parent_pipeline_id, own!.pipeline!.parent_bridge_id, own!.pipeline!.root_pipeline_id]).toEqual([
@@ -73,8 +74,11 @@ describe('collect in a downstream pipeline', () => {
       9_150_001,
       root.pipelineId,
     ]);
-    const upstreamQueries = server.requests.filter((r) => r.path.startsWith('/api/graphql') && r.body?.includes('pipelineUpstream'));
-    expect(upstreamQueries.length).toBeGreaterThanOrEqual(3);
+    const upstreamQueries = server.requests
+      .slice(before)
+      .filter((r) => r.path.startsWith('/api/graphql') && r.body?.includes('pipelineUpstream'));
+    // leaf → middle → root → none
+    expect(upstreamQueries).toHaveLength(3);
   });
 
   it('leaves a root pipeline alone: no upstream asked for', async () => {
