@@ -1,9 +1,6 @@
 import type { CollectConfig } from '../config/collect.js';
 import type { GitlabClient, HierarchyResult } from '../gitlab/index.js';
-import { fetchUpstreamChain } from '../gitlab/upstream.js';
-
-/** GitLab's `source` of a pipeline a trigger job created: a child pipeline, a multi-project downstream one */
-const TRIGGERED_SOURCES: ReadonlySet<string> = new Set(['parent_pipeline', 'pipeline']);
+import { fetchUpstreamChain, TRIGGERED_SOURCES } from '../gitlab/upstream.js';
 
 export interface UpstreamPlacement {
   /** one line for the user: where the pipeline was placed, or why it is stored as a root */
@@ -40,12 +37,13 @@ export async function placeUnderUpstream(
       token: config.token,
       projectPath: collected!.projectPath,
       pipelineIid: iid,
+      source: source!,
       timeoutMs: config.timeoutMs,
       ...(fetch && { fetch }),
       onRequest: () => requests++,
     });
-    const [parent, root] = [chain[0], chain.at(-1)];
-    if (!parent || !root) return { requests, note: asRoot('but GitLab names no upstream pipeline (deleted?)') };
+    // never empty: a pipeline with a triggered source whose upstream GitLab does not name throws
+    const [parent, root] = [chain[0]!, chain.at(-1)!];
     const bridges = await client.forProject(parent.projectPath).listBridges(parent.id);
     const bridge = bridges.find((b) => b.downstream_pipeline?.id === id);
     if (!bridge) return { requests, note: asRoot(`but no trigger job of pipeline ${parent.id} names it`) };

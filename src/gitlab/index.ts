@@ -4,4 +4,5 @@ export { fetchPipelineHierarchy, type DownstreamLimits, type HierarchyResult } f
 export { fetchPipelineSnapshot, projectPathFromWebUrl, type SnapshotRequest } from './snapshot.js';
 export type { RequestStats } from './requester.js';
 export type { RequestTarget, TokenInfo } from './http-errors.js';
-export { fetchJobGraph, graphqlUrl, type JobGraphNode, type JobGraphRequest, type JobGraphResult } from './job-graph.js';
+export { fetchJobGraph, type JobGraphNode, type JobGraphRequest, type JobGraphResult } from './job-graph.js';
+export { graphqlUrl } from './graphql.js';

@@ -1,4 +1,5 @@
 import type { RawJobNode } from './job-graph.js';
+import { gidNumber } from './graphql.js';
 
 /** What one job waits for, by job name. `dependsOn`: needs (DAG) or the previous stage's jobs. */
 export interface JobGraphNode {
@@ -43,7 +44,7 @@ export function assembleJobGraph(raw: readonly RawJobNode[]): JobGraphNode[] {
 
 /** By the numeric job id at the end of the global id (`gid://gitlab/Ci::Build/123`), descending. */
 function newestFirst(raw: readonly RawJobNode[]): RawJobNode[] {
-  const idOf = (n: RawJobNode) => Number(/\/(\d+)$/.exec(n.id ?? '')?.[1] ?? -1);
+  const idOf = (n: RawJobNode) => gidNumber(n.id) ?? -1;
   return [...raw].sort((a, b) => idOf(b) - idOf(a));
 }
 

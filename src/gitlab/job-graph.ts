@@ -1,6 +1,6 @@
-import { GraphQLClient } from 'graphql-request';
 import { z } from 'zod';
 import { assembleJobGraph, type JobGraphNode } from './job-graph-nodes.js';
+import { gitlabGraphql, type GitlabGraphqlOptions } from './graphql.js';
 
 export type { JobGraphNode } from './job-graph-nodes.js';
 
@@ -101,21 +101,11 @@ const JobGraphResponseSchema = z.object({
 
 type JobsPage = NonNullable<NonNullable<z.infer<typeof JobGraphResponseSchema>['project']>['pipeline']>['jobs'];
 
-export interface JobGraphRequest {
-  /** API v4 root, e.g. `https://gitlab.example.com/api/v4`; GraphQL is at `…/api/graphql` */
-  apiUrl: string;
-  token: string;
+export interface JobGraphRequest extends GitlabGraphqlOptions {
   projectPath: string;
   pipelineIid: number;
-  fetch?: typeof fetch;
-  /** ms for each request (default 30 000) */
-  timeoutMs?: number;
   /** requests made at most, both ends together (100 jobs each; default 20) */
   maxPages?: number;
-  /** called before each HTTP request (counts requests also when one fails) */
-  onRequest?: () => void;
-  /** aborts the requests in flight (the read then rejects) */
-  signal?: AbortSignal;
   /**
    * the list is known to be longer than one page (e.g. REST's job list was): read both ends in
    * the first round trip too (else the first request reads the newest 100 alone, one request
@@ -130,26 +120,18 @@ export interface JobGraphResult {
   requests: number;
 }
 
-export function graphqlUrl(apiUrl: string): string {
-  return `${apiUrl.replace(/\/+$/, '').replace(/\/api\/v4$/, '')}/api/graphql`;
-}
-
 /** Reads every job node of the pipeline; throws on HTTP, GraphQL or shape errors. */
 export async function fetchJobGraph(request: JobGraphRequest): Promise<JobGraphResult> {
-  const client = new GraphQLClient(graphqlUrl(request.apiUrl), {
-    headers: { authorization: `Bearer ${request.token}` },
-    ...(request.fetch ? { fetch: request.fetch } : {}),
-  });
   let requests = 0;
+  const graphql = gitlabGraphql({
+    ...request,
+    onRequest: () => {
+      requests++;
+      request.onRequest?.();
+    },
+  });
   const read = async (document: string, variables: Record<string, unknown>): Promise<JobsPage> => {
-    requests++;
-    request.onRequest?.();
-    const timeout = AbortSignal.timeout(request.timeoutMs ?? 30_000);
-    const raw = await client.request<unknown>({
-      document,
-      variables: { fullPath: request.projectPath, iid: String(request.pipelineIid), ...variables },
-      signal: request.signal ? AbortSignal.any([request.signal, timeout]) : timeout,
-    });
+    const raw = await graphql(document, { fullPath: request.projectPath, iid: String(request.pipelineIid), ...variables });
     return parseJobs(raw, request);
   };
   const ends = new BothEnds();

@@ -1,6 +1,5 @@
-import { GraphQLClient } from 'graphql-request';
 import { z } from 'zod';
-import { graphqlUrl } from './job-graph.js';
+import { gidNumber, gitlabGraphql, type GitlabGraphqlOptions } from './graphql.js';
 
 /** A pipeline above the one collected: its id, iid and project. */
 export interface UpstreamPipeline {
@@ -9,15 +8,19 @@ export interface UpstreamPipeline {
   projectPath: string;
 }
 
+/** GitLab's `source` of a pipeline a trigger job created: a child pipeline, a multi-project downstream one */
+export const TRIGGERED_SOURCES: ReadonlySet<string> = new Set(['parent_pipeline', 'pipeline']);
+
 /**
  * GitLab's `Pipeline.upstream`: the pipeline whose trigger job created this one (a child
- * pipeline's parent, a multi-project pipeline's upstream), null for a pipeline nothing triggered.
- * REST does not expose it.
+ * pipeline's parent, a multi-project pipeline's upstream), null for a pipeline nothing triggered —
+ * and, as for any object the token may not read, also null for an upstream in a project the
+ * token cannot see: the upstream's own `source` tells the two apart.
  */
 const UPSTREAM_QUERY = `query pipelineUpstream($fullPath: ID!, $iid: ID!) {
   project(fullPath: $fullPath) {
     pipeline(iid: $iid) {
-      upstream { id iid project { fullPath } }
+      upstream { id iid source project { fullPath } }
     }
   }
 }`;
@@ -27,7 +30,9 @@ const UpstreamAnswer = z.object({
     .object({
       pipeline: z
         .object({
-          upstream: z.object({ id: z.string(), iid: z.string(), project: z.object({ fullPath: z.string() }).nullable() }).nullable(),
+          upstream: z
+            .object({ id: z.string(), iid: z.string(), source: z.string().nullable(), project: z.object({ fullPath: z.string() }) })
+            .nullable(),
         })
         .nullable(),
     })
@@ -35,55 +40,41 @@ const UpstreamAnswer = z.object({
 });
 
 /** levels followed up at most: GitLab nests child pipelines 2 deep and multi-project ones a few more */
-export const MAX_UPSTREAM_LEVELS = 10;
+const MAX_UPSTREAM_LEVELS = 10;
 
-export interface UpstreamRequest {
-  apiUrl: string;
-  token: string;
+export interface UpstreamRequest extends GitlabGraphqlOptions {
   projectPath: string;
   pipelineIid: number;
-  fetch?: typeof globalThis.fetch;
-  timeoutMs?: number;
-  /** called before each request */
-  onRequest?: () => void;
+  /** the pipeline's own `source` (REST sends it) */
+  source: string;
 }
 
 /**
  * The pipelines above one, from its parent up to the root (the first pipeline nothing
- * triggered), one GraphQL request per level. Throws when a level cannot be read (no project or
- * pipeline visible to the token, a GraphQL error) or the chain is deeper than
- * MAX_UPSTREAM_LEVELS: the caller then cannot place the pipeline in its hierarchy.
+ * triggered), one GraphQL request per pipeline read (the root's included: its upstream is none).
+ * Throws when a level cannot be read — a pipeline or upstream the token cannot see (one whose
+ * source says a trigger job created it, but GitLab names no upstream), a GraphQL error — or the
+ * chain is deeper than MAX_UPSTREAM_LEVELS: the caller then cannot place the pipeline in its
+ * hierarchy.
  */
 export async function fetchUpstreamChain(request: UpstreamRequest): Promise<UpstreamPipeline[]> {
-  const client = new GraphQLClient(graphqlUrl(request.apiUrl), {
-    headers: { authorization: `Bearer ${request.token}` },
-    ...(request.fetch ? { fetch: request.fetch } : {}),
-  });
+  const graphql = gitlabGraphql(request);
   const chain: UpstreamPipeline[] = [];
-  let at = { projectPath: request.projectPath, iid: request.pipelineIid };
+  let at = { projectPath: request.projectPath, iid: request.pipelineIid, source: request.source };
   for (;;) {
-    request.onRequest?.();
-    const raw = await client.request<unknown>({
-      document: UPSTREAM_QUERY,
-      variables: { fullPath: at.projectPath, iid: String(at.iid) },
-      signal: AbortSignal.timeout(request.timeoutMs ?? 30_000),
-    });
+    const raw = await graphql(UPSTREAM_QUERY, { fullPath: at.projectPath, iid: String(at.iid) });
     const pipeline = UpstreamAnswer.parse(raw).project?.pipeline;
     if (!pipeline) throw new Error(`pipeline !${at.iid} of ${at.projectPath} is not visible to the token`);
     const up = pipeline.upstream;
+    if (!up && TRIGGERED_SOURCES.has(at.source))
+      throw new Error(`the pipeline that triggered pipeline !${at.iid} of ${at.projectPath} is not visible to the token (or was deleted)`);
     if (!up) return chain;
-    if (!up.project) throw new Error(`the project of pipeline ${up.id} is not visible to the token`);
     if (chain.length === MAX_UPSTREAM_LEVELS)
       throw new Error(`more than ${MAX_UPSTREAM_LEVELS} pipelines above pipeline !${request.pipelineIid}`);
-    const next = { id: pipelineIdOfGid(up.id), iid: Number(up.iid), projectPath: up.project.fullPath };
-    chain.push(next);
+    const id = gidNumber(up.id);
+    if (id === undefined) throw new Error(`unexpected pipeline id from GitLab: ${up.id}`);
+    const next = { id, iid: Number(up.iid), projectPath: up.project.fullPath, source: up.source ?? '' };
+    chain.push({ id: next.id, iid: next.iid, projectPath: next.projectPath });
     at = next;
   }
-}
-
-/** `gid://gitlab/Ci::Pipeline/123` → 123 */
-function pipelineIdOfGid(gid: string): number {
-  const match = /^gid:\/\/gitlab\/Ci::Pipeline\/(\d+)$/.exec(gid);
-  if (!match) throw new Error(`unexpected pipeline id from GitLab: ${gid}`);
-  return Number(match[1]);
 }

@@ -22,8 +22,8 @@ beforeAll(async () => {
   const deploy = { projectId: 5555, projectPath: 'qa-group/deploy' };
   middle = generatePipeline({ jobs: 30, pipelineId: 7_100_002, firstJobId: 9_100_001, ...deploy });
   leaf = generatePipeline({ jobs: 30, pipelineId: 7_100_003, firstJobId: 9_200_001, ...deploy });
-  middle.parent = { pipelineId: root.pipelineId };
-  leaf.parent = { pipelineId: middle.pipelineId };
+  middle.parent = { pipelineId: root.pipelineId, projectId: root.projectId };
+  leaf.parent = { pipelineId: middle.pipelineId, projectId: middle.projectId };
   // iids are per project: the two pipelines of 5555 have their own
   leaf.iid = 314;
   // all finished (a finished hierarchy has a duration: the root's own collection stores one)
@@ -89,6 +89,24 @@ describe('collect in a downstream pipeline', () => {
     expect(server.requests.slice(before).filter((r) => r.body?.includes('pipelineUpstream'))).toEqual([]);
   });
 
+  it('whose upstream the token cannot see (GitLab answers upstream: null), stores it as a root and says why', async () => {
+    // a server of the middle pipeline's hierarchy only: its upstream (the root, in 4343) is not visible
+    const partial = await startGitlabServer({ fixture: middle });
+    try {
+      const result = await runCollect(resolveCollectConfig({}, ciEnvFor(middle, partial)), { retry: { baseDelayMs: 5, maxDelayMs: 20 } });
+      const [own, below] = result.payloads;
+      expect(own!.pipeline!.parent_pipeline_id ?? null).toBeNull();
+      // its own child keeps it as its root: the collection's root
+      expect(below!.pipeline!.root_pipeline_id).toBe(middle.pipelineId);
+      expect(result.notes.join('\n')).toContain(
+        `pipeline ${middle.pipelineId} was triggered by another pipeline (source pipeline), but its upstream could not be read ` +
+          `(the pipeline that triggered pipeline !313 of qa-group/deploy is not visible to the token (or was deleted)): stored as a root pipeline`,
+      );
+    } finally {
+      await partial.close();
+    }
+  });
+
   it('with CI_JOB_TOKEN (no GraphQL), stores the pipeline as a root and says why', async () => {
     const env = { GITLAB_TOKEN: '', CI_JOB_TOKEN: 'job-token' };
     const jobServer = await startGitlabServer({ fixture: root, jobToken: 'job-token' });
@@ -98,7 +116,7 @@ describe('collect in a downstream pipeline', () => {
       });
       expect(result.payloads[0]!.pipeline!.parent_pipeline_id ?? null).toBeNull();
       expect(result.notes.join('\n')).toContain(
-        `pipeline ${middle.pipelineId} was triggered by another pipeline (source parent_pipeline), but CI_JOB_TOKEN cannot read its upstream`,
+        `pipeline ${middle.pipelineId} was triggered by another pipeline (source pipeline), but CI_JOB_TOKEN cannot read its upstream`,
       );
     } finally {
       await jobServer.close();

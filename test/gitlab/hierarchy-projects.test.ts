@@ -10,7 +10,7 @@ import { FIXTURE_TOKEN, startGitlabServer, type FixtureServer } from '../fixture
  */
 function finishedChild(options: Parameters<typeof generatePipeline>[0], parent: PipelineFixture): PipelineFixture {
   const f = finish(generatePipeline(options));
-  f.parent = { pipelineId: parent.pipelineId };
+  f.parent = { pipelineId: parent.pipelineId, projectId: parent.projectId };
   return f;
 }
 
