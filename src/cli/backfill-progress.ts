@@ -7,7 +7,7 @@ export interface ProgressView {
   stop(): void;
 }
 
-/** In CI (no TTY): a line every `everyPipelines` pipelines or `everyMs`, whichever comes first. */
+/** In CI (no TTY): a line every `everyPipelines` pipelines or `everyMs`, whichever comes first, and at each database retry. */
 export const CI_LINE_EVERY = { pipelines: 50, ms: 15_000 } as const;
 
 /** `120/500 (24%) · 3.2 pipelines/s · ETA 2m05s · 1234 requests, 0 rate-limited` (`, 2 database retries` after an outage) */
@@ -44,12 +44,15 @@ export async function createProgressView(io: CliIO, columns: number | undefined)
 function lineView(io: CliIO): ProgressView {
   let lastDone = 0;
   let lastAt = 0;
+  let lastRetries = 0;
   return {
     update(c) {
       const done = doneCount(c);
-      if (done - lastDone < CI_LINE_EVERY.pipelines && c.elapsedMs - lastAt < CI_LINE_EVERY.ms) return;
+      const retried = c.storeRetries > lastRetries;
+      if (!retried && done - lastDone < CI_LINE_EVERY.pipelines && c.elapsedMs - lastAt < CI_LINE_EVERY.ms) return;
       lastDone = done;
       lastAt = c.elapsedMs;
+      lastRetries = c.storeRetries;
       io.err(`backfill: ${progressLine(c)}`);
     },
     stop: () => undefined,

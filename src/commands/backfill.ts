@@ -67,9 +67,10 @@ export async function runBackfill(config: BackfillConfig, deps: BackfillDeps = {
     elapsedMs: 0,
   };
   // a database outage shows in the progress as it happens, not only in the summary
+  // (retries happen only once the targets are open, so `run` is set by then)
   const onStoreRetry = () => {
     counts.storeRetries += 1;
-    deps.onProgress?.({ ...counts });
+    progress(run);
   };
   const targets = await (deps.openTargets ?? ((c) => openBackfillTargets(c.targets, { ...deps, onStoreRetry })))(config);
   const run: Run = {
