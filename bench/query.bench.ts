@@ -7,7 +7,8 @@
  *    with the engine's floor (a bare node script that imports chDB, opens the directory, runs the
  *    same compiled SQL once, prints it and closes: what any one-process chDB command pays), once
  *    with the read-only engine configuration `query` starts chDB with and once with chDB's
- *    defaults (a merge of the 9 parts starts at open): median wall time, the floor's steps, and
+ *    defaults (the bench's writer leaves 9 parts, fewer than the embedded tables' merge width of
+ *    20, so neither starts a merge at open here; a directory with more parts would): median wall time, the floor's steps, and
  *    peak RSS (GNU time), target wall ≤ 1.5 × (in-process + bare node). PM_BENCH_QUERY_CLI_RUNS
  *    sets the number of runs of each (default 7).
  * Needs `npm run build` first.
@@ -29,7 +30,7 @@ import { fileURLToPath } from 'node:url';
 import { compileQuery, defaultRange, formatDateTime64 } from '../src/analytics/index.js';
 import { parseQueryText } from '../src/commands/query.js';
 import { openClickhouseStore } from '../src/store/clickhouse/index.js';
-import { openClickhouseClient, type ClickhouseHandle } from '../src/store/clickhouse/client.js';
+import { openClickhouseClient, READ_ONLY_CONFIG, type ClickhouseHandle } from '../src/store/clickhouse/client.js';
 import { runQuery } from '../src/store/clickhouse/query.js';
 import { NAMES, PER_PIPELINE } from '../test/helpers/generate-builds.js';
 
@@ -126,7 +127,6 @@ session.close();
 step('close');
 process.stderr.write('steps=' + JSON.stringify(steps) + '\\n');`;
 
-const READ_ONLY_CONFIG = fileURLToPath(new URL('../engine/chdb-read-only.xml', import.meta.url));
 
 function stepMedians(runs: Timed[]): string {
   const names = Object.keys(runs[0]?.steps ?? {});
@@ -155,7 +155,7 @@ async function commandRuns(dir: string, inProcessMs: number, compiled: { sql: st
   const sides = [
     { name: 'query command', args: [bin, 'query', file, '--clickhouse', dir, '--format', 'json'], runs: [] as Timed[] },
     { name: 'engine floor, read-only engine config (what query starts)', args: floorArgs(READ_ONLY_CONFIG), runs: [] as Timed[] },
-    { name: "engine floor, chDB's default config (a merge starts at open)", args: floorArgs(''), runs: [] as Timed[] },
+    { name: "engine floor, chDB's default config", args: floorArgs(''), runs: [] as Timed[] },
     { name: 'bare node start', args: ['-e', '0'], runs: [] as Timed[] },
   ];
   for (let i = 0; i < CLI_RUNS; i++) for (const side of sides) side.runs.push(timed(side.args));

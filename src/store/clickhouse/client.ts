@@ -118,7 +118,7 @@ function chdbBusy(error: unknown, path: string): UpstreamError | undefined {
 type ChdbConnection = NonNullable<Parameters<typeof createClient>[0]>['connection'];
 
 /** engine/chdb-read-only.xml of the installed package (see OpenClickhouseClientOptions.readOnly) */
-const READ_ONLY_CONFIG = join(packageRoot(), 'engine', 'chdb-read-only.xml');
+export const READ_ONLY_CONFIG = join(packageRoot(), 'engine', 'chdb-read-only.xml');
 
 /** chDB's connection factory and its Session (one module instance: chdb's ESM entry re-exports the CommonJS one). */
 async function importChdb(spec: EmbeddedSpec): Promise<{
