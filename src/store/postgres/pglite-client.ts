@@ -36,8 +36,11 @@ export async function openPgliteClient(dir: string, description: string, lockWai
     await syncChangedFiles(resolve(dir), openedAt);
     wal = await createWalSyncer(resolve(dir), syncedAt);
   } catch (error) {
-    await db.close();
-    await lock.release();
+    try {
+      await db.close();
+    } finally {
+      await lock.release();
+    }
     throw error;
   }
   const self = queryable(db, () => wal.afterStatement());
