@@ -11,7 +11,8 @@ import { BUILDS_TABLE, PIPELINES_TABLE, REFRESHES_TABLE, SECTIONS_TABLE } from '
  * again: the store asks the tables about it, as without the index.
  *
  * Memory: 8 bytes per pipeline stored at open (a sorted Float64Array; ids are safe integers),
- * plus a Set entry per pipeline written or left unknown since.
+ * plus a Set entry per pipeline written or left unknown since; loading reads the ids as text
+ * (see column), about 8 more bytes per pipeline for a moment.
  */
 export interface StoredIndex {
   /** `ids` split into stored (the pipeline row is committed) and unknown; the others are in no table */
@@ -37,7 +38,7 @@ export async function loadStoredIndex(handle: ClickhouseHandle): Promise<StoredI
   try {
     const stored = await column(handle, `SELECT DISTINCT id FROM ${PIPELINES_TABLE} ORDER BY id`);
     const halfWritten = await column(handle, HALF_WRITTEN_SQL);
-    return createStoredIndex(Float64Array.from(stored), halfWritten);
+    return createStoredIndex(stored, [...halfWritten]);
   } catch (error) {
     throw wrapClickhouseError(error, 'reading which pipelines are stored', handle.description);
   }
@@ -84,9 +85,38 @@ function contains(sorted: Float64Array, id: number): boolean {
   return false;
 }
 
-/** The first column of a query's rows as numbers (UInt64 arrives as a string: see CLICKHOUSE_SETTINGS). */
-async function column(handle: ClickhouseHandle, query: string): Promise<number[]> {
-  const result = await handle.client.query({ query, format: 'JSONCompactEachRow' });
-  const rows = await result.json<[string | number]>();
-  return rows.map((row) => Number(row[0]));
+/**
+ * The first column of a query's rows (unsigned integer ids) as numbers, read as TabSeparated text
+ * and parsed in place: the ids cost their array and, for a moment, their text — not an array of
+ * parsed JSON rows. Loading 2 M stored pipelines (a one-off measurement, two runs): JSON rows took
+ * 4.3–5.0 s and 589 MB of heap (process peak RSS 1.06–1.11 GB); text 0.76 s (peak RSS 0.55 GB).
+ */
+async function column(handle: ClickhouseHandle, query: string): Promise<Float64Array> {
+  const result = await handle.client.query({ query, format: 'TabSeparated' });
+  return idsOfText(await result.text());
+}
+
+/** `123\n456\n` → [123, 456] */
+export function idsOfText(text: string): Float64Array {
+  let lines = 0;
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) lines++;
+  if (text.length > 0 && text.charCodeAt(text.length - 1) !== 10) lines++;
+  const ids = new Float64Array(lines);
+  let at = 0;
+  let value = 0;
+  let digits = 0;
+  for (let i = 0; i <= text.length; i++) {
+    const code = i < text.length ? text.charCodeAt(i) : 10;
+    if (code >= 48 && code <= 57) {
+      value = value * 10 + (code - 48);
+      digits++;
+    } else if (code === 10) {
+      if (digits > 0) ids[at++] = value;
+      value = 0;
+      digits = 0;
+    } else {
+      throw new Error(`unexpected character in a list of ids: ${JSON.stringify(text[i])}`);
+    }
+  }
+  return ids.subarray(0, at);
 }
