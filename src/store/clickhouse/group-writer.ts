@@ -57,7 +57,7 @@ export function createGroupWriter<T, R>(
   const concurrency = Math.max(1, options.concurrency ?? 1);
   const queue: Entry<T, R>[] = [];
   /** keys of the items in running writes */
-  const inFlight = new Map<unknown, number>();
+  const inFlight = new Set<unknown>();
   let writes = 0;
   let forming = false;
   let task = false;
@@ -94,18 +94,15 @@ export function createGroupWriter<T, R>(
   async function runWrite(entries: ItemEntry<T, R>[]): Promise<void> {
     writes += 1;
     const keys = entries.map((e) => keyOf(e.item));
-    for (const key of keys) inFlight.set(key, (inFlight.get(key) ?? 0) + 1);
+    // no running write holds any of them (see takeable): a key is held by one write at a time
+    for (const key of keys) inFlight.add(key);
     try {
       const results = await write(entries.map((e) => e.item));
       entries.forEach((e, i) => e.resolve(results[i]!));
     } catch (error) {
       for (const e of entries) e.reject(error);
     } finally {
-      for (const key of keys) {
-        const left = inFlight.get(key)! - 1;
-        if (left === 0) inFlight.delete(key);
-        else inFlight.set(key, left);
-      }
+      for (const key of keys) inFlight.delete(key);
       writes -= 1;
       pump();
     }
