@@ -18,21 +18,17 @@ import { StorablePayloadSchema, type Payload } from '../src/payload/schema.js';
 import { openClickhouseClient } from '../src/store/clickhouse/client.js';
 import { openClickhouseStore, type ClickhouseStore } from '../src/store/clickhouse/index.js';
 import { ATTEMPTS, saveBody } from './save-body.js';
-import { threadCpuSeconds } from './thread-cpu.js';
+import { threadCpuDelta, threadCpuSeconds } from './thread-cpu.js';
+import { BUILDS_TABLE, PIPELINES_TABLE, SECTIONS_TABLE } from '../src/store/clickhouse/tables.js';
 
 const WAVE = Number(process.env.BENCH_WAVE ?? 36);
 const WAVES = Number(process.env.BENCH_WAVES ?? 80);
 const WARM_UP_WAVES = 10;
-const TABLES = ['ci_finished_builds', 'ci_finished_pipelines', 'ci_finished_build_sections'];
+const TABLES = [BUILDS_TABLE, PIPELINES_TABLE, SECTIONS_TABLE];
 
 /** serve.bench.ts's body for pipeline `id`, as the route has it after validation */
 function payload(id: number): Payload {
   return StorablePayloadSchema.parse(saveBody(id));
-}
-
-/** CPU ms of this process's live threads by name (see threadCpuSeconds), the main thread as `JavaScript` */
-function threadCpuMs(): Map<string, number> {
-  return new Map([...threadCpuSeconds(process.pid)].map(([name, seconds]) => [name, seconds * 1000]));
 }
 
 interface Config {
@@ -65,19 +61,19 @@ async function measure(config: Config): Promise<void> {
       await Promise.all(payloads.map((p) => store!.save(p)));
     };
     for (let i = 0; i < WARM_UP_WAVES; i++) await wave();
-    const threadsBefore = threadCpuMs();
+    const threadsBefore = threadCpuSeconds(process.pid);
     const cpuBefore = process.cpuUsage();
     const started = performance.now();
     for (let i = 0; i < WAVES; i++) await wave();
     const wallMs = performance.now() - started;
     const cpu = process.cpuUsage(cpuBefore);
-    const threads = threadCpuMs();
     const pipelines = WAVE * WAVES;
     const perPipeline = (ms: number) => (ms / pipelines).toFixed(2);
-    const byThread = [...threads]
-      .map(([name, ms]): [string, number] => [name, ms - (threadsBefore.get(name) ?? 0)])
-      .filter(([, ms]) => ms / pipelines >= 0.01)
-      .sort((a, b) => b[1] - a[1]);
+    // seconds by thread, those of at least 0.01 ms per pipeline, in ms
+    const totalSeconds = (cpu.user + cpu.system) / 1e6;
+    const byThread = threadCpuDelta(threadsBefore, threadCpuSeconds(process.pid), totalSeconds, (0.01 * pipelines) / 1000).map(
+      ([name, s]): [string, number] => [name, s * 1000],
+    );
     const parts = await adminQuery(
       dir,
       [],

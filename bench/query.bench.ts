@@ -127,7 +127,6 @@ session.close();
 step('close');
 process.stderr.write('steps=' + JSON.stringify(steps) + '\\n');`;
 
-
 function stepMedians(runs: Timed[]): string {
   const names = Object.keys(runs[0]?.steps ?? {});
   return names.map((name) => `${name} ${median(runs.map((r) => r.steps?.[name] ?? 0)).toFixed(0)}`).join(', ');

@@ -30,7 +30,7 @@ import { createTempDatabase, type TempDatabase } from '../test/helpers/postgres-
 import { openClickhouseClient } from '../src/store/clickhouse/client.js';
 import { withBenchPostgres } from './bench-postgres.js';
 import { ATTEMPTS, saveBody } from './save-body.js';
-import { processCpuSeconds, threadCpuSeconds } from './thread-cpu.js';
+import { processCpuSeconds, threadCpuDelta, threadCpuSeconds } from './thread-cpu.js';
 
 /** The slice of autocannon's API used here (the package ships no types). */
 interface Histogram {
@@ -187,7 +187,7 @@ async function measure(adminUrl: string, label: string, clickhouse?: string): Pr
     const threadsBefore = server.threadCpuSeconds();
     const run = await load(server.port, { amount }, 2_000_000);
     const cpuSeconds = server.cpuSeconds() - cpuBefore;
-    const threads = threadCpuDelta(threadsBefore, server.threadCpuSeconds(), cpuSeconds);
+    const threads = threadCpuDelta(threadsBefore, server.threadCpuSeconds(), cpuSeconds, 0.05);
     const client = new pg.Client({ connectionString: db.url });
     await client.connect();
     const { rows } = await client.query<{ n: number }>(
@@ -206,13 +206,6 @@ async function measure(adminUrl: string, label: string, clickhouse?: string): Pr
 }
 
 /** CPU seconds used between two snapshots by thread name, largest first, threads gone counted as one */
-function threadCpuDelta(before: Map<string, number>, after: Map<string, number>, total: number): [string, number][] {
-  const delta = [...after].map(([name, s]): [string, number] => [name, s - (before.get(name) ?? 0)]);
-  const listed = delta.reduce((sum, [, s]) => sum + s, 0);
-  // threads that exited took their time with them (and one that ended after `before` takes back its earlier time)
-  return [...delta, ['(threads that exited)', total - listed] as [string, number]].filter(([, s]) => s >= 0.05).sort((a, b) => b[1] - a[1]);
-}
-
 /** ClickHouse rows of the measured run and the active parts the server left, per table. */
 async function clickhouseReport(dir: string, ok200: number): Promise<void> {
   const handle = await openClickhouseClient(dir);

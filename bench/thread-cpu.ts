@@ -45,3 +45,23 @@ export function threadCpuSeconds(pid: number | undefined): Map<string, number> {
   }
   return byName;
 }
+
+/**
+ * CPU seconds by thread name between two readings of threadCpuSeconds, with the time of threads
+ * that exited meanwhile as `(threads that exited)` (`total`, the process's CPU seconds over the
+ * same span, minus what the live threads account for), largest first; threads under `minimum`
+ * seconds are left out.
+ */
+export function threadCpuDelta(
+  before: Map<string, number>,
+  after: Map<string, number>,
+  total: number,
+  minimum: number,
+): [string, number][] {
+  const delta = [...after].map(([name, s]): [string, number] => [name, s - (before.get(name) ?? 0)]);
+  const listed = delta.reduce((sum, [, s]) => sum + s, 0);
+  // threads that exited took their time with them (and one that ended after `before` takes back its earlier time)
+  return [...delta, ['(threads that exited)', total - listed] as [string, number]]
+    .filter(([, s]) => s >= minimum)
+    .sort((a, b) => b[1] - a[1]);
+}
